@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OnlineConfig(AppConfig):
+    name = "shangliang.online"
+    label = "online"
+    verbose_name = _("网上协商议事室")
