@@ -1,0 +1,36 @@
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+
+from shangliang.core.errors import DomainError
+
+
+class DomainErrorMiddleware:
+    """A DomainError escaping a view becomes a clear message, never a 500.
+
+    For a form post the user is sent back to the page they came from with the message; otherwise an error page
+    with the right status (403 for "not allowed for you", 409 for "not possible in this state", 400 for bad input).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError):
+            return None
+        referer = request.headers.get("Referer", "")
+        if request.method == "POST" and referer and not request.htmx and _same_origin(request, referer):
+            messages.error(request, exception.message)
+            return HttpResponseRedirect(referer)
+        return render(
+            request, "core/domain_error.html", {"error": exception}, status=exception.status_code
+        )
+
+
+def _same_origin(request, url: str) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    return url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())

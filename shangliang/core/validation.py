@@ -1,0 +1,62 @@
+"""Small input checks shared by services: each raises InvalidInput with a clear Chinese message."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from shangliang.core.errors import InvalidInput
+
+
+def clean_text(value, *, label: str, field: str, max_length: int, required: bool = True) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(_("%(label)s格式不正确。") % {"label": label}, field=field)
+    value = value.strip()
+    if required and not value:
+        raise InvalidInput(_("请填写%(label)s。") % {"label": label}, field=field)
+    if len(value) > max_length:
+        raise InvalidInput(
+            _("%(label)s不能超过 %(max)d 个字（现有 %(n)d 个）。") % {"label": label, "max": max_length, "n": len(value)},
+            field=field,
+        )
+    if "\x00" in value:
+        raise InvalidInput(_("%(label)s含有无效字符。") % {"label": label}, field=field)
+    return value
+
+
+def clean_year(value, *, label: str, field: str, low: int = 2000, high: int | None = None) -> int:
+    high = high or date.today().year + 5
+    try:
+        year = int(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(_("%(label)s应为年份数字。") % {"label": label}, field=field) from exc
+    if not low <= year <= high:
+        raise InvalidInput(
+            _("%(label)s应在 %(low)d 至 %(high)d 之间。") % {"label": label, "low": low, "high": high}, field=field
+        )
+    return year
+
+
+def clean_amount(value, *, label: str, field: str, maximum: Decimal = Decimal("1000000000")) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise InvalidInput(_("%(label)s应为数字。") % {"label": label}, field=field) from exc
+    if not amount.is_finite():
+        raise InvalidInput(_("%(label)s应为数字。") % {"label": label}, field=field)
+    if amount <= 0:
+        raise InvalidInput(_("%(label)s必须大于零。") % {"label": label}, field=field)
+    if amount >= maximum:
+        raise InvalidInput(_("%(label)s过大。") % {"label": label}, field=field)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(_("%(label)s最多保留两位小数。") % {"label": label}, field=field)
+    return amount.quantize(Decimal("0.01"))
+
+
+def clean_period(start: date | None, end: date | None, *, field: str = "end") -> None:
+    if start is None:
+        raise InvalidInput(_("请填写起始日期。"), field="start")
+    if end is not None and end < start:
+        raise InvalidInput(_("终止日期不能早于起始日期。"), field=field)

@@ -1,0 +1,165 @@
+"""Reads on units and rooms that encode visibility or compute figures (coverage)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from shangliang.people.selectors import subtree_filter, view_paths
+from shangliang.units.models import OPERATIONAL_STAGES, ROOM_BEARING_KINDS, Assessment, Room, RoomStage, Unit
+
+
+def units_visible_to(user):
+    """Units the user may open inside the app (public pages are open to all)."""
+    if user.is_superuser:
+        return Unit.objects.all()
+    return Unit.objects.filter(subtree_filter(view_paths(user)))
+
+
+def top_units_for(user):
+    """The roots of what the user sees: where the unit tree starts for them."""
+    if user.is_superuser:
+        return Unit.get_root_nodes()
+    return Unit.objects.filter(path__in=view_paths(user)).order_by("path")
+
+
+def ancestors(unit: Unit):
+    return Unit.objects.filter(path__in=unit.ancestor_paths()[:-1]).order_by("depth")
+
+
+def _latest_assessment_passed(on: date | None):
+    qs = Assessment.objects.filter(room=OuterRef("pk"))
+    if on is not None:
+        qs = qs.filter(assessed_on__lte=on)
+    return Subquery(qs.order_by("-assessed_on", "-id").values("passed")[:1])
+
+
+def _room_meets_standard(on: date | None, year: int | None):
+    """Rooms of the outer unit that were in use (in `year`, or now) and whose latest assessment passed."""
+    rooms = Room.objects.filter(unit=OuterRef("pk"))
+    if year is None:
+        rooms = rooms.filter(stage__in=OPERATIONAL_STAGES)
+    else:
+        rooms = rooms.filter(operational_since__lte=year)
+    return rooms, Exists(rooms.annotate(ok=_latest_assessment_passed(on)).filter(ok=True))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    year: int | None
+    units: int
+    with_room: int
+    meeting_standard: int
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.units == 0 else 100.0 * self.meeting_standard / self.units
+
+    @property
+    def room_percent(self) -> float | None:
+        return None if self.units == 0 else 100.0 * self.with_room / self.units
+
+
+def _room_bearing(unit: Unit, on: date | None):
+    qs = Unit.objects.filter(path__startswith=unit.path, kind__in=ROOM_BEARING_KINDS, is_active=True)
+    if on is not None:
+        qs = qs.filter(Q(established_on__isnull=True) | Q(established_on__lte=on))
+    return qs
+
+
+def coverage(unit: Unit, *, year: int | None = None) -> Coverage:
+    """How many room-bearing units of the subtree have a room meeting the standard (at the end of `year`, or now).
+
+    A unit counts in a year when it existed by 31 December; it is covered when one of its rooms was in use by then
+    and that room's latest assessment up to that day passed every item.
+    """
+    on = date(year, 12, 31) if year is not None else None
+    rooms, meets = _room_meets_standard(on, year)
+    figures = (
+        _room_bearing(unit, on)
+        .annotate(has_room=Exists(rooms), meets=meets)
+        .aggregate(
+            units=Count("pk"),
+            with_room=Count("pk", filter=Q(has_room=True)),
+            meeting=Count("pk", filter=Q(meets=True)),
+        )
+    )
+    return Coverage(year, figures["units"], figures["with_room"], figures["meeting"])
+
+
+def coverage_by_year(unit: Unit, *, first_year: int | None = None, last_year: int | None = None) -> list[Coverage]:
+    last_year = last_year or timezone.localdate().year
+    if first_year is None:
+        first_year = (
+            Room.objects.filter(unit__path__startswith=unit.path, operational_since__isnull=False)
+            .order_by("operational_since")
+            .values_list("operational_since", flat=True)
+            .first()
+        ) or last_year
+    return [coverage(unit, year=y) for y in range(first_year, last_year + 1)]
+
+
+def rooms_by_stage(unit: Unit) -> list[tuple[str, str, int]]:
+    """(stage, label, rooms) for every rollout stage, in rollout order, zeros included."""
+    rows = Room.objects.filter(unit__path__startswith=unit.path).values("stage").annotate(n=Count("id"))
+    counts = {row["stage"]: row["n"] for row in rows}
+    return [(stage.value, stage.label, counts.get(stage.value, 0)) for stage in RoomStage]
+
+
+def children_with_figures(unit: Unit):
+    """The unit's children, each with its subtree's room-bearing unit count and how many are covered now.
+
+    One grouped query over the subtree (grouped by the child's path prefix) instead of one per child.
+    """
+    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
+    if not children:
+        return []
+    prefix_len = len(unit.path) + unit.steplen
+    _, meets = _room_meets_standard(None, None)
+    rows = (
+        Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth, kind__in=ROOM_BEARING_KINDS)
+        .filter(is_active=True)
+        .annotate(child=Substr("path", 1, prefix_len), meets=meets)
+        .values("child")
+        .annotate(units=Count("pk"), covered=Count("pk", filter=Q(meets=True)))
+    )
+    figures = {row["child"]: row for row in rows}
+    room_counts = dict(
+        Room.objects.filter(unit__in=children).values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
+    )
+    for child in children:
+        row = figures.get(child.path, {"units": 0, "covered": 0})
+        child.subtree_units = row["units"]
+        child.subtree_covered = row["covered"]
+        child.room_count = room_counts.get(child.pk, 0)
+    return children
+
+
+def rooms_of_unit(unit: Unit):
+    """Rooms with their latest assessment's results (for the unit page), in a fixed number of queries."""
+    rooms = list(Room.objects.filter(unit=unit).order_by("id"))
+    latest = {}
+    for a in (
+        Assessment.objects.filter(room__in=rooms)
+        .select_related("standard", "assessor")
+        .prefetch_related("results__item")
+        .order_by("room_id", "-assessed_on", "-id")
+    ):
+        latest.setdefault(a.room_id, a)
+    for room in rooms:
+        room.latest_assessment = latest.get(room.pk)
+    return rooms
+
+
+def public_room_status(unit: Unit) -> dict[int, bool | None]:
+    """For the public page: whether each room of the unit met the standard at its latest assessment."""
+    rows = (
+        Room.objects.filter(unit=unit)
+        .annotate(ok=_latest_assessment_passed(None))
+        .values_list("pk", "ok")
+    )
+    return dict(rows)

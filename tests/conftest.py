@@ -1,0 +1,75 @@
+"""Shared fixtures: a small two-county world for permission matrices, and the N+1 guard on every test."""
+
+from types import SimpleNamespace
+
+import pytest
+from zeal import zeal_context
+
+from shangliang.people.models import Role
+from shangliang.units.models import UnitKind
+from tests.factories import UserFactory, assign, link, make_room, make_standard, make_unit
+
+
+@pytest.fixture(autouse=True)
+def _no_n_plus_one():
+    """Every test fails on an N+1 query (django-zeal), in views and in direct selector calls alike."""
+    with zeal_context():
+        yield
+
+
+@pytest.fixture
+def world(db):
+    """Two counties. County A: town T1 (villages V1, V2), town T2 (village V3). County B: town TB (village VB).
+
+    Users, one per role, each holding it at the unit named in `world.home[role]`:
+    staff at county A, convenor at T1, approver at T1, liaison at T1, member linked to T1 (area link),
+    department/expert/evaluator/resident at county A / V1 with no in-app reach.
+    """
+    a = make_unit("甲县", UnitKind.COUNTY)
+    t1 = make_unit("一镇", UnitKind.TOWN, a)
+    t2 = make_unit("二镇", UnitKind.TOWN, a)
+    v1 = make_unit("一村", UnitKind.VILLAGE, t1)
+    v2 = make_unit("二村", UnitKind.VILLAGE, t1)
+    v3 = make_unit("三村", UnitKind.VILLAGE, t2)
+    b = make_unit("乙县", UnitKind.COUNTY)
+    tb = make_unit("乙镇", UnitKind.TOWN, b)
+    vb = make_unit("乙村", UnitKind.VILLAGE, tb)
+    standard_a = make_standard(a)
+    make_standard(b)
+    rooms = {u.name: make_room(u) for u in (t1, t2, v1, v2, v3, tb, vb)}
+
+    users = {}
+    users["staff"] = UserFactory(username="staff")
+    assign(users["staff"], Role.CPPCC_STAFF, a)
+    users["convenor"] = UserFactory(username="convenor")
+    assign(users["convenor"], Role.CONVENOR, t1, position="first")
+    users["approver"] = UserFactory(username="approver")
+    assign(users["approver"], Role.APPROVER, t1)
+    users["liaison"] = UserFactory(username="liaison")
+    assign(users["liaison"], Role.LIAISON, t1)
+    users["member"] = UserFactory(username="member")
+    assign(users["member"], Role.MEMBER, a)
+    link(users["member"], t1, kind="area")
+    users["department"] = UserFactory(username="department")
+    users["expert"] = UserFactory(username="expert")
+    users["evaluator"] = UserFactory(username="evaluator")
+    users["resident"] = UserFactory(username="resident")
+    from tests.factories import DepartmentFactory
+
+    dept = DepartmentFactory(county=a, name="住建局")
+    assign(users["department"], Role.DEPARTMENT, a, department=dept)
+    assign(users["expert"], Role.EXPERT, a)
+    assign(users["evaluator"], Role.EVALUATOR, a)
+    assign(users["resident"], Role.RESIDENT, v1)
+    users["stranger"] = UserFactory(username="stranger")
+    return SimpleNamespace(
+        a=a, t1=t1, t2=t2, v1=v1, v2=v2, v3=v3, b=b, tb=tb, vb=vb,
+        rooms=rooms, standard_a=standard_a, users=users, department=dept,
+    )
+
+
+def fresh(user):
+    """The same user without cached scopes (as on a new request)."""
+    from shangliang.people.models import User
+
+    return User.objects.get(pk=user.pk)

@@ -1,0 +1,20 @@
+"""Test settings: the real settings plus the N+1 guard and a fast password hasher.
+
+Everything else (database from DATABASE_URL, middleware, permissions) is exactly production's.
+"""
+
+from shangliang.settings import *  # noqa: F403
+from shangliang.settings import INSTALLED_APPS, MIDDLEWARE
+
+INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]
+# Fails the request or test on an N+1 query (the same query from the same line, 2+ times per object list).
+MIDDLEWARE = [*MIDDLEWARE, "zeal.middleware.zeal_middleware"]
+ZEAL_RAISE = True
+ZEAL_NPLUSONE_THRESHOLD = 2
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DEMO_MODE = True
