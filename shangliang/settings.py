@@ -15,7 +15,7 @@ from shangliang.env import envbool, envint, envlist, envstr
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("DEBUG", True)
-_DEV_SECRET = "insecure-development-key-change-me-in-production-0123456789"
+_DEV_SECRET = "insecure-development-key-change-me-in-production-0123456789"  # noqa: S105 (development only; refused below when DEBUG is off)
 SECRET_KEY = envstr("SECRET_KEY", _DEV_SECRET)
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
     from django.core.exceptions import ImproperlyConfigured

@@ -10,11 +10,18 @@ from shangliang.units.models import UnitKind
 from tests.factories import UserFactory, assign, link, make_room, make_standard, make_unit
 
 
-@pytest.fixture(autouse=True)
-def _no_n_plus_one():
-    """Every test fails on an N+1 query (django-zeal), in views and in direct selector calls alike."""
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Every test body fails on an N+1 query (django-zeal), in views and in direct selector calls alike.
+
+    Fixture setup (building test data) is outside the guard on purpose.
+    """
+    if {"client", "live_server", "admin_client"} & set(item.fixturenames):
+        # Requests are guarded one by one by zeal's middleware (tests/settings.py); a guard spanning several
+        # requests would see each request's session and user loads as repeats.
+        return (yield)
     with zeal_context():
-        yield
+        return (yield)
 
 
 @pytest.fixture
@@ -63,8 +70,19 @@ def world(db):
     assign(users["resident"], Role.RESIDENT, v1)
     users["stranger"] = UserFactory(username="stranger")
     return SimpleNamespace(
-        a=a, t1=t1, t2=t2, v1=v1, v2=v2, v3=v3, b=b, tb=tb, vb=vb,
-        rooms=rooms, standard_a=standard_a, users=users, department=dept,
+        a=a,
+        t1=t1,
+        t2=t2,
+        v1=v1,
+        v2=v2,
+        v3=v3,
+        b=b,
+        tb=tb,
+        vb=vb,
+        rooms=rooms,
+        standard_a=standard_a,
+        users=users,
+        department=dept,
     )
 
 

@@ -27,10 +27,9 @@ def make_unit(name: str, kind: str, parent: Unit | None = None, **extra) -> Unit
     """A unit in the tree with the derived county field set as the service sets it."""
     fields = {"name": name, "kind": kind, **extra}
     if parent is None:
-        unit = Unit.add_root(**fields)
+        unit = Unit.objects.add_root(fields)
     else:
-        parent.refresh_from_db()
-        unit = parent.add_child(**fields, county=parent.county)
+        unit = Unit.objects.add_child(parent, {**fields, "county": parent.county})
     if kind == UnitKind.COUNTY:
         unit.county = unit
         unit.save(update_fields=["county"])

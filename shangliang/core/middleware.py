@@ -25,9 +25,7 @@ class DomainErrorMiddleware:
         if request.method == "POST" and referer and not request.htmx and _same_origin(request, referer):
             messages.error(request, exception.message)
             return HttpResponseRedirect(referer)
-        return render(
-            request, "core/domain_error.html", {"error": exception}, status=exception.status_code
-        )
+        return render(request, "core/domain_error.html", {"error": exception}, status=exception.status_code)
 
 
 def _same_origin(request, url: str) -> bool:

@@ -18,7 +18,8 @@ def clean_text(value, *, label: str, field: str, max_length: int, required: bool
         raise InvalidInput(_("请填写%(label)s。") % {"label": label}, field=field)
     if len(value) > max_length:
         raise InvalidInput(
-            _("%(label)s不能超过 %(max)d 个字（现有 %(n)d 个）。") % {"label": label, "max": max_length, "n": len(value)},
+            _("%(label)s不能超过 %(max)d 个字（现有 %(n)d 个）。")
+            % {"label": label, "max": max_length, "n": len(value)},
             field=field,
         )
     if "\x00" in value:

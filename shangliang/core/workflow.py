@@ -72,7 +72,8 @@ class Workflow:
             state_label = obj._meta.get_field(self.state_field).flatchoices
             state_name = dict(state_label).get(state, state)
             raise NotPossible(
-                _("当前状态为“%(state)s”，不能执行“%(action)s”。") % {"state": state_name, "action": self._label(action)}
+                _("当前状态为“%(state)s”，不能执行“%(action)s”。")
+                % {"state": state_name, "action": self._label(action)}
             )
         return transition
 

@@ -13,7 +13,8 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
-from shangliang.people.models import MemberLink, Role, RoleAssignment, Talent
+from shangliang.people.models import Expertise, MemberLink, Role, RoleAssignment, Talent, User
+from shangliang.units.models import Unit, UnitKind
 
 # Roles whose holders see their unit and everything below it inside the app.
 VIEW_ROLES = frozenset({Role.CPPCC_STAFF, Role.CONVENOR, Role.APPROVER, Role.LIAISON})
@@ -130,3 +131,107 @@ def talents_for_county(county, *, kind: str = "", field_id: int | None = None, q
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(organisation__icontains=query) | Q(title__icontains=query))
     return qs.prefetch_related("fields").order_by("kind", "id").distinct()
+
+
+# --- pages of the people app -------------------------------------------------------------------------------------
+
+
+class AssignmentStatus:
+    CURRENT = "current"  # not ended yet (includes assignments that start later)
+    PAST = "past"  # renounced: ended on or before today
+    ALL = "all"
+
+
+def unit_assignments(unit, *, status: str = AssignmentStatus.CURRENT, role: str = ""):
+    """A unit's role assignments for its people page, current ones by default; past ones behind the filter."""
+    today = timezone.localdate()
+    qs = RoleAssignment.objects.filter(unit=unit).select_related("user", "sector", "department")
+    if status == AssignmentStatus.CURRENT:
+        qs = qs.filter(Q(renounced_at__isnull=True) | Q(renounced_at__gt=today))
+    elif status == AssignmentStatus.PAST:
+        qs = qs.filter(renounced_at__lte=today)
+    if role:
+        qs = qs.filter(role=role)
+    return qs.order_by("role", "position", "-assumed_at", "id")
+
+
+def assignable_roles(actor, unit) -> frozenset[str]:
+    """Roles `actor` may assign in `unit`: all for the county's CPPCC staff; convenors only some (see services)."""
+    if actor.is_superuser or within(unit.path, scope_paths(actor, {Role.CPPCC_STAFF})):
+        return frozenset(Role.values)
+    return CONVENOR_ASSIGNABLE_ROLES
+
+
+def county_path(unit) -> str:
+    """The subtree people of `unit` are looked up in: its county's, or its own above county level."""
+    if unit.county_id is None or unit.county_id == unit.pk:
+        return unit.path
+    return unit.county.path
+
+
+def find_people(unit, text: str, *, limit: int = 2) -> list:
+    """People of the unit's county (holding or having held a role there) whose username or mobile is `text`.
+
+    Exact matches only, and only within the county: a form cannot be used to probe for accounts elsewhere.
+    """
+    text = (text or "").strip()
+    if not text:
+        return []
+    match = Q(username__iexact=text)
+    phone = text.replace(" ", "").replace("-", "").removeprefix("+86")
+    if phone.isdigit() and len(phone) == 11:
+        match |= Q(phone=phone)
+    in_county = RoleAssignment.objects.filter(unit__path__startswith=county_path(unit)).values("user_id")
+    return list(User.objects.filter(match, pk__in=in_county, is_active=True).order_by("id")[:limit])
+
+
+class LinkStatus:
+    CURRENT = "current"
+    ENDED = "ended"
+    ALL = "all"
+
+
+def link_target_units(county):
+    """Towns and villages of a county: what members are linked to (one-to-one, area, studio)."""
+    kinds = [UnitKind.TOWN, UnitKind.SUBDISTRICT, UnitKind.URBAN_AREA, UnitKind.VILLAGE, UnitKind.COMMUNITY]
+    return Unit.objects.filter(path__startswith=county.path, kind__in=kinds).order_by("path")
+
+
+def member_links_of_county(county, *, kind: str = "", member: str = "", unit=None, status: str = LinkStatus.CURRENT):
+    today = timezone.localdate()
+    qs = MemberLink.objects.filter(unit__path__startswith=county.path).select_related("member", "unit", "sector")
+    if status == LinkStatus.CURRENT:
+        qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+    elif status == LinkStatus.ENDED:
+        qs = qs.filter(ended_on__lte=today)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if member:
+        qs = qs.filter(Q(member__full_name__icontains=member) | Q(member__username__iexact=member))
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    return qs.order_by("unit__path", "kind", "id")
+
+
+def expertise_of_county(county):
+    """The fields of expertise used in a county's talent pool (the filter's choices)."""
+    return Expertise.objects.filter(talents__county=county).distinct().order_by("name")
+
+
+def talent_pool(county, *, kind: str = "", field_id: int | None = None, query: str = "", active_only: bool = True):
+    """The talent pool page: like talents_for_county, but keepers also see entries taken out of the pool."""
+    qs = Talent.objects.filter(county=county)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if field_id:
+        qs = qs.filter(pk__in=Talent.objects.filter(fields__id=field_id).values("pk"))
+    if query:
+        qs = qs.filter(
+            Q(name__icontains=query)
+            | Q(organisation__icontains=query)
+            | Q(title__icontains=query)
+            | Q(bio__icontains=query)
+        )
+    return qs.prefetch_related("fields").order_by("-is_active", "kind", "id")

@@ -12,7 +12,9 @@ def this_year() -> int:
 class UnitForm(forms.Form):
     name = forms.CharField(label=_("单元名称"), max_length=100)
     code = forms.CharField(label=_("区划代码"), max_length=20, required=False)
-    established_on = forms.DateField(label=_("设立日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    established_on = forms.DateField(
+        label=_("设立日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     description = forms.CharField(label=_("简介"), required=False, max_length=2000, widget=forms.Textarea)
 
 

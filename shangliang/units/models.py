@@ -214,6 +214,9 @@ class RoomStageRecord(models.Model):
         verbose_name_plural = _("建设阶段记录")
         ordering = ["year", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_stage_display()}"
+
 
 class Assessment(models.Model):
     """An assessment of a room against its county's standard, item by item."""
@@ -240,6 +243,9 @@ class Assessment(models.Model):
         ordering = ["-assessed_on", "-id"]
         indexes = [models.Index(fields=["room", "-assessed_on", "-id"], name="units_assess_room_date_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.room_id} {self.assessed_on}"
+
     @property
     def unit(self):
         return self.room.unit
@@ -251,9 +257,7 @@ def evidence_upload_to(instance, filename: str) -> str:
 
 
 class AssessmentResult(models.Model):
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="results", verbose_name=_("评估")
-    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results", verbose_name=_("评估"))
     item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("条目"))
     passed = models.BooleanField(_("达标"))
     note = models.CharField(_("说明"), max_length=500, blank=True)
@@ -265,6 +269,9 @@ class AssessmentResult(models.Model):
         verbose_name_plural = _("评估条目结果")
         ordering = ["item__order", "item_id"]
         constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="units_one_result_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {'✓' if self.passed else '✗'}"
 
 
 class Subsidy(models.Model):
@@ -282,6 +289,9 @@ class Subsidy(models.Model):
         verbose_name_plural = _("建设补贴")
         ordering = ["-year", "-id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=Decimal("0")), name="units_subsidy_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.amount}"
 
     @property
     def unit(self):

@@ -124,6 +124,7 @@ def children_with_figures(unit: Unit):
         Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth, kind__in=ROOM_BEARING_KINDS)
         .filter(is_active=True)
         .annotate(child=Substr("path", 1, prefix_len), meets=meets)
+        .order_by()  # the tree's default ordering by path would otherwise split the groups
         .values("child")
         .annotate(units=Count("pk"), covered=Count("pk", filter=Q(meets=True)))
     )
@@ -157,9 +158,5 @@ def rooms_of_unit(unit: Unit):
 
 def public_room_status(unit: Unit) -> dict[int, bool | None]:
     """For the public page: whether each room of the unit met the standard at its latest assessment."""
-    rows = (
-        Room.objects.filter(unit=unit)
-        .annotate(ok=_latest_assessment_passed(None))
-        .values_list("pk", "ok")
-    )
+    rows = Room.objects.filter(unit=unit).annotate(ok=_latest_assessment_passed(None)).values_list("pk", "ok")
     return dict(rows)

@@ -90,12 +90,8 @@ def unit_create(
             "description": description,
             "county": _county_for(unit_kind, parent),
         }
-        if parent is None:
-            unit = Unit.add_root(**fields)
-        else:
-            # treebeard updates the parent's numchild in SQL; reload it so later calls see fresh values.
-            parent = Unit.objects.select_for_update().get(pk=parent.pk)
-            unit = parent.add_child(**fields)
+        # treebeard locks the parent row and updates its numchild in SQL.
+        unit = Unit.objects.add_root(fields) if parent is None else Unit.objects.add_child(parent, fields)
         if unit_kind == UnitKind.COUNTY:
             unit.county = unit
             unit.save(update_fields=["county"])
@@ -124,10 +120,10 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     if new_parent.pk == unit.pk or new_parent.path.startswith(unit.path):
         raise InvalidInput(_("不能把单元移到它自己或它的下级单元之下。"), field="parent")
     _check_parent_kind(UnitKind(unit.kind), new_parent)
-    old_parent = unit.get_parent()
+    old_parent = Unit.objects.get_parent(unit)
     with transaction.atomic():
         try:
-            unit.move(new_parent, pos="last-child")
+            Unit.objects.move(unit, new_parent, "last-child")
         except InvalidMoveToDescendant as exc:  # the check above catches it first; kept as a guard
             raise InvalidInput(_("不能把单元移到它自己或它的下级单元之下。"), field="parent") from exc
         unit.refresh_from_db()
@@ -208,9 +204,7 @@ def room_set_stage(*, actor, room: Room, stage: str, year: int, note: str = "") 
     if stage == room.stage and year == room.stage_year:
         raise InvalidInput(_("议事室已处于该阶段。"), field="stage")
     if year < room.stage_year:
-        raise InvalidInput(
-            _("年份不能早于当前阶段的年份（%(year)d）。") % {"year": room.stage_year}, field="year"
-        )
+        raise InvalidInput(_("年份不能早于当前阶段的年份（%(year)d）。") % {"year": room.stage_year}, field="year")
     old = room.stage
     with transaction.atomic():
         room.stage, room.stage_year = stage, year
@@ -289,9 +283,7 @@ class ItemResult:
     photo: object | None = None  # an UploadedFile
 
 
-def room_assess(
-    *, actor, room: Room, assessed_on: date, results: list[ItemResult], note: str = ""
-) -> Assessment:
+def room_assess(*, actor, room: Room, assessed_on: date, results: list[ItemResult], note: str = "") -> Assessment:
     """Assess a room against its county's current standard, item by item; every item must be answered."""
     _require(actor, "units.assess_room", room)
     standard = active_standard(room.unit.county) if room.unit.county_id else None

@@ -79,7 +79,9 @@ def edit(request, pk):
         if run_service(form, lambda: services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)):
             messages.success(request, _("已保存。"))
             return redirect("units:detail", unit.pk)
-    return render(request, "units/form.html", {"unit": unit, "form": form, "title": _("编辑单元")}, status=_status(form))
+    return render(
+        request, "units/form.html", {"unit": unit, "form": form, "title": _("编辑单元")}, status=_status(form)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,7 +114,9 @@ def move(request, pk):
         elif run_service(form, lambda: services.unit_move(actor=request.user, unit=unit, new_parent=new_parent)):
             messages.success(request, _("已移动。"))
             return redirect("units:detail", unit.pk)
-    return render(request, "units/form.html", {"unit": unit, "form": form, "title": _("移动单元")}, status=_status(form))
+    return render(
+        request, "units/form.html", {"unit": unit, "form": form, "title": _("移动单元")}, status=_status(form)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -124,7 +128,9 @@ def room_add(request, pk):
         if room:
             messages.success(request, _("已新增议事室。"))
             return redirect("units:room", room.pk)
-    return render(request, "units/form.html", {"unit": unit, "form": form, "title": _("新增议事室")}, status=_status(form))
+    return render(
+        request, "units/form.html", {"unit": unit, "form": form, "title": _("新增议事室")}, status=_status(form)
+    )
 
 
 def room_detail(request, pk):
@@ -160,13 +166,17 @@ def room_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def room_edit(request, pk):
     room = get_for(request, Room.objects.select_related("unit"), "units.change_room", pk=pk)
-    form = RoomForm(request.POST or None, initial={k: getattr(room, k) for k in ("name", "kind", "address", "description")})
+    form = RoomForm(
+        request.POST or None, initial={k: getattr(room, k) for k in ("name", "kind", "address", "description")}
+    )
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.room_update(actor=request.user, room=room, **form.cleaned_data)):
             messages.success(request, _("已保存。"))
             return redirect("units:room", room.pk)
     return render(
-        request, "units/form.html", {"unit": room.unit, "room": room, "form": form, "title": _("编辑议事室")},
+        request,
+        "units/form.html",
+        {"unit": room.unit, "room": room, "form": form, "title": _("编辑议事室")},
         status=_status(form),
     )
 
@@ -180,7 +190,9 @@ def room_stage(request, pk):
             messages.success(request, _("已更新建设阶段。"))
             return redirect("units:room", room.pk)
     return render(
-        request, "units/form.html", {"unit": room.unit, "room": room, "form": form, "title": _("更新建设阶段")},
+        request,
+        "units/form.html",
+        {"unit": room.unit, "room": room, "form": form, "title": _("更新建设阶段")},
         status=_status(form),
     )
 
@@ -210,7 +222,9 @@ def room_assess(request, pk):
             ),
         )
         if assessment:
-            messages.success(request, _("评估已保存：%(result)s。") % {"result": _("达标") if assessment.passed else _("未达标")})
+            messages.success(
+                request, _("评估已保存：%(result)s。") % {"result": _("达标") if assessment.passed else _("未达标")}
+            )
             return redirect("units:room", room.pk)
     return render(
         request,
@@ -236,9 +250,7 @@ def subsidy_add(request, pk):
 
 
 def evidence_photo(request, pk):
-    result = get_object_or_404(
-        AssessmentResult.objects.select_related("assessment__room__unit"), pk=pk, photo__gt=""
-    )
+    result = get_object_or_404(AssessmentResult.objects.select_related("assessment__room__unit"), pk=pk, photo__gt="")
     check_perm(request, "units.view_assessment", result.assessment)
     try:
         handle = result.photo.open("rb")
@@ -263,7 +275,8 @@ def standard(request, pk):
         if action == "add_item" and current:
             item_form = StandardItemForm(request.POST, prefix="item")
             if item_form.is_valid() and run_service(
-                item_form, lambda: services.standard_item_save(actor=request.user, standard=current, **item_form.cleaned_data)
+                item_form,
+                lambda: services.standard_item_save(actor=request.user, standard=current, **item_form.cleaned_data),
             ):
                 messages.success(request, _("已新增条目。"))
                 return redirect("units:standard", county.pk)
@@ -299,13 +312,26 @@ def standard(request, pk):
             raise PermissionDenied
     items = list(current.items.all()) if current else []
     edit_forms = [
-        (i, StandardItemForm(prefix=f"edit{i.pk}", initial={"name": i.name, "description": i.description, "order": i.order, "is_active": i.is_active}))
+        (
+            i,
+            StandardItemForm(
+                prefix=f"edit{i.pk}",
+                initial={"name": i.name, "description": i.description, "order": i.order, "is_active": i.is_active},
+            ),
+        )
         for i in items
     ]
     return render(
         request,
         "units/standard.html",
-        {"county": county, "unit": county, "standard": current, "edit_forms": edit_forms, "item_form": item_form, "new_form": new_form},
+        {
+            "county": county,
+            "unit": county,
+            "standard": current,
+            "edit_forms": edit_forms,
+            "item_form": item_form,
+            "new_form": new_form,
+        },
         status=200 if not (item_form.errors or new_form.errors) else 400,
     )
 

@@ -1,0 +1,64 @@
+# The two commands: `make run` and `make test`. Both install what they need from the locked dependencies.
+SHELL := /bin/bash
+PORT ?= 8000
+UV := $(shell scripts/ensure-uv.sh)
+MANAGE := $(UV) run --frozen python manage.py
+
+.PHONY: run test install assets migrate demo serve lint test-sqlite test-postgres test-browser messages worker periodic
+
+run: install migrate demo serve
+
+install:
+	$(UV) sync --frozen
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+
+assets:
+	npm run --silent build
+
+migrate:
+	mkdir -p var
+	$(MANAGE) migrate --noinput -v 0
+
+demo:
+	$(MANAGE) load_demo
+
+serve:
+	@echo "Shangliang: http://127.0.0.1:$(PORT)/  (demo accounts are listed on the login page)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+worker:
+	TASK_BACKEND=database $(MANAGE) db_worker
+
+# The whole suite: SQLite, then PostgreSQL where its server binaries exist, then the browser tests.
+test: install
+	bash scripts/ensure-system.sh
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-browser
+
+test-sqlite:
+	@echo "== SQLite =="
+	$(UV) run --frozen pytest -m "not browser" -n 2 -q
+
+test-postgres:
+	@echo "== PostgreSQL =="
+	@status=0; scripts/with-postgres.sh $(UV) run --frozen pytest -m "not browser" -n 2 -q || status=$$?; \
+	if [ $$status -eq 3 ]; then \
+	  if [ -n "$$CI" ]; then echo "PostgreSQL server binaries are required in CI" >&2; exit 1; fi; \
+	  echo "PostgreSQL pass skipped: no server binaries on this machine"; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi
+
+test-browser:
+	@echo "== Browser (Chromium) =="
+	$(UV) run --frozen pytest -m browser -q
+
+lint:
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+messages:
+	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=build
+	$(MANAGE) compilemessages --ignore=.venv
