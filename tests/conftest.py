@@ -1,27 +1,16 @@
-"""Shared fixtures: a small two-county world for permission matrices, and the N+1 guard on every test."""
+"""Shared fixtures: a small two-county world for permission matrices.
+
+The N+1 guard: django-zeal's middleware (tests/settings.py) fails every request of the suite that repeats a query
+per object; selectors called directly are guarded in their tests with `zeal_context()` or query-count asserts.
+"""
 
 from types import SimpleNamespace
 
 import pytest
-from zeal import zeal_context
 
 from shangliang.people.models import Role
 from shangliang.units.models import UnitKind
 from tests.factories import UserFactory, assign, link, make_room, make_standard, make_unit
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
-    """Every test body fails on an N+1 query (django-zeal), in views and in direct selector calls alike.
-
-    Fixture setup (building test data) is outside the guard on purpose.
-    """
-    if {"client", "live_server", "admin_client"} & set(item.fixturenames):
-        # Requests are guarded one by one by zeal's middleware (tests/settings.py); a guard spanning several
-        # requests would see each request's session and user loads as repeats.
-        return (yield)
-    with zeal_context():
-        return (yield)
 
 
 @pytest.fixture
