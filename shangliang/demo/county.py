@@ -101,12 +101,9 @@ def require_county() -> Unit:
 
 def demo_staff_users(county: Unit) -> list:
     """CPPCC staff of the county (assessors and recorders), if the people step has run."""
-    rows = (
-        RoleAssignment.objects.filter(unit=county, role=Role.CPPCC_STAFF)
-        .select_related("user")
-        .order_by("user__username")
-    )
-    return [a.user for a in rows]
+    rows = RoleAssignment.objects.filter(unit=county, role=Role.CPPCC_STAFF).select_related("user")
+    # Sorted in Python: database collations differ, and the choice of assessor must not.
+    return sorted({a.user.pk: a.user for a in rows}.values(), key=lambda u: u.username)
 
 
 # ---------------------------------------------------------------------------------------------------------- units

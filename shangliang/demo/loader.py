@@ -121,22 +121,22 @@ def load_demo(steps: list[tuple[str, Step]] | None = None) -> DemoSummary:
 
 
 def fingerprint() -> str:
-    """SHA-256 of the demo county's names: unit paths and names, rooms, people (for determinism checks)."""
+    """SHA-256 of the demo county's names: unit paths and names, rooms, people (for determinism checks).
+
+    Rows are sorted in Python, not by the database, so SQLite and PostgreSQL (whose collations differ) agree.
+    """
     root = county.require_county()
-    digest = hashlib.sha256()
-    rows = [
-        Unit.objects.filter(path__startswith=root.path).order_by("path").values_list("path", "name", "kind"),
-        Room.objects.filter(unit__path__startswith=root.path)
-        .order_by("unit__path", "name")
-        .values_list("unit__path", "name", "stage", "stage_year"),
+    tables = [
+        Unit.objects.filter(path__startswith=root.path).values_list("path", "name", "kind"),
+        Room.objects.filter(unit__path__startswith=root.path).values_list("unit__path", "name", "stage", "stage_year"),
         User.objects.filter(assignments__unit__path__startswith=root.path)
         .distinct()
-        .order_by("username")
         .values_list("username", "full_name", "phone"),
     ]
-    for queryset in rows:
-        for row in queryset:
-            digest.update("\t".join(str(v) for v in row).encode())
+    digest = hashlib.sha256()
+    for queryset in tables:
+        for row in sorted(tuple(str(v) for v in row) for row in queryset):
+            digest.update("\t".join(row).encode())
             digest.update(b"\n")
     return digest.hexdigest()
 

@@ -285,16 +285,16 @@ def build_people(ctx) -> bool:
                     member, Role.MEMBER, county, TERM_START, sector=sectors[name], title=rng.choice(occupations)
                 )
 
-    # One-to-one links: every town and village has a linked member, who is its second convenor.
+    # Villages and communities: each is linked one-to-one to a member, who is its second convenor.
     demo_member = members_by_sector["农业界"][0]
     pool = [m for name, _c, _o in SECTORS for m in members_by_sector[name] if m is not demo_member]
     rng.shuffle(pool)
     member_changed = set(rng.sample([v.pk for v in grassroots if v not in demo_villages], 3))
-    for unit in [*towns, *grassroots]:
+    for unit in grassroots:
         since = convenor_since[unit.pk]
-        member = demo_member if unit == demo_town or unit in demo_villages else pool.pop()
+        member = demo_member if unit in demo_villages else pool.pop()
         if unit.pk in member_changed:
-            roster.link(member, unit, LinkKind.ONE_TO_ONE, since, until=HANDOVER, note="换届调整")
+            roster.link(member, unit, LinkKind.ONE_TO_ONE, since, until=HANDOVER, note="委员调整")
             roster.assign(
                 member, Role.CONVENOR, unit, since, until=HANDOVER, position=Position.SECOND_CONVENOR, title="联系委员"
             )
@@ -302,12 +302,22 @@ def build_people(ctx) -> bool:
         roster.link(member, unit, LinkKind.ONE_TO_ONE, since)
         roster.assign(member, Role.CONVENOR, unit, since, position=Position.SECOND_CONVENOR, title="联系委员")
 
-    # Leaders cover areas; sector studios cover towns.
+    # Towns: the committee leader covering the area (联片) is the town's second convenor.
     for leader, areas in zip(leaders, LEADER_AREAS, strict=True):
         for area in areas:
-            roster.link(leader, town_by_name[area], LinkKind.AREA, TERM_START, note="委员会领导联片")
+            town = town_by_name[area]
+            roster.link(leader, town, LinkKind.AREA, TERM_START, note="委员会领导联片")
+            roster.assign(
+                leader,
+                Role.CONVENOR,
+                town,
+                convenor_since[town.pk],
+                position=Position.SECOND_CONVENOR,
+                title="联片委员会领导",
+            )
+    # Sector studios cover towns; demo_member works in the agriculture studio that covers the demo town.
     for sector_name, town_name in STUDIOS:
-        for member in members_by_sector[sector_name][1:4]:
+        for member in members_by_sector[sector_name][:3]:
             roster.link(
                 member,
                 town_by_name[town_name],
