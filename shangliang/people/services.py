@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -69,7 +70,7 @@ def user_create(
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise InvalidInput(" ".join(exc.messages), field="password") from exc
+            raise InvalidInput(" ".join(_password_messages(exc)), field="password") from exc
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -77,6 +78,16 @@ def user_create(
         user.save()
         record_event(user, actor=actor, action="create", note=user.display_name, unit=unit)
     return user
+
+
+def _password_messages(exc: ValidationError) -> list[str]:
+    # Django 5.2's "too short" message has no Chinese translation (its msgid changed): say it ourselves.
+    return [
+        _("密码太短，至少需要 %(min_length)d 个字符。") % error.params
+        if error.code == "password_too_short"
+        else " ".join(error.messages)
+        for error in exc.error_list
+    ]
 
 
 def _check_role_fits(role: str, unit: Unit, position: str, sector: Sector | None, department: Department | None):
@@ -115,7 +126,9 @@ def assignment_create(
     _require(actor, "people.change_assignments", unit, _("您无权在“%(unit)s”任命人员。") % {"unit": unit.name})
     if not actor.is_superuser and not within(unit.path, scope_paths(actor, {Role.CPPCC_STAFF})):
         if role not in CONVENOR_ASSIGNABLE_ROLES:
-            raise NotAllowed(_("“%(role)s”由政协机关任命。") % {"role": Role(role).label if role in Role.values else role})
+            raise NotAllowed(
+                _("“%(role)s”由政协机关任命。") % {"role": Role(role).label if role in Role.values else role}
+            )
     _check_role_fits(role, unit, position, sector, department)
     clean_period(assumed_at, renounced_at, field="renounced_at")
     title = clean_text(title, label=_("身份说明"), field="title", max_length=100, required=False)
@@ -244,7 +257,9 @@ def talent_save(
     talent = talent or Talent(county=county)
     talent.name = clean_text(name, label=_("姓名"), field="name", max_length=50)
     talent.kind = kind
-    talent.organisation = clean_text(organisation, label=_("工作单位"), field="organisation", max_length=100, required=False)
+    talent.organisation = clean_text(
+        organisation, label=_("工作单位"), field="organisation", max_length=100, required=False
+    )
     talent.title = clean_text(title, label=_("职务/职称"), field="title", max_length=100, required=False)
     talent.phone = clean_phone(phone)
     talent.bio = clean_text(bio, label=_("简介"), field="bio", max_length=2000, required=False)
@@ -252,7 +267,49 @@ def talent_save(
     talent.is_active = is_active
     with transaction.atomic():
         talent.save()
-        expertise = [Expertise.objects.get_or_create(name=n)[0] for n in dict.fromkeys(names)]
-        talent.fields.set(expertise)
+        # Missing fields are created in one statement (ignore_conflicts: a concurrent save may add the same name).
+        Expertise.objects.bulk_create([Expertise(name=n) for n in dict.fromkeys(names)], ignore_conflicts=True)
+        talent.fields.set(Expertise.objects.filter(name__in=names))
         record_event(talent, actor=actor, action="save", note=talent.name, unit=county)
     return talent
+
+
+def person_add(
+    *,
+    actor,
+    unit: Unit,
+    username: str,
+    full_name: str,
+    phone: str = "",
+    email: str = "",
+    password: str | None = None,
+    role: str,
+    assumed_at: date | None,
+    renounced_at: date | None = None,
+    position: str = "",
+    title: str = "",
+    sector: Sector | None = None,
+    department: Department | None = None,
+) -> RoleAssignment:
+    """Add a person to a unit: their account and their first role there, both or neither.
+
+    An account is always created with a role, so the person can later be found among the county's people.
+    """
+    # One query for both content types, which record_event would otherwise look up one at a time.
+    ContentType.objects.get_for_models(User, RoleAssignment)
+    with transaction.atomic():
+        user = user_create(
+            actor=actor, unit=unit, username=username, full_name=full_name, phone=phone, email=email, password=password
+        )
+        return assignment_create(
+            actor=actor,
+            user=user,
+            unit=unit,
+            role=role,
+            assumed_at=assumed_at,
+            renounced_at=renounced_at,
+            position=position,
+            title=title,
+            sector=sector,
+            department=department,
+        )
