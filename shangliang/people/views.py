@@ -1,0 +1,296 @@
+"""People of a unit, member links and the talent pool inside the app. Thin: parse, call, render."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from shangliang.core.access import LoginRequired, check_perm, get_for
+from shangliang.core.errors import NotAllowed
+from shangliang.core.forms import run_service
+from shangliang.core.pagination import paginate
+from shangliang.people import selectors, services
+from shangliang.people.forms import (
+    AssignForm,
+    AssignmentFilterForm,
+    EndAssignmentForm,
+    EndLinkForm,
+    MemberLinkFilterForm,
+    MemberLinkForm,
+    PersonForm,
+    TalentFilterForm,
+    TalentForm,
+)
+from shangliang.people.models import MemberLink, RoleAssignment, Talent
+from shangliang.units.models import Unit, UnitKind
+from shangliang.units.selectors import ancestors
+
+COUNTIES = Unit.objects.filter(kind=UnitKind.COUNTY)
+
+
+# --- role assignments of a unit ------------------------------------------------------------------------------------
+
+
+def unit_people(request, pk):
+    unit = get_for(request, Unit.objects.select_related("county"), "people.view_assignments", pk=pk)
+    filters = AssignmentFilterForm(request.GET)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    assignments = selectors.unit_assignments(
+        unit, status=data.get("status") or selectors.AssignmentStatus.CURRENT, role=data.get("role", "")
+    )
+    return render(
+        request,
+        "people/unit_people.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors(unit),
+            "filters": filters,
+            "page": paginate(request, assignments),
+            "today": timezone.localdate(),
+            # Full phone numbers only for those who may change this unit's assignments; everyone else sees them masked.
+            "can_change": request.user.has_perm("people.change_assignments", unit),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_add(request, pk):
+    unit = get_for(request, Unit.objects.select_related("county"), "people.change_assignments", pk=pk)
+    form = PersonForm(request.POST or None, county=unit.county, roles=selectors.assignable_roles(request.user, unit))
+    if request.method == "POST" and form.is_valid():
+        assignment = _run(form, lambda: services.person_add(actor=request.user, unit=unit, **form.cleaned_data))
+        if assignment:
+            messages.success(
+                request,
+                _("已新增“%(name)s”，任%(role)s。")
+                % {"name": assignment.user.display_name, "role": assignment.get_role_display()},
+            )
+            return redirect("people:unit_people", unit.pk)
+    return _form_page(request, unit, form, _("新增人员"), reverse("people:unit_people", args=[unit.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def assign(request, pk):
+    unit = get_for(request, Unit.objects.select_related("county"), "people.change_assignments", pk=pk)
+    form = AssignForm(request.POST or None, county=unit.county, roles=selectors.assignable_roles(request.user, unit))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        person = _one_person(form, "person", unit, data.pop("person"))
+        if person is not None:
+            assignment = _run(
+                form, lambda: services.assignment_create(actor=request.user, unit=unit, user=person, **data)
+            )
+            if assignment:
+                messages.success(
+                    request,
+                    _("已任命“%(name)s”为%(role)s。")
+                    % {"name": person.display_name, "role": assignment.get_role_display()},
+                )
+                return redirect("people:unit_people", unit.pk)
+    return _form_page(request, unit, form, _("任命已有人员"), reverse("people:unit_people", args=[unit.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_end(request, pk):
+    assignment = get_for(
+        request,
+        RoleAssignment.objects.select_related("unit", "unit__county", "user"),
+        "people.change_assignments",
+        pk=pk,
+    )
+    unit = assignment.unit
+    form = EndAssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda: services.assignment_end(actor=request.user, assignment=assignment, **form.cleaned_data)):
+            messages.success(request, _("已终止“%(name)s”的任职。") % {"name": assignment.user.display_name})
+            return redirect("people:unit_people", unit.pk)
+    title = _("终止任职：%(name)s · %(role)s") % {
+        "name": assignment.user.display_name,
+        "role": assignment.get_role_display(),
+    }
+    return _form_page(request, unit, form, title, reverse("people:unit_people", args=[unit.pk]))
+
+
+# --- member links (委员联系) ----------------------------------------------------------------------------------------
+
+
+def member_links(request, pk):
+    county = get_for(request, COUNTIES, "people.view_member_links", pk=pk)
+    units = selectors.link_target_units(county)
+    filters = MemberLinkFilterForm(request.GET, county=county, units=units)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    links = selectors.member_links_of_county(
+        county,
+        kind=data.get("kind", ""),
+        member=data.get("member", ""),
+        unit=data.get("unit"),
+        status=data.get("status") or selectors.LinkStatus.CURRENT,
+    )
+    return render(
+        request,
+        "people/member_links.html",
+        {
+            "unit": county,
+            "ancestors": ancestors(county),
+            "filters": filters,
+            "page": paginate(request, links),
+            "can_change": request.user.has_perm("people.change_member_links", county),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_link_add(request, pk):
+    county = get_for(request, COUNTIES, "people.change_member_links", pk=pk)
+    form = MemberLinkForm(request.POST or None, county=county, units=selectors.link_target_units(county))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        member = _one_person(form, "member", county, data.pop("member"))
+        if member is not None:
+            link = _run(form, lambda: services.member_link_create(actor=request.user, member=member, **data))
+            if link:
+                messages.success(
+                    request, _("已登记“%(name)s”联系%(unit)s。") % {"name": member.display_name, "unit": link.unit.name}
+                )
+                return redirect("people:member_links", county.pk)
+    return _form_page(request, county, form, _("新增委员联系"), reverse("people:member_links", args=[county.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def member_link_end(request, pk):
+    link = get_for(
+        request,
+        MemberLink.objects.select_related("unit", "unit__county", "member"),
+        "people.change_member_links",
+        pk=pk,
+    )
+    county = link.unit.county
+    form = EndLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda: services.member_link_end(actor=request.user, link=link, **form.cleaned_data)):
+            messages.success(request, _("已终止该联系。"))
+            return redirect("people:member_links", county.pk)
+    title = _("终止联系：%(name)s → %(unit)s") % {"name": link.member.display_name, "unit": link.unit.name}
+    return _form_page(request, county, form, title, reverse("people:member_links", args=[county.pk]))
+
+
+# --- talent pool (人才库/智囊团) ------------------------------------------------------------------------------------
+
+
+def talent_list(request, pk):
+    county = get_for(request, COUNTIES, "people.view_talent", pk=pk)
+    can_change = request.user.has_perm("people.change_talent", county)
+    filters = TalentFilterForm(request.GET, expertise=selectors.expertise_of_county(county))
+    data = filters.cleaned_data if filters.is_valid() else {}
+    field = data.get("field")
+    talents = selectors.talent_pool(
+        county,
+        kind=data.get("kind", ""),
+        field_id=field.pk if field else None,
+        query=data.get("q", ""),
+        # Keepers of the pool also see entries taken out of it, so they can bring them back.
+        active_only=not can_change,
+    )
+    return render(
+        request,
+        "people/talent_list.html",
+        {
+            "unit": county,
+            "ancestors": ancestors(county),
+            "filters": filters,
+            "page": paginate(request, talents),
+            "can_change": can_change,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def talent_add(request, pk):
+    county = get_for(request, COUNTIES, "people.change_talent", pk=pk)
+    form = TalentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        talent = _run(form, lambda: services.talent_save(actor=request.user, county=county, **form.cleaned_data))
+        if talent:
+            messages.success(request, _("已加入人才库：%(name)s。") % {"name": talent.name})
+            return redirect("people:talent_list", county.pk)
+    return _form_page(request, county, form, _("加入人才库"), reverse("people:talent_list", args=[county.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def talent_edit(request, pk):
+    talent = _talent_for(request, pk)
+    county = talent.county
+    initial = {
+        "name": talent.name,
+        "kind": talent.kind,
+        "organisation": talent.organisation,
+        "title": talent.title,
+        "fields": "、".join(f.name for f in talent.fields.all()),
+        "phone": talent.phone,
+        "bio": talent.bio,
+        "is_active": talent.is_active,
+    }
+    form = TalentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(
+            form,
+            lambda: services.talent_save(
+                actor=request.user, county=county, talent=talent, user=talent.user, **form.cleaned_data
+            ),
+        )
+        if saved:
+            messages.success(request, _("已保存。"))
+            return redirect("people:talent_list", county.pk)
+    title = _("编辑人才：%(name)s") % {"name": talent.name}
+    return _form_page(request, county, form, title, reverse("people:talent_list", args=[county.pk]))
+
+
+def _talent_for(request, pk) -> Talent:
+    """get_for, with the permission checked on the talent's county (a talent is not a unit)."""
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    talent = get_object_or_404(Talent.objects.select_related("county", "user"), pk=pk)
+    check_perm(request, "people.change_talent", talent.county)
+    return talent
+
+
+# --- helpers -------------------------------------------------------------------------------------------------------
+
+
+def _one_person(form, field: str, unit, text: str):
+    """The one person of the unit's county with this username or mobile; otherwise an error on `field`."""
+    found = selectors.find_people(unit, text)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        form.add_error(field, _("本区县没有用户名或手机号为“%(text)s”的人员。") % {"text": text})
+    else:
+        form.add_error(field, _("有多名人员使用手机号“%(text)s”，请改用用户名。") % {"text": text})
+    return None
+
+
+def _run(form, call):
+    """run_service, and a refusal for this actor (NotAllowed) shown on the form too, with status 403."""
+    try:
+        return run_service(form, call)
+    except NotAllowed as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form.refused = True
+        return None
+
+
+def _form_page(request, unit, form, title, cancel_url):
+    return render(
+        request,
+        "people/form.html",
+        {"unit": unit, "ancestors": ancestors(unit), "form": form, "title": title, "cancel_url": cancel_url},
+        status=_status(form),
+    )
+
+
+def _status(form) -> int:
+    if getattr(form, "refused", False):
+        return 403
+    return 400 if form.is_bound and form.errors else 200
