@@ -36,7 +36,7 @@ def test_production_settings_pass_deploy_check(tmp_path):
     import sys
 
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
         "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-deploy-check-0123456789",
         "ALLOWED_HOSTS": "shangliang.example.gov.cn",
