@@ -35,9 +35,15 @@ class AssignmentFieldsForm(forms.Form):
         label=_("职务"), choices=Position.choices, required=False, help_text=_("第一/第二召集人只适用于召集人")
     )
     title = forms.CharField(label=_("身份说明"), max_length=100, required=False, help_text=_("如：村党支部书记"))
-    sector = forms.ModelChoiceField(label=_("界别"), queryset=Sector.objects.none(), required=False)
+    sector = forms.ModelChoiceField(
+        label=_("界别"), queryset=Sector.objects.none(), required=False, empty_label=_("（不选）")
+    )
     department = forms.ModelChoiceField(
-        label=_("所属部门"), queryset=Department.objects.none(), required=False, help_text=_("职能部门人员必填")
+        label=_("所属部门"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("（不选）"),
+        help_text=_("职能部门人员必填"),
     )
     assumed_at = _date_field(_("起始日期"), initial=today)
     renounced_at = _date_field(_("终止日期"), required=False, help_text=_("留空表示尚未终止"))
@@ -137,7 +143,11 @@ class MemberLinkForm(forms.Form):
         label=_("联系单元"), queryset=None, help_text=_("一对一联系选村/社区；联片和界别工作室选镇/街道")
     )
     sector = forms.ModelChoiceField(
-        label=_("界别工作室"), queryset=Sector.objects.none(), required=False, help_text=_("界别工作室联系必填")
+        label=_("界别工作室"),
+        queryset=Sector.objects.none(),
+        required=False,
+        empty_label=_("（不选）"),
+        help_text=_("界别工作室联系必填"),
     )
     started_on = _date_field(_("起始日期"), initial=today)
     ended_on = _date_field(_("终止日期"), required=False, help_text=_("留空表示尚未终止"))
