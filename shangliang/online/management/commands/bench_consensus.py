@@ -1,0 +1,165 @@
+"""`manage.py bench_consensus`: time the consensus engine on synthetic conversations with planted opinion groups.
+
+A benchmark, not a test: it prints figures. Seconds are wall-clock for `analyse()` from in-memory vote arrays
+(best of --repeat). Peak memory is measured in a second, separate run under tracemalloc: the peak of everything
+numpy and Python allocated during `analyse()` (the input arrays, allocated before, are excluded and printed apart).
+The process's maximum resident set size (resource.getrusage, includes the interpreter, libraries and input) is
+printed too. red-dwarf is a dev-only dependency, imported lazily; it is dense, so it only runs up to --reddwarf-max.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import resource
+import sys
+import time
+import tracemalloc
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from shangliang.online.consensus import analyse
+from shangliang.online.consensus.synthetic import adjusted_rand_index, planted_conversation
+
+# the sizes issue 7 names; any other size gets a square-ish conversation (8·sqrt(votes) on each side)
+KNOWN_SHAPES = {1_000_000: (8_000, 8_000), 10_000_000: (100_000, 10_000)}
+TARGETS = {1_000_000: (1.0, None), 10_000_000: (10.0, 2 * 1024**3)}
+
+
+def _parse_sizes(text: str) -> list[tuple[int, int, int]]:
+    """'1e6,5e5:5000x2000' → [(votes, participants, statements)]."""
+    sizes = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        count_text, _, shape = part.partition(":")
+        try:
+            votes = int(float(count_text))
+            if shape:
+                participants, statements = (int(float(x)) for x in shape.lower().split("x"))
+            else:
+                side = math.ceil(8 * math.sqrt(votes))
+                participants, statements = KNOWN_SHAPES.get(votes, (side, side))
+        except ValueError as exc:
+            raise CommandError(f"--sizes 格式不对（bad size {part!r}; use 1e6 or 1e6:8000x8000）") from exc
+        if votes <= 0 or votes > participants * statements:
+            raise CommandError(f"规模不可能（impossible size {part!r}）")
+        sizes.append((votes, participants, statements))
+    return sizes
+
+
+def _mib(n_bytes: float) -> str:
+    return f"{n_bytes / 1024**2:,.0f} MiB"
+
+
+def _max_rss_bytes() -> int:
+    # ru_maxrss is KiB on Linux, bytes on macOS
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
+class Command(BaseCommand):
+    help = "合成数据（含预设意见群组）上的共识分析基准：耗时与峰值内存，并与 red-dwarf 对比。"
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--sizes",
+            default="1e5,5e5,1e6,1e7",
+            help="comma-separated vote counts, optionally with a shape: 1e6:8000x8000 (default 1e5,5e5,1e6,1e7)",
+        )
+        parser.add_argument("--skip-reddwarf", action="store_true", help="do not run red-dwarf")
+        parser.add_argument("--reddwarf-max", type=float, default=5e5, help="largest size red-dwarf runs on")
+        parser.add_argument("--repeat", type=int, default=3, help="timed runs per size; the best is shown")
+        parser.add_argument("--seed", type=int, default=0)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sizes = _parse_sizes(options["sizes"])
+        run_pipeline = None if options["skip_reddwarf"] else self._import_reddwarf()
+        for votes, participants, statements in sizes:
+            self._bench_one(votes, participants, statements, options, run_pipeline)
+
+    def _import_reddwarf(self) -> Any:
+        try:
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                from reddwarf.implementations.polis import run_pipeline
+        except ImportError:
+            self.stdout.write("red-dwarf 未安装（dev 依赖组），跳过对比。red-dwarf is not installed (dev group).")
+            return None
+        return run_pipeline
+
+    def _bench_one(
+        self, votes: int, participants: int, statements: int, options: dict[str, Any], run_pipeline: Any
+    ) -> None:
+        seed = options["seed"]
+        conversation = planted_conversation(votes, participants, statements, seed=seed)
+        log = conversation.votes
+        input_bytes = sum(a.nbytes for a in (log.participant_ids, log.statement_ids, log.values))
+        self.stdout.write(f"\n== {votes:,} votes: {participants:,} participants × {statements:,} statements ==")
+
+        best = math.inf
+        result = None
+        for _ in range(max(options["repeat"], 1)):
+            gc.collect()
+            started = time.perf_counter()
+            result = analyse(log, seed=seed)
+            best = min(best, time.perf_counter() - started)
+        assert result is not None
+        warm_started = time.perf_counter()
+        analyse(log, seed=seed, previous_state=result.state)
+        warm = time.perf_counter() - warm_started
+
+        del result
+        gc.collect()
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        result = analyse(log, seed=seed)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+
+        analysed = result.analysed
+        ari = adjusted_rand_index(
+            conversation.planted_groups[result.participant_ids[analysed]], result.participant_groups[analysed]
+        )
+        target_s, target_bytes = TARGETS.get(votes, (None, None))
+        verdict = []
+        if target_s is not None:
+            verdict.append(f"target < {target_s:g} s: {'met' if best < target_s else 'MISSED'}")
+        if target_bytes is not None:
+            verdict.append(f"target < {_mib(target_bytes)}: {'met' if peak < target_bytes else 'MISSED'}")
+        self.stdout.write(
+            f"shangliang: {best:.3f} s (best of {max(options['repeat'], 1)}; warm-started rerun {warm:.3f} s)"
+            + (f"  [{'; '.join(verdict)}]" if verdict else "")
+        )
+        self.stdout.write(
+            f"  peak memory during analyse (tracemalloc): {_mib(peak)}; input arrays {_mib(input_bytes)};"
+            f" process max RSS so far (getrusage): {_mib(_max_rss_bytes())}"
+        )
+        self.stdout.write(
+            f"  unique votes {result.n_votes:,}, analysed {result.n_analysed:,}, k = {result.k}"
+            f" (4 planted groups; ARI against them {ari:.3f})"
+        )
+        if run_pipeline is None:
+            return
+        if votes > options["reddwarf_max"]:
+            self.stdout.write(f"red-dwarf: not run above {options['reddwarf_max']:,.0f} votes (it is dense)")
+            return
+        records = [
+            {"participant_id": int(p), "statement_id": int(s), "vote": int(v)}
+            for p, s, v in zip(log.participant_ids, log.statement_ids, log.values, strict=True)
+        ]
+        gc.collect()
+        started = time.perf_counter()
+        run_pipeline(votes=records, random_state=seed)
+        reddwarf_seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"red-dwarf: {reddwarf_seconds:.3f} s (one run, from its list-of-dicts input)"
+            f"  ratio red-dwarf / shangliang = {reddwarf_seconds / best:,.0f}×"
+        )
+        del records
