@@ -112,9 +112,7 @@ class RoleAssignment(TimeStamped):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("人员")
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    unit = models.ForeignKey(
-        "units.Unit", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("单元")
-    )
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("单元"))
     position = models.CharField(_("职务"), max_length=10, choices=Position.choices, blank=True, default="")
     title = models.CharField(_("身份说明"), max_length=100, blank=True)
     sector = models.ForeignKey(
