@@ -17,9 +17,9 @@ from tests.factories import UserFactory, assign, link, make_room, make_standard,
 def world(db):
     """Two counties. County A: town T1 (villages V1, V2), town T2 (village V3). County B: town TB (village VB).
 
-    Users, one per role, each holding it at the unit named in `world.home[role]`:
-    staff at county A, convenor at T1, approver at T1, liaison at T1, member linked to T1 (area link),
-    department/expert/evaluator/resident at county A / V1 with no in-app reach.
+    Users (`world.users[role]`), one per role: staff at county A, convenor, approver and liaison at T1, a member
+    of county A linked to T1 (area link); department, expert and evaluator at county A and a resident at V1, none of
+    whom reaches units inside the app; and a stranger with no role.
     """
     a = make_unit("甲县", UnitKind.COUNTY)
     t1 = make_unit("一镇", UnitKind.TOWN, a)
