@@ -1,10 +1,13 @@
 """`manage.py bench_consensus`: time the consensus engine on synthetic conversations with planted opinion groups.
 
 A benchmark, not a test: it prints figures. Seconds are wall-clock for `analyse()` from in-memory vote arrays
-(best of --repeat). Peak memory is measured in a second, separate run under tracemalloc: the peak of everything
-numpy and Python allocated during `analyse()` (the input arrays, allocated before, are excluded and printed apart).
-The process's maximum resident set size (resource.getrusage, includes the interpreter, libraries and input) is
-printed too. red-dwarf is a dev-only dependency, imported lazily; it is dense, so it only runs up to --reddwarf-max.
+(best of --repeat). Peak memory, two ways:
+- tracemalloc, in a separate run: the peak of everything numpy and Python allocated during `analyse()` (the input
+  arrays, allocated before, are excluded and printed apart);
+- the process's resident set during the timed runs: on Linux the high-water mark (VmHWM) is reset through
+  /proc/self/clear_refs before each run, so "peak RSS during analyse" minus "RSS before" is what the run added;
+  elsewhere resource.getrusage's lifetime maximum is shown instead, which says less.
+red-dwarf is a dev-only dependency, imported lazily; it is dense, so it only runs up to --reddwarf-max.
 """
 
 from __future__ import annotations
@@ -60,6 +63,27 @@ def _max_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
+def _proc_status(field: str) -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _reset_peak_rss() -> bool:
+    """Reset the kernel's resident-set high-water mark (Linux ≥ 4.0); False where that is not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+            handle.write("5")
+    except OSError:
+        return False
+    return _proc_status("VmHWM") is not None
+
+
 class Command(BaseCommand):
     help = "合成数据（含预设意见群组）上的共识分析基准：耗时与峰值内存，并与 red-dwarf 对比。"
     requires_system_checks: list[str] = []
@@ -105,11 +129,18 @@ class Command(BaseCommand):
 
         best = math.inf
         result = None
+        rss_before = rss_peak = 0
         for _ in range(max(options["repeat"], 1)):
+            result = None
             gc.collect()
+            resettable = _reset_peak_rss()
+            before = _proc_status("VmRSS") or 0
             started = time.perf_counter()
             result = analyse(log, seed=seed)
             best = min(best, time.perf_counter() - started)
+            peak_now = (_proc_status("VmHWM") or 0) if resettable else 0
+            if peak_now - before > rss_peak - rss_before:
+                rss_before, rss_peak = before, peak_now
         assert result is not None
         warm_started = time.perf_counter()
         analyse(log, seed=seed, previous_state=result.state)
@@ -137,9 +168,15 @@ class Command(BaseCommand):
             f"shangliang: {best:.3f} s (best of {max(options['repeat'], 1)}; warm-started rerun {warm:.3f} s)"
             + (f"  [{'; '.join(verdict)}]" if verdict else "")
         )
+        if rss_peak:
+            rss = (
+                f"process RSS before {_mib(rss_before)}, peak during analyse {_mib(rss_peak)}"
+                f" (+{_mib(rss_peak - rss_before)}; VmHWM reset before each run)"
+            )
+        else:
+            rss = f"process max RSS so far (getrusage, whole life) {_mib(_max_rss_bytes())}"
         self.stdout.write(
-            f"  peak memory during analyse (tracemalloc): {_mib(peak)}; input arrays {_mib(input_bytes)};"
-            f" process max RSS so far (getrusage): {_mib(_max_rss_bytes())}"
+            f"  peak memory during analyse (tracemalloc): {_mib(peak)}; input arrays {_mib(input_bytes)}; {rss}"
         )
         self.stdout.write(
             f"  unique votes {result.n_votes:,}, analysed {result.n_analysed:,}, k = {result.k}"
