@@ -40,7 +40,8 @@ class VoteLog:
         if self.timestamps is not None and len(self.timestamps) != n:
             raise ValueError("timestamps must have one entry per vote")
         values = np.asarray(self.values)
-        if n and (values.min() < -1 or values.max() > 1 or not np.array_equal(values, np.rint(values))):
+        whole = np.issubdtype(values.dtype, np.integer) or np.array_equal(values, np.rint(values))
+        if n and (values.min() < -1 or values.max() > 1 or not whole):
             raise ValueError("投票值必须是 -1、0 或 1 (votes must be -1, 0 or 1)")
 
     def __len__(self) -> int:
@@ -111,7 +112,8 @@ class VoteMatrix:
 def _codes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted unique ids and each entry's index into them.
 
-    Database keys are small non-negative integers: a lookup table is O(n), where np.unique sorts.
+    Database keys are small non-negative integers: a lookup table is O(n). Other integers go through one packed
+    (id, position) sort; only non-integer ids (strings) use np.unique, which is much slower at 10^7.
     """
     if len(ids) and np.issubdtype(ids.dtype, np.integer):
         low, high = int(ids.min()), int(ids.max())
@@ -120,6 +122,18 @@ def _codes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             present[ids] = True
             table = np.cumsum(present, dtype=np.int64) - 1
             return np.flatnonzero(present), table[ids]
+        n = len(ids)
+        pos_bits = max(int(n - 1).bit_length(), 1)
+        if (high - low).bit_length() + pos_bits <= 63:
+            packed = np.sort(((ids.astype(np.int64) - low) << pos_bits) | np.arange(n, dtype=np.int64))
+            position = packed & ((1 << pos_bits) - 1)
+            packed >>= pos_bits
+            first = np.empty(n, dtype=bool)
+            first[0] = True
+            np.not_equal(packed[1:], packed[:-1], out=first[1:])
+            inverse = np.empty(n, dtype=np.int64)
+            inverse[position] = np.cumsum(first) - 1
+            return packed[first] + low, inverse
     unique, inverse = np.unique(ids, return_inverse=True)
     return unique, inverse.astype(np.int64).reshape(-1)
 
