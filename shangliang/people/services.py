@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from shangliang.core.errors import InvalidInput, NotAllowed
 from shangliang.core.events import record_event
+from shangliang.core.permissions import require_perm as _require
 from shangliang.core.validation import clean_period, clean_text
 from shangliang.people.models import (
     Department,
@@ -28,11 +29,6 @@ from shangliang.people.models import (
 )
 from shangliang.people.selectors import CONVENOR_ASSIGNABLE_ROLES, scope_paths, within
 from shangliang.units.models import LEVEL_OF_KIND, Unit, UnitKind, UnitLevel
-
-
-def _require(actor, perm: str, obj, message: str | None = None) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise NotAllowed(message or _("您无权进行此操作。"))
 
 
 def clean_phone(value: str, *, field: str = "phone") -> str:

@@ -12,6 +12,7 @@ from treebeard.exceptions import InvalidMoveToDescendant
 
 from shangliang.core.errors import InvalidInput, NotAllowed
 from shangliang.core.events import record_event
+from shangliang.core.permissions import require_perm as _require
 from shangliang.core.uploads import checked_image
 from shangliang.core.validation import clean_amount, clean_text, clean_year
 from shangliang.units.models import (
@@ -29,11 +30,6 @@ from shangliang.units.models import (
     Unit,
     UnitKind,
 )
-
-
-def _require(actor, perm: str, obj, message: str | None = None) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise NotAllowed(message or _("您无权进行此操作。"))
 
 
 def _kind(value: str) -> UnitKind:
