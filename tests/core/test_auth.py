@@ -71,3 +71,8 @@ def test_language_switch_to_english(client, world):
 def test_chinese_is_the_default(client, db):
     html = client.get(reverse("login")).content.decode()
     assert '<html lang="zh-CN">' in html and "登录" in html
+
+
+def test_english_browser_still_gets_chinese_until_the_switch(client, db):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-CN">' in html
