@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "shangliang.core",
     "shangliang.people",
     "shangliang.units",
+    "shangliang.topics",
+    "shangliang.notifications",
     "shangliang.online",
     "shangliang.demo",
 ]
@@ -225,6 +227,11 @@ if _cache_backend not in _CACHE_BACKENDS:
 CACHES = {"default": _CACHE_BACKENDS[_cache_backend]}
 
 PAGE_SIZE = envint("PAGE_SIZE", 25)
+
+# Anonymous topic submissions and supports (附议) allowed per client address in each window (0 turns a limit off).
+TOPIC_SUBMIT_LIMIT = envint("TOPIC_SUBMIT_LIMIT", 5)
+TOPIC_SUPPORT_LIMIT = envint("TOPIC_SUPPORT_LIMIT", 30)
+TOPIC_RATE_WINDOW = envint("TOPIC_RATE_WINDOW_SECONDS", 3600)
 
 LOGGING = {
     "version": 1,

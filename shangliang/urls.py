@@ -16,4 +16,6 @@ urlpatterns = [
     path("units/", include("shangliang.units.urls")),
     path("people/", include("shangliang.people.urls")),
     path("public/", include("shangliang.units.public_urls")),
+    path("topics/", include("shangliang.topics.urls")),
+    path("notifications/", include("shangliang.notifications.urls")),
 ]

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TopicsConfig(AppConfig):
+    name = "shangliang.topics"
+    label = "topics"
+    verbose_name = _("议题")
+
+    def ready(self) -> None:
+        from shangliang.core.events import register_event_handler
+        from shangliang.topics.notify import on_topic_event
+
+        # Notifications are sent after the transaction that wrote the event commits (core.events).
+        register_event_handler("topics.topic", on_topic_event)

@@ -1,0 +1,265 @@
+"""Public pages, no account needed, phone first: a room's submission form (its QR code opens it), the tracking page,
+the open topics of a room with their support (附议) buttons, and the room's QR poster."""
+
+from __future__ import annotations
+
+import io
+import secrets
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shangliang.core.errors import DomainError
+from shangliang.core.forms import run_service
+from shangliang.core.pagination import paginate
+from shangliang.topics import selectors, services
+from shangliang.topics.forms import PublicSubmitForm, ResubmitForm, TrackForm
+from shangliang.topics.models import Topic, TopicPhoto, TopicStatus, normalise_code
+from shangliang.topics.ratelimit import client_address
+from shangliang.units.models import Room
+
+SUPPORTER_COOKIE = "sl_supporter"
+ROOMS = Room.objects.select_related("unit").filter(unit__is_active=True)
+
+
+def _room(pk) -> Room:
+    return get_object_or_404(ROOMS, pk=pk)
+
+
+def submission_url(room: Room) -> str:
+    """The absolute URL printed in the room's QR code: SITE_URL, never the request's Host header."""
+    return settings.SITE_URL.rstrip("/") + reverse("topics:submit", args=[room.pk])
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request, pk):
+    room = _room(pk)
+    form = PublicSubmitForm(request.POST or None, request.FILES or None)
+    status = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actor = request.user if request.user.is_authenticated else services.TrackingCodeHolder("")
+        try:
+            topic = services.topic_submit(
+                actor=actor,
+                room=room,
+                title=data["title"],
+                description=data["description"],
+                anonymous=data["anonymous"],
+                name=data["name"],
+                mobile=data["mobile"],
+                photos=data["photos"],
+                idempotency_key=data["idempotency_key"],
+                client=client_address(request),
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = exc.status_code
+        else:
+            return redirect("topics:thanks", topic.tracking_code)
+    return render(
+        request,
+        "topics/public/submit.html",
+        {"room": room, "unit": room.unit, "form": form},
+        status=status or _status(form),
+    )
+
+
+@require_GET
+def similar(request):
+    """The htmx fragment under the title field: open topics like the one being written, to support instead."""
+    room = ROOMS.filter(pk=request.GET.get("room") or 0).first()
+    title = (request.GET.get("title") or "")[:100]
+    found = []
+    if room is not None and len(title.strip()) >= 2:
+        found = selectors.similar_topics(unit=room.unit, title=title, public_only=True, limit=3)
+    return render(request, "topics/public/_similar.html", {"similar": found})
+
+
+@require_GET
+def thanks(request, code):
+    topic = get_object_or_404(Topic.objects.select_related("unit", "room"), tracking_code=normalise_code(code))
+    return render(request, "topics/public/thanks.html", {"topic": topic})
+
+
+@require_GET
+def track_form(request):
+    form = TrackForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        code = normalise_code(form.cleaned_data["code"])
+        if Topic.objects.filter(tracking_code=code).exists():
+            return redirect("topics:track", code)
+        form.add_error("code", _("没有找到该查询码对应的议题，请核对后重试。"))
+    return render(request, "topics/public/track_form.html", {"form": form}, status=_status(form))
+
+
+def _by_code(code) -> Topic:
+    return get_object_or_404(
+        Topic.objects.select_related("unit", "room", "merged_into"), tracking_code=normalise_code(code)
+    )
+
+
+@require_GET
+def track(request, code):
+    topic = _by_code(code)
+    return render(
+        request,
+        "topics/public/track.html",
+        {
+            "topic": topic,
+            "timeline": selectors.topic_timeline(topic, public_only=True),
+            "photos": list(topic.photos.all()),
+            "resubmit_form": _resubmit_form(topic) if topic.status == TopicStatus.RETURNED else None,
+        },
+    )
+
+
+def _resubmit_form(topic, data=None, files=None):
+    return ResubmitForm(data, files, initial={"title": topic.title, "description": topic.description})
+
+
+@require_POST
+def track_resubmit(request, code):
+    topic = _by_code(code)
+    form = _resubmit_form(topic, request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            form,
+            lambda: services.topic_resubmit(
+                topic=topic,
+                actor=services.TrackingCodeHolder(topic.tracking_code),
+                title=data["title"],
+                description=data["description"],
+                note=data["note"],
+                photos=data["photos"],
+            ),
+        )
+        if done:
+            messages.success(request, _("已补充并重新提交，请等待筛选。"))
+            return redirect("topics:track", topic.tracking_code)
+    return render(
+        request,
+        "topics/public/track.html",
+        {
+            "topic": topic,
+            "timeline": selectors.topic_timeline(topic, public_only=True),
+            "photos": list(topic.photos.all()),
+            "resubmit_form": form,
+        },
+        status=400,
+    )
+
+
+@require_GET
+def track_photo(request, code, photo):
+    topic = _by_code(code)
+    return _photo_response(get_object_or_404(TopicPhoto, pk=photo, topic=topic))
+
+
+def _photo_response(photo: TopicPhoto):
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def room_topics(request, pk):
+    room = _room(pk)
+    return render(
+        request,
+        "topics/public/room.html",
+        {"room": room, "unit": room.unit, "page": paginate(request, selectors.room_public_topics(room))},
+    )
+
+
+@require_GET
+def public_topic(request, pk):
+    topic = get_object_or_404(selectors.public_topics().select_related("unit", "room"), pk=pk)
+    return render(
+        request,
+        "topics/public/topic.html",
+        {"topic": topic, "timeline": selectors.topic_timeline(topic, public_only=True)},
+    )
+
+
+@require_POST
+def support(request, pk):
+    topic = Topic.objects.select_related("unit").filter(pk=pk).first()
+    if topic is None or not topic.is_public:
+        raise Http404(_("议题不存在或未公开。"))
+    token = request.COOKIES.get(SUPPORTER_COOKIE) or ""
+    new_token = not (16 <= len(token) <= 64)
+    if new_token:
+        token = secrets.token_urlsafe(24)
+    client_key = "" if request.user.is_authenticated else salted_hmac("topics.support", token).hexdigest()
+    try:
+        services.topic_support(topic=topic, actor=request.user, client_key=client_key, client=client_address(request))
+        messages.success(request, _("附议成功，感谢您的参与。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("topics:public_topic", args=[topic.pk])
+    response = redirect(next_url)
+    if new_token:
+        response.set_cookie(
+            SUPPORTER_COOKIE,
+            token,
+            max_age=2 * 365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+@require_GET
+def poster(request, pk):
+    room = _room(pk)
+    return render(request, "topics/public/poster.html", {"room": room, "unit": room.unit, "url": submission_url(room)})
+
+
+def _qr(room: Room):
+    return segno.make(submission_url(room), error="m")
+
+
+@require_GET
+def qr_png(request, pk):
+    room = _room(pk)
+    out = io.BytesIO()
+    _qr(room).save(out, kind="png", scale=12, border=4)
+    return _download(out.getvalue(), "image/png", f"{room.name}-二维码.png", request)
+
+
+@require_GET
+def qr_svg(request, pk):
+    room = _room(pk)
+    out = io.BytesIO()
+    _qr(room).save(out, kind="svg", scale=12, border=4, title=room.name)
+    return _download(out.getvalue(), "image/svg+xml", f"{room.name}-二维码.svg", request)
+
+
+def _download(data: bytes, content_type: str, filename: str, request) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    as_attachment = request.GET.get("download") == "1"
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

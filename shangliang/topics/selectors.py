@@ -1,0 +1,184 @@
+"""Every read on topics that encodes visibility, plus search and similar topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from shangliang.core.events import timeline
+from shangliang.people.models import Role
+from shangliang.people.selectors import scope_paths, subtree_filter, view_paths
+from shangliang.topics import text
+from shangliang.topics.models import PUBLIC_STATUSES, Topic, TopicSource, TopicStatus
+from shangliang.units.models import Unit
+
+LIST_RELATED = ("unit", "room")
+
+
+def topics_visible_to(user):
+    """Topics the user may open inside the app.
+
+    Staff: their county; convenors, approvers, liaisons: their unit's subtree; members: the units they are linked to;
+    and everyone the topics they entered themselves (a member's recommendations, a resident's own concerns).
+    """
+    qs = Topic.objects.all()
+    if getattr(user, "is_superuser", False):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(subtree_filter(view_paths(user), prefix="unit__") | Q(submitter_id=user.pk))
+
+
+def public_topics():
+    """Open topics shown on the public pages (no account needed) and open to support."""
+    return Topic.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+@dataclass(frozen=True)
+class TopicFilters:
+    status: str = ""
+    source: str = ""
+    category: str = ""
+    unit: Unit | None = None
+    start: date | None = None
+    end: date | None = None
+    query: str = ""
+    urgent_only: bool = False
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def topic_list(user, filters: TopicFilters = TopicFilters()):
+    """The staff list: filtered, searched (jieba words AND-ed), urgent first, newest first."""
+    qs = topics_visible_to(user)
+    f = filters
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.unit is not None:
+        qs = qs.filter(unit__path__startswith=f.unit.path)
+    if f.start:
+        qs = qs.filter(created_at__gte=_day_start(f.start))
+    if f.end:
+        qs = qs.filter(created_at__lt=_day_start(f.end + timedelta(days=1)))
+    if f.urgent_only:
+        qs = qs.filter(urgent=True)
+    if f.query:
+        code = "".join(ch for ch in f.query.upper() if ch.isalnum())
+        q = text.search_q(f.query)
+        by_code = Q(tracking_code=code) if len(code) == 12 else Q(pk__in=[])
+        qs = qs.filter(by_code | q) if q is not None else qs.filter(by_code)
+    return qs.select_related(*LIST_RELATED).order_by("-urgent", "-created_at", "-id")
+
+
+def filter_units(user):
+    """Units offered in the list's unit filter: the user's visible subtrees (at most 500, in tree order)."""
+    qs = Unit.objects.all() if user.is_superuser else Unit.objects.filter(subtree_filter(view_paths(user)))
+    return qs.filter(is_active=True).order_by("path")[:500]
+
+
+def enterable_units(user, source: str):
+    """Units where the user may enter a topic of `source` (liaisons, members, party bodies, staff)."""
+    if user.is_superuser:
+        return Unit.objects.filter(is_active=True).order_by("path")[:500]
+    from shangliang.people.selectors import linked_paths
+
+    if source == TopicSource.GRID:
+        paths = scope_paths(user, {Role.LIAISON, Role.CPPCC_STAFF, Role.CONVENOR})
+    elif source == TopicSource.MEMBER:
+        paths = [*linked_paths(user), *scope_paths(user, {Role.MEMBER})]
+    elif source == TopicSource.ASSIGNED:
+        paths = scope_paths(user, {Role.APPROVER, Role.CPPCC_STAFF})
+    else:
+        paths = []
+    return Unit.objects.filter(subtree_filter(paths), is_active=True).order_by("path")[:500]
+
+
+def sources_for(user) -> list[str]:
+    """The sources the user can enter topics for somewhere (for the "new topic" form)."""
+    if user.is_superuser:
+        return [TopicSource.GRID, TopicSource.MEMBER, TopicSource.ASSIGNED]
+    from shangliang.people.selectors import linked_paths, user_scopes
+
+    roles = {s.role for s in user_scopes(user)}
+    sources = []
+    if roles & {Role.LIAISON, Role.CPPCC_STAFF, Role.CONVENOR}:
+        sources.append(TopicSource.GRID)
+    if Role.MEMBER in roles or linked_paths(user):
+        sources.append(TopicSource.MEMBER)
+    if roles & {Role.APPROVER, Role.CPPCC_STAFF}:
+        sources.append(TopicSource.ASSIGNED)
+    return sources
+
+
+@dataclass
+class Similar:
+    topic: Topic
+    score: float
+
+
+def similar_topics(
+    *,
+    unit: Unit,
+    title: str,
+    description: str = "",
+    exclude: Topic | None = None,
+    public_only: bool = False,
+    visible_to=None,
+    limit: int = 5,
+    threshold: float = 0.2,
+) -> list[Similar]:
+    """Earlier topics of the unit's subtree that share jieba words with the draft, best first.
+
+    Candidates are fetched with an OR of the draft's words (at most 12, longest first: they carry the meaning),
+    then scored by the cosine of the word sets, title words counting double.
+    """
+    words = text.tokens(f"{title}\n{description}")
+    if not words:
+        return []
+    title_words = set(text.tokens(title))
+    probe = sorted(words, key=lambda w: (-len(w), w))[:12]
+    qs = Topic.objects.filter(unit__path__startswith=unit.path).filter(text.any_word_q(probe))
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    if public_only:
+        qs = qs.filter(status__in=PUBLIC_STATUSES)
+    elif visible_to is not None:
+        qs = qs.filter(pk__in=topics_visible_to(visible_to).values("pk"))
+    candidates = list(qs.select_related(*LIST_RELATED).order_by("-created_at", "-id")[:200])
+    draft = set(words)
+    scored = []
+    for topic in candidates:
+        theirs = text.split_terms(topic.search_terms)
+        score = text.similarity(draft, theirs, title_a=title_words, title_b=set(text.tokens(topic.title)))
+        if score >= threshold:
+            scored.append(Similar(topic, round(score, 3)))
+    scored.sort(key=lambda s: (-s.score, -s.topic.pk))
+    return scored[:limit]
+
+
+def topic_timeline(topic: Topic, *, public_only: bool):
+    return timeline(topic, public_only=public_only)
+
+
+def merge_candidates(topic: Topic, user, *, limit: int = 5) -> list[Similar]:
+    """Similar open topics the screener could merge this one into."""
+    return [
+        s
+        for s in similar_topics(
+            unit=topic.unit, title=topic.title, description=topic.description, exclude=topic, visible_to=user, limit=20
+        )
+        if s.topic.status in (TopicStatus.SUBMITTED, TopicStatus.ACCEPTED, TopicStatus.APPROVED)
+    ][:limit]
+
+
+def room_public_topics(room):
+    return public_topics().filter(room=room).select_related(*LIST_RELATED).order_by("-urgent", "-created_at", "-id")

@@ -1,0 +1,289 @@
+"""Topics inside the app: the list, entering topics (liaisons, members, party bodies), the Excel import, the topic
+page with screening, approval, timeline and similar topics. Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shangliang.core.access import LoginRequired, get_for
+from shangliang.core.errors import InvalidInput
+from shangliang.core.forms import run_service
+from shangliang.core.pagination import paginate
+from shangliang.topics import importing, screening, selectors, services
+from shangliang.topics.forms import (
+    ENTRY_FORMS,
+    SCREEN_FORMS,
+    DecideForm,
+    ImportForm,
+    MergeForm,
+    ReferForm,
+    ResubmitForm,
+    TopicFilterForm,
+    UrgentForm,
+)
+from shangliang.topics.models import Topic, TopicPhoto, TopicSource, TopicStatus
+from shangliang.topics.public_views import _photo_response
+from shangliang.topics.workflow import TIMELINE_LABELS, TOPIC_WORKFLOW
+from shangliang.units.models import Unit
+
+DETAIL = Topic.objects.select_related("unit", "unit__county", "room", "submitter", "merged_into", "referred_department")
+
+
+def _login(request) -> None:
+    if not request.user.is_authenticated:
+        raise LoginRequired
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+@require_GET
+def topic_list(request):
+    _login(request)
+    units = list(selectors.filter_units(request.user))
+    filters = TopicFilterForm(request.GET or None, units=units)
+    data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    unit = next((u for u in units if u.pk == data.get("unit")), None)
+    topics = selectors.topic_list(
+        request.user,
+        selectors.TopicFilters(
+            status=data.get("status", ""),
+            source=data.get("source", ""),
+            category=data.get("category", ""),
+            unit=unit,
+            start=data.get("start"),
+            end=data.get("end"),
+            query=data.get("q", ""),
+            urgent_only=data.get("urgent", False),
+        ),
+    )
+    return render(
+        request,
+        "topics/list.html",
+        {
+            "filters": filters,
+            "page": paginate(request, topics),
+            "sources": selectors.sources_for(request.user),
+            "can_import": TopicSource.GRID in selectors.sources_for(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enter(request, source):
+    _login(request)
+    if source not in ENTRY_FORMS:
+        raise Http404
+    units = list(selectors.enterable_units(request.user, source))
+    if not units:
+        raise PermissionDenied
+    form = ENTRY_FORMS[source](request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit_id = data.pop("unit")
+        unit = next(u for u in units if u.pk == unit_id)
+        topic = run_service(form, lambda: services.topic_enter(actor=request.user, unit=unit, source=source, **data))
+        if topic:
+            messages.success(request, _("议题已录入，查询码 %(code)s。") % {"code": topic.tracking_code})
+            return redirect("topics:detail", topic.pk)
+    title = {
+        TopicSource.GRID: _("代群众录入议题"),
+        TopicSource.MEMBER: _("委员荐题"),
+        TopicSource.ASSIGNED: _("党政点题"),
+    }[source]
+    return render(
+        request,
+        "topics/enter.html",
+        {"form": form, "title": title, "source": source},
+        status=_status(form),
+    )
+
+
+@require_GET
+def similar(request):
+    """htmx fragment on the entry form: topics like the one being written, in the chosen unit's subtree."""
+    _login(request)
+    unit = Unit.objects.filter(pk=request.GET.get("unit") or 0).first()
+    title = (request.GET.get("title") or "")[:100]
+    found = []
+    if unit is not None and request.user.has_perm("units.view_unit", unit) and len(title.strip()) >= 2:
+        found = selectors.similar_topics(unit=unit, title=title, visible_to=request.user, limit=5)
+    return render(request, "topics/_similar.html", {"similar": found})
+
+
+def _screen_forms(topic, user, bound=None):
+    """The five screening forms, one per decision; `bound` replaces the one that was sent."""
+    candidates = selectors.merge_candidates(topic, user)
+    forms = {
+        "accept": SCREEN_FORMS["accept"](initial={"urgent": topic.urgent}),
+        "reject": SCREEN_FORMS["reject"](),
+        "return": SCREEN_FORMS["return"](),
+        "merge": MergeForm(candidates=candidates),
+        "refer": ReferForm(county=topic.unit.county),
+    }
+    if bound is not None:
+        forms[bound[0]] = bound[1]
+    return forms, candidates
+
+
+def detail(request, pk):
+    return _detail(request, get_for(request, DETAIL, "topics.view_topic", pk=pk))
+
+
+def _detail(request, topic, *, screen_form=None, decide_form=None, status=200):
+    user = request.user
+    available = {t.action for t in TOPIC_WORKFLOW.available(topic, user)}
+    can_screen = bool(available & set(SCREEN_FORMS))
+    forms, candidates = _screen_forms(topic, user, screen_form) if can_screen else ({}, [])
+    return render(
+        request,
+        "topics/detail.html",
+        {
+            "topic": topic,
+            "photos": list(topic.photos.all()),
+            "timeline": selectors.topic_timeline(topic, public_only=False),
+            "labels": TIMELINE_LABELS,
+            "statuses": dict(TopicStatus.choices),
+            "can_contact": user.has_perm("topics.view_contact", topic),
+            "can_urgent": user.has_perm("topics.set_urgent", topic),
+            "screen_forms": forms,
+            "can_decide": bool(available & {"approve", "decline"}),
+            "decide_form": decide_form or DecideForm(),
+            "can_resubmit": "resubmit" in available,
+            # Screeners see the open topics this one could be merged into; the others see similar topics.
+            "similar": candidates
+            if can_screen
+            else selectors.similar_topics(
+                unit=topic.unit, title=topic.title, description=topic.description, exclude=topic, visible_to=user
+            ),
+            "merged_from": list(topic.merged_topics.order_by("pk")[:20]),
+            "urgent_form": UrgentForm(initial={"urgent": not topic.urgent}),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def screen(request, pk):
+    topic = get_for(request, DETAIL, "topics.view_topic", pk=pk)
+    decision = request.POST.get("decision", "")
+    if decision not in SCREEN_FORMS:
+        messages.error(request, _("请选择筛选结果。"))
+        return redirect("topics:detail", topic.pk)
+    if decision == "merge":
+        form = MergeForm(request.POST, candidates=selectors.merge_candidates(topic, request.user))
+    elif decision == "refer":
+        form = ReferForm(request.POST, county=topic.unit.county)
+    else:
+        form = SCREEN_FORMS[decision](request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("decision")
+        if decision == "merge":
+            target_id = form.target_id()
+            data = {"note": data["note"], "merge_into": DETAIL.filter(pk=target_id).first() if target_id else None}
+            if target_id and data["merge_into"] is None:
+                form.add_error("merge_into_id", _("编号为 %(id)s 的议题不存在。") % {"id": target_id})
+        if not form.errors and run_service(
+            form, lambda: screening.topic_screen(topic=topic, actor=request.user, decision=decision, **data)
+        ):
+            messages.success(request, _("已%(action)s。") % {"action": TIMELINE_LABELS[decision]})
+            return redirect("topics:detail", topic.pk)
+    return _detail(request, topic, screen_form=(decision, form), status=400)
+
+
+@require_POST
+def decide(request, pk):
+    topic = get_for(request, DETAIL, "topics.view_topic", pk=pk)
+    form = DecideForm(request.POST)
+    if form.is_valid() and run_service(
+        form, lambda: screening.topic_decide(topic=topic, actor=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("已%(action)s。") % {"action": TIMELINE_LABELS[form.cleaned_data["decision"]]})
+        return redirect("topics:detail", topic.pk)
+    return _detail(request, topic, decide_form=form, status=400)
+
+
+@require_POST
+def urgent(request, pk):
+    topic = get_for(request, DETAIL, "topics.set_urgent", pk=pk)
+    form = UrgentForm(request.POST)
+    form.is_valid()
+    services.topic_set_urgent(
+        topic=topic,
+        actor=request.user,
+        urgent=form.cleaned_data.get("urgent", False),
+        note=form.cleaned_data.get("note", ""),
+    )
+    messages.success(request, _("已标记为急需协商。") if topic.urgent else _("已取消急需协商标记。"))
+    return redirect("topics:detail", topic.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def resubmit(request, pk):
+    topic = get_for(request, DETAIL, "topics.view_topic", pk=pk)
+    initial = {"title": topic.title, "description": topic.description}
+    form = ResubmitForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.topic_resubmit(topic=topic, actor=request.user, **form.cleaned_data)):
+            messages.success(request, _("已补充并重新提交。"))
+            return redirect("topics:detail", topic.pk)
+    return render(request, "topics/resubmit.html", {"topic": topic, "form": form}, status=_status(form))
+
+
+@require_GET
+def photo(request, pk, photo):
+    topic = get_for(request, Topic.objects.select_related("unit"), "topics.view_topic", pk=pk)
+    return _photo_response(get_object_or_404(TopicPhoto, pk=photo, topic=topic))
+
+
+@require_http_methods(["GET", "POST"])
+def import_sheet(request):
+    _login(request)
+    units = list(selectors.enterable_units(request.user, TopicSource.GRID))
+    if not units:
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, units=units)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        unit = next(u for u in units if u.pk == form.cleaned_data["unit"])
+        try:
+            created = importing.topics_import(
+                actor=request.user,
+                unit=unit,
+                upload=form.cleaned_data["file"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except importing.ImportRejected as exc:
+            form.add_error("file", exc.message)
+            errors = exc.errors
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已导入 %(n)d 个议题。") % {"n": len(created)})
+            return redirect(reverse("topics:list") + "?source=grid")
+    return render(
+        request,
+        "topics/import.html",
+        {"form": form, "errors": errors, "columns": importing.COLUMNS, "max_rows": importing.MAX_ROWS},
+        status=_status(form),
+    )
+
+
+@require_GET
+def import_template(request):
+    _login(request)
+    response = HttpResponse(
+        importing.template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, "议题批量录入模板.xlsx")
+    return response
