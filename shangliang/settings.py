@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "shangliang.units",
     "shangliang.topics",
     "shangliang.notifications",
+    "shangliang.consultations",
     "shangliang.online",
     "shangliang.demo",
 ]

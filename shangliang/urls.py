@@ -18,4 +18,5 @@ urlpatterns = [
     path("public/", include("shangliang.units.public_urls")),
     path("topics/", include("shangliang.topics.urls")),
     path("notifications/", include("shangliang.notifications.urls")),
+    path("consultations/", include("shangliang.consultations.urls")),
 ]

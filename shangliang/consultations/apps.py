@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationsConfig(AppConfig):
+    name = "shangliang.consultations"
+    label = "consultations"
+    verbose_name = _("协商")
+
+    def ready(self) -> None:
+        from shangliang.consultations.notify import on_consultation_event
+        from shangliang.core.events import register_event_handler
+
+        # Invitations and other messages go out after the transaction that wrote the event commits (core.events).
+        register_event_handler("consultations.consultation", on_consultation_event)

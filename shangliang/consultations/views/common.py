@@ -1,0 +1,74 @@
+"""Helpers shared by the consultation views."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+
+from shangliang.consultations.models import Consultation, Participant
+from shangliang.core.access import get_for
+from shangliang.core.errors import InvalidInput
+
+DETAIL = Consultation.objects.select_related("unit", "unit__county", "room", "reconvened_from")
+SESSION_TOKENS = "consultation_tokens"
+
+
+def load(request, pk, perm: str = "consultations.view_consultation") -> Consultation:
+    return get_for(request, DETAIL, perm, pk=pk)
+
+
+def status_of(*forms) -> int:
+    return 400 if any(f.is_bound and f.errors for f in forms) else 200
+
+
+def form_errors_to_messages(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def call(request, form, fn, success: str | None = None):
+    """Run a service for a small POST form on a bigger page: errors become messages, the caller redirects back."""
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return None
+    try:
+        result = fn(form.cleaned_data)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+        return None
+    if success:
+        messages.success(request, success)
+    return result
+
+
+def remember_token(request, participant: Participant) -> None:
+    """A person without an account opened their personal link: this browser now acts for them on that consultation."""
+    tokens = dict(request.session.get(SESSION_TOKENS, {}))
+    tokens[str(participant.consultation_id)] = participant.token
+    request.session[SESSION_TOKENS] = tokens
+
+
+def session_token(request, consultation_id) -> str | None:
+    return request.session.get(SESSION_TOKENS, {}).get(str(consultation_id))
+
+
+def acting_participant(request, consultation) -> tuple[Participant | None, str | None]:
+    """The participant the current visitor is: their account's row, or the row their personal link opened."""
+    if request.user.is_authenticated:
+        row = Participant.objects.filter(consultation=consultation, user=request.user).first()
+        if row is not None:
+            return row, None
+    token = session_token(request, consultation.pk)
+    if token:
+        row = Participant.objects.filter(consultation=consultation, token=token, user=None).first()
+        if row is not None:
+            return row, token
+    return None, None
+
+
+def back(consultation, name: str = "consultations:detail", anchor: str = ""):
+    response = redirect(name, consultation.pk)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
