@@ -18,7 +18,7 @@ from django.db import transaction
 from shangliang.people.models import MemberLink, Role, RoleAssignment, User
 from shangliang.units.models import Room, RoomStage, Unit, UnitKind
 
-from . import county, people
+from . import county, people, topics
 
 
 class DemoContext:
@@ -43,6 +43,7 @@ STEPS: list[tuple[str, Step]] = [
     ("rooms", county.build_rooms),
     ("assessments", county.build_assessments),
     ("subsidies", county.build_subsidies),
+    ("topics", topics.build_topics),
 ]
 
 # One demo account per role of DOMAIN.md, in the order the login page lists them.

@@ -4,6 +4,7 @@ services give the Chinese message when a limit is broken (one place for each rul
 from uuid import uuid4
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.people.models import Department
@@ -11,8 +12,13 @@ from shangliang.topics.models import RejectionReason, TopicCategory, TopicSource
 from shangliang.topics.services import DESCRIPTION_MAX, MAX_PHOTOS, NAME_MAX, TITLE_MAX
 
 
+def _interpolate(message, values):
+    """`message % values`, translated when shown (in the visitor's language), not when the module is imported."""
+    return lazy(lambda: str(message) % values, str)()
+
+
 def _required(label):
-    return {"required": _("请填写%(label)s。") % {"label": label}}
+    return {"required": _interpolate(_("请填写%(label)s。"), {"label": label})}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -25,7 +31,7 @@ class PhotosField(forms.FileField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "multiple": True}))
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", _("照片（最多 %(n)d 张）") % {"n": MAX_PHOTOS})
+        kwargs.setdefault("label", _interpolate(_("照片（最多 %(n)d 张）"), {"n": MAX_PHOTOS}))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
@@ -225,10 +231,17 @@ SCREEN_FORMS = {
 
 
 class DecideForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[("approve", _("审定通过")), ("decline", _("不予审定"))], widget=forms.HiddenInput
-    )
-    note = _note(help_text=_("不予审定时必填"))
+    """Approve or decline. The template has one form per decision, each sending its own hidden `decision`
+    (a named submit button would not do: the double-submit guard disables buttons, and disabled ones are not sent)."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("审定通过")), ("decline", _("不予审定"))])
+    note = _note()
+
+    def __init__(self, *args, decision: str = "approve", **kwargs):
+        super().__init__(*args, **kwargs)
+        if decision == "decline":
+            self.fields["note"].label = _("不予审定的理由")
+            self.fields["note"].help_text = _("必填，反映人可以看到")
 
 
 class UrgentForm(forms.Form):

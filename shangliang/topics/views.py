@@ -71,6 +71,7 @@ def topic_list(request):
         {
             "filters": filters,
             "page": paginate(request, topics),
+            "more_filters": any(k != "q" and k != "page" and v for k, v in request.GET.items()),
             "sources": selectors.sources_for(request.user),
             "can_import": TopicSource.GRID in selectors.sources_for(request.user),
         },
@@ -122,12 +123,13 @@ def similar(request):
 def _screen_forms(topic, user, bound=None):
     """The five screening forms, one per decision; `bound` replaces the one that was sent."""
     candidates = selectors.merge_candidates(topic, user)
+    # Five forms on one page: each gets its own id prefix so that every label points at its own field.
     forms = {
-        "accept": SCREEN_FORMS["accept"](initial={"urgent": topic.urgent}),
-        "reject": SCREEN_FORMS["reject"](),
-        "return": SCREEN_FORMS["return"](),
-        "merge": MergeForm(candidates=candidates),
-        "refer": ReferForm(county=topic.unit.county),
+        "accept": SCREEN_FORMS["accept"](initial={"urgent": topic.urgent}, auto_id="accept_%s"),
+        "reject": SCREEN_FORMS["reject"](auto_id="reject_%s"),
+        "return": SCREEN_FORMS["return"](auto_id="return_%s"),
+        "merge": MergeForm(candidates=candidates, auto_id="merge_%s"),
+        "refer": ReferForm(county=topic.unit.county, auto_id="refer_%s"),
     }
     if bound is not None:
         forms[bound[0]] = bound[1]
@@ -139,6 +141,7 @@ def detail(request, pk):
 
 
 def _detail(request, topic, *, screen_form=None, decide_form=None, status=200):
+    """The topic page; after a refused form, that form (bound, with its errors) replaces the blank one."""
     user = request.user
     available = {t.action for t in TOPIC_WORKFLOW.available(topic, user)}
     can_screen = bool(available & set(SCREEN_FORMS))
@@ -156,7 +159,10 @@ def _detail(request, topic, *, screen_form=None, decide_form=None, status=200):
             "can_urgent": user.has_perm("topics.set_urgent", topic),
             "screen_forms": forms,
             "can_decide": bool(available & {"approve", "decline"}),
-            "decide_form": decide_form or DecideForm(),
+            "approve_form": decide_form if _sent(decide_form, "approve") else DecideForm(auto_id="approve_%s"),
+            "decline_form": decide_form
+            if _sent(decide_form, "decline")
+            else DecideForm(decision="decline", auto_id="decline_%s"),
             "can_resubmit": "resubmit" in available,
             # Screeners see the open topics this one could be merged into; the others see similar topics.
             "similar": candidates
@@ -171,6 +177,10 @@ def _detail(request, topic, *, screen_form=None, decide_form=None, status=200):
     )
 
 
+def _sent(form, decision: str) -> bool:
+    return form is not None and form.data.get("decision") == decision
+
+
 @require_POST
 def screen(request, pk):
     topic = get_for(request, DETAIL, "topics.view_topic", pk=pk)
@@ -178,12 +188,13 @@ def screen(request, pk):
     if decision not in SCREEN_FORMS:
         messages.error(request, _("请选择筛选结果。"))
         return redirect("topics:detail", topic.pk)
+    auto_id = f"{decision}_%s"
     if decision == "merge":
-        form = MergeForm(request.POST, candidates=selectors.merge_candidates(topic, request.user))
+        form = MergeForm(request.POST, candidates=selectors.merge_candidates(topic, request.user), auto_id=auto_id)
     elif decision == "refer":
-        form = ReferForm(request.POST, county=topic.unit.county)
+        form = ReferForm(request.POST, county=topic.unit.county, auto_id=auto_id)
     else:
-        form = SCREEN_FORMS[decision](request.POST)
+        form = SCREEN_FORMS[decision](request.POST, auto_id=auto_id)
     if form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("decision")
@@ -203,7 +214,8 @@ def screen(request, pk):
 @require_POST
 def decide(request, pk):
     topic = get_for(request, DETAIL, "topics.view_topic", pk=pk)
-    form = DecideForm(request.POST)
+    decision = request.POST.get("decision", "")
+    form = DecideForm(request.POST, decision=decision, auto_id=f"{decision}_%s")
     if form.is_valid() and run_service(
         form, lambda: screening.topic_decide(topic=topic, actor=request.user, **form.cleaned_data)
     ):

@@ -152,6 +152,8 @@ def test_inbox_and_unread_count(client, world):
     assert "第一条消息" in page and "第二条消息" in page and "别人的消息" not in page
     assert re.search(r'<h1>消息 <span class="badge count">2 条未读</span></h1>', page)
     assert nav(convenor) == ["2"]
+    header = re.search(r'id="nav-inbox">[^<]*<span class="badge count"[^>]*>(\d+)</span>', page)
+    assert header and header.group(1) == "2"  # the count in the site header, on every page
     response = client.post(reverse("notifications:open", args=[first.pk]))
     assert response.status_code == 302 and response["Location"] == "/topics/"
     first.refresh_from_db()

@@ -175,16 +175,32 @@ def test_qr_codes_and_poster(client, world, settings):
     assert client.get(reverse("topics:qr_png", args=[999999])).status_code == 404
 
 
-def test_qr_decodes_to_the_submission_url(world, settings):
-    """segno writes the URL; read the matrix back with segno's own encoder to compare (no decoder dependency)."""
+def test_the_png_qr_holds_the_submission_url(client, world, settings):
+    """Read the PNG's modules back and compare them with the QR symbol of the expected URL (no decoder needed)."""
+    import io
+
     import segno
+    from PIL import Image
 
     from shangliang.topics.public_views import submission_url
 
     settings.SITE_URL = "https://ysh.example.cn/"
     room = world.rooms["一村"]
     assert submission_url(room) == f"https://ysh.example.cn/topics/rooms/{room.pk}/new/"
-    assert segno.make(submission_url(room), error="m").designator
+    expected = [list(row) for row in segno.make(submission_url(room), error="m").matrix]
+    image = Image.open(io.BytesIO(client.get(reverse("topics:qr_png", args=[room.pk])).content)).convert("L")
+    n, scale, border = len(expected), 12, 4
+    assert image.size == ((n + 2 * border) * scale,) * 2
+    pixel = lambda r, c: image.getpixel(((c + border) * scale + scale // 2, (r + border) * scale + scale // 2))  # noqa: E731
+    read = [[1 if pixel(r, c) < 128 else 0 for c in range(n)] for r in range(n)]
+    assert read == expected
+
+
+def test_public_unit_page_links_each_rooms_form(client, world):
+    public = client.get(reverse("public:unit", args=[world.v1.pk])).content.decode()
+    room = world.rooms["一村"]
+    assert reverse("topics:submit", args=[room.pk]) in public and "我要提议题" in public
+    assert reverse("topics:room", args=[room.pk]) in public
 
 
 def test_room_page_links_the_poster(client, world):
