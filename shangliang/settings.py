@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "shangliang.notifications",
     "shangliang.consultations",
     "shangliang.online",
+    "shangliang.villageaffairs",
     "shangliang.demo",
 ]
 

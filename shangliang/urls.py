@@ -16,6 +16,7 @@ urlpatterns = [
     path("units/", include("shangliang.units.urls")),
     path("people/", include("shangliang.people.urls")),
     path("public/", include("shangliang.units.public_urls")),
+    path("village/", include("shangliang.villageaffairs.urls")),
     path("topics/", include("shangliang.topics.urls")),
     path("notifications/", include("shangliang.notifications.urls")),
     path("consultations/", include("shangliang.consultations.urls")),
