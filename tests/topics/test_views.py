@@ -428,3 +428,22 @@ def test_staff_similar_fragment_respects_visibility(client, world):
     client.force_login(world.users["department"])
     html = client.get(reverse("topics:similar"), {"unit": world.t1.pk, "title": "停车难"}).content.decode()
     assert "小区停车难" not in html
+
+
+def test_forged_topic_ids_are_not_found(client, world):
+    client.force_login(world.users["staff"])
+    for url in (
+        reverse("topics:detail", args=[999999]),
+        reverse("topics:resubmit", args=[999999]),
+        reverse("topics:photo", args=[999999, 1]),
+    ):
+        assert client.get(url).status_code == 404, url
+    for url in (reverse("topics:screen", args=[999999]), reverse("topics:decide", args=[999999])):
+        assert client.post(url, {"decision": "accept", "category": "livelihood"}).status_code == 404, url
+    topic = enter(world)
+    other = enter(world, photos=[png()])
+    # A photo of another topic is not reachable through this topic's URL (nor through its tracking code).
+    photo = other.photos.get()
+    assert client.get(reverse("topics:photo", args=[topic.pk, photo.pk])).status_code == 404
+    assert client.get(reverse("topics:track_photo", args=[topic.tracking_code, photo.pk])).status_code == 404
+    assert not Topic.objects.exclude(pk__in=[topic.pk, other.pk]).exists()
