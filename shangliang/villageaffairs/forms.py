@@ -214,6 +214,25 @@ class HoldForm(forms.Form):
             self.initial.setdefault("present", [a.pk for a in attendance if a.present])
 
 
+class OpenConsultationForm(forms.Form):
+    topics = forms.TypedMultipleChoiceField(
+        label=_("协商议题"), coerce=int, widget=forms.CheckboxSelectMultiple, help_text=_("本村已审定的议题")
+    )
+    title = _text(_("协商名称"), 100, required=False, help_text=_("不填则为“某年某月村务民主协商监督月例会”"))
+
+    def __init__(self, *args, topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = [(t.pk, t.title) for t in topics]
+
+
+class LinkConsultationForm(forms.Form):
+    consultation = forms.TypedChoiceField(label=_("协商活动"), coerce=int)
+
+    def __init__(self, *args, consultations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultation"].choices = [(c.pk, f"{c.title}（{c.get_status_display()}）") for c in consultations]
+
+
 class NormForm(forms.Form):
     started_on = _date(_("实施日期"))
     interval_months = forms.IntegerField(label=_("间隔（月）"), min_value=1, max_value=12, initial=1)

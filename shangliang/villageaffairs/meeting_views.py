@@ -17,16 +17,18 @@ from shangliang.villageaffairs.forms import (
     AgendaItemForm,
     AttendeeForm,
     HoldForm,
+    LinkConsultationForm,
     MeetingEditForm,
     MeetingPlanForm,
     NoteForm,
+    OpenConsultationForm,
     ResolveForm,
 )
 from shangliang.villageaffairs.models import AgendaItem, MeetingStatus, MonthlyMeeting
 from shangliang.villageaffairs.views import UNITS, chosen_year, form_status
 from shangliang.villageaffairs.workflow import MEETING_WORKFLOW
 
-MEETINGS = MonthlyMeeting.objects.select_related("unit", "unit__county")
+MEETINGS = MonthlyMeeting.objects.select_related("unit", "unit__county", "consultation")
 
 
 def _flash_errors(request, form) -> None:
@@ -74,6 +76,7 @@ def meeting_detail(request, pk):
     planned = meeting.status == MeetingStatus.PLANNED
     agenda = selectors.meeting_agenda(meeting)
     attendance = selectors.meeting_attendance(meeting)
+    can_link = can_manage and meeting.consultation_id is None and meeting.status != MeetingStatus.CANCELLED
     return render(
         request,
         "villageaffairs/meeting_detail.html",
@@ -90,8 +93,53 @@ def meeting_detail(request, pk):
             "resolve_form": ResolveForm(),
             "cancel_form": NoteForm(),
             "edit_form": MeetingEditForm(initial={"scheduled_on": meeting.scheduled_on, "place": meeting.place}),
+            "open_form": _open_form(meeting) if can_link else None,
+            "link_form": _link_form(meeting) if can_link else None,
         },
     )
+
+
+def _open_form(meeting, data=None):
+    """Only the village's convenor opens a consultation (the consultations app's rule); others see no form."""
+    return OpenConsultationForm(data, topics=list(selectors.consultable_topics(meeting)[:50]))
+
+
+def _link_form(meeting, data=None):
+    return LinkConsultationForm(data, consultations=list(selectors.linkable_consultations(meeting)[:50]))
+
+
+@require_POST
+def consultation_open(request, pk):
+    meeting = get_for(request, MEETINGS, "villageaffairs.manage_village", pk=pk)
+    form = _open_form(meeting, request.POST)
+    if form.is_valid():
+        topics = list(selectors.consultable_topics(meeting).filter(pk__in=form.cleaned_data["topics"]))
+        consultation = run_service(
+            form,
+            lambda: meetings.meeting_open_consultation(
+                actor=request.user, meeting=meeting, topics=topics, title=form.cleaned_data["title"]
+            ),
+        )
+        if consultation:
+            messages.success(request, _("已发起月例会协商，下一步：挑选参加人员。"))
+            return redirect("consultations:participants", consultation.pk)
+    _flash_errors(request, form)
+    return redirect("villageaffairs:meeting", meeting.pk)
+
+
+@require_POST
+def consultation_link(request, pk):
+    meeting = get_for(request, MEETINGS, "villageaffairs.manage_village", pk=pk)
+    form = _link_form(meeting, request.POST)
+    if form.is_valid():
+        consultation = selectors.linkable_consultations(meeting).get(pk=form.cleaned_data["consultation"])
+        if run_service(
+            form,
+            lambda: meetings.meeting_link_consultation(actor=request.user, meeting=meeting, consultation=consultation),
+        ):
+            messages.success(request, _("已关联协商活动。"))
+    _flash_errors(request, form)
+    return redirect("villageaffairs:meeting", meeting.pk)
 
 
 @require_POST

@@ -2,8 +2,9 @@
 exercises, residents' objections and matters left open), attendance of linked members and town officials, holding
 or cancelling it (what is left open goes to the next meeting), and the county's norm.
 
-To do: when shangliang.consultations is committed, `meeting_plan` also opens a Consultation of form 月例会 through
-that app's services and keeps the link; until then the meeting is this app's own record.
+The meeting consults on approved topics as a consultation of form 月例会 (shangliang.consultations): it is opened
+through that app's public service `consultation_create`, or an existing one is linked; that app then runs it
+(participants, research, session, results) and this one keeps the link.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus
+from shangliang.consultations.services import consultation_create
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
 from shangliang.core.validation import clean_text
 from shangliang.people.models import MemberLink, Role, RoleAssignment
 from shangliang.people.selectors import active_q
-from shangliang.units.models import Unit, UnitKind
+from shangliang.units.models import Room, Unit, UnitKind
 from shangliang.villageaffairs.models import (
     AgendaItem,
     AgendaSource,
@@ -345,3 +348,59 @@ def norm_save(*, actor, county: Unit, started_on, interval_months: int, note: st
         )
         record_event(norm, actor=actor, action="edit", unit=county, data={"interval": interval})
     return norm
+
+
+# --- the consultation of form 月例会 ------------------------------------------------------------------------------
+
+
+def default_consultation_title(meeting: MonthlyMeeting) -> str:
+    return _("%(year)d年%(month)d月村务民主协商监督月例会") % {"year": meeting.month.year, "month": meeting.month.month}
+
+
+def _require_linkable(meeting: MonthlyMeeting) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise NotPossible(_("本次例会未召开，不能关联协商活动。"))
+    if meeting.consultation_id is not None:
+        raise NotPossible(_("本次例会已关联协商活动。"))
+
+
+def meeting_open_consultation(*, actor, meeting: MonthlyMeeting, topics, title: str = "") -> Consultation:
+    """Open the month's consultation of form 月例会 on approved topics of the village (the consultations app checks
+    that the actor is the village's convenor and that the topics are approved and free) and link it."""
+    require_perm(actor, MANAGE, meeting)
+    with transaction.atomic():
+        current = MonthlyMeeting.objects.select_for_update().get(pk=meeting.pk)
+        _require_linkable(current)
+        consultation = consultation_create(
+            actor=actor,
+            unit=current.unit,
+            topics=topics,
+            form=ConsultationForm.MONTHLY,
+            title=title or default_consultation_title(current),
+            room=Room.objects.filter(unit=current.unit).order_by("id").first(),
+            location=current.place,
+        )
+        current.consultation = consultation
+        current.save(update_fields=["consultation", "updated_at"])
+        record_event(current, actor=actor, action="link_consultation", data={"consultation": consultation.pk})
+    meeting.consultation = consultation
+    return consultation
+
+
+def meeting_link_consultation(*, actor, meeting: MonthlyMeeting, consultation: Consultation) -> MonthlyMeeting:
+    """Link a consultation of form 月例会 already opened in the consultations app for the same village."""
+    require_perm(actor, MANAGE, meeting)
+    if consultation.unit_id != meeting.unit_id or consultation.form != ConsultationForm.MONTHLY:
+        raise InvalidInput(_("只能关联本村（社区）形式为“月例会”的协商活动。"), field="consultation")
+    if consultation.status == ConsultationStatus.CANCELLED:
+        raise InvalidInput(_("该协商活动已取消。"), field="consultation")
+    with transaction.atomic():
+        current = MonthlyMeeting.objects.select_for_update().get(pk=meeting.pk)
+        _require_linkable(current)
+        if MonthlyMeeting.objects.filter(consultation=consultation).exists():
+            raise InvalidInput(_("该协商活动已关联其他月例会。"), field="consultation")
+        current.consultation = consultation
+        current.save(update_fields=["consultation", "updated_at"])
+        record_event(current, actor=actor, action="link_consultation", data={"consultation": consultation.pk})
+    meeting.consultation = consultation
+    return current

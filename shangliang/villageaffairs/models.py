@@ -348,7 +348,9 @@ class MeetingStatus(models.TextChoices):
 class MonthlyMeeting(TimeStamped):
     """A village's monthly village-affairs consultation and supervision meeting (村务民主协商监督月例会).
 
-    To do: link to the consultation of form 月例会 (consultations.Consultation) once that app is committed.
+    This app keeps the supervision side: the agenda of disclosed exercises, objections and open matters, attendance,
+    minutes. When the month's meeting also consults on approved topics, it is run as a consultation of form 月例会
+    (consultations app: participants, research, session, results) and `consultation` links the two.
     """
 
     unit = models.ForeignKey(
@@ -362,6 +364,14 @@ class MonthlyMeeting(TimeStamped):
     held_on = models.DateField(_("召开日期"), null=True, blank=True)
     place = models.CharField(_("地点"), max_length=100, blank=True)
     minutes = models.TextField(_("会议纪要"), blank=True)
+    consultation = models.OneToOneField(
+        "consultations.Consultation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="monthly_meeting",
+        verbose_name=_("协商活动"),
+    )
 
     class Meta:
         verbose_name = _("月例会")

@@ -452,3 +452,21 @@ def petitions_of(unit: Unit, *, status: str = "", year: int | None = None):
     if year:
         qs = qs.filter(received_on__year=year)
     return qs.order_by("-received_on", "-id")
+
+
+def linkable_consultations(meeting: MonthlyMeeting):
+    """The village's consultations of form 月例会 not linked to a meeting yet (the link form's choices)."""
+    from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus
+
+    return (
+        Consultation.objects.filter(unit=meeting.unit_id, form=ConsultationForm.MONTHLY, monthly_meeting__isnull=True)
+        .exclude(status=ConsultationStatus.CANCELLED)
+        .order_by("-created_at", "-id")
+    )
+
+
+def consultable_topics(meeting: MonthlyMeeting):
+    """Approved topics of the village that no open consultation works on (what a 月例会 consultation may take up)."""
+    from shangliang.consultations.selectors import approved_topics_for
+
+    return approved_topics_for(meeting.unit)

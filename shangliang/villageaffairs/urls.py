@@ -31,6 +31,8 @@ urlpatterns = [
     path("meetings/<int:pk>/attendees/", meeting_views.attendee_add, name="attendee_add"),
     path("meetings/<int:pk>/hold/", meeting_views.meeting_hold, name="meeting_hold"),
     path("meetings/<int:pk>/cancel/", meeting_views.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/consultation/", meeting_views.consultation_open, name="consultation_open"),
+    path("meetings/<int:pk>/consultation/link/", meeting_views.consultation_link, name="consultation_link"),
     path("items/<int:pk>/resolve/", meeting_views.agenda_resolve, name="agenda_resolve"),
     # disputes (矛盾纠纷) and petitions (信访)
     path("units/<int:pk>/disputes/", case_views.disputes, name="disputes"),

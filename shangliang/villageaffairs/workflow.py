@@ -91,4 +91,5 @@ TIMELINE_LABELS = {
     "plan": _("筹备例会"),
     "compose": _("组成议程"),
     "attendance": _("登记出席"),
+    "link_consultation": _("关联协商活动"),
 }
