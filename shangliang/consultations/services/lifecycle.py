@@ -175,9 +175,12 @@ def participants_choose(*, actor, consultation: Consultation, override_reason: s
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
+    """Aware and to the minute (what the form's datetime-local field and a calendar invitation carry)."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value.replace(second=0, microsecond=0)
 
 
 def _check_times(form: str, times: dict, now: datetime) -> dict:
