@@ -221,8 +221,8 @@ def test_public_pages_in_english(client, world):
 
 
 @pytest.mark.django_db
-def test_residents_topic_pages_in_english(client, world):
-    """What a resident sees after scanning a room's QR code: the room's topics, the poster, tracking by code."""
+def test_residents_pages_in_english(client, world):
+    """What residents see: a room's topics (from its QR code), the poster, tracking by code, village disclosures."""
     switch_to_english(client)
     room = world.rooms["一镇"]
     html = client.get(reverse("topics:room", args=[room.pk])).content.decode()
@@ -234,12 +234,12 @@ def test_residents_topic_pages_in_english(client, world):
     html = client.get(reverse("topics:track_form")).content.decode()
     assert "Track a topic" in html
     assert not chinese_in(html), chinese_in(html)
+    html = client.get(reverse("villageaffairs:public_village", args=[world.v1.pk])).content.decode()
+    assert "micro-powers" in html
+    assert not chinese_in(html), chinese_in(html)
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    reason="topics.forms.PhotosField formats its lazy label at import time, so it stays Chinese", strict=False
-)
 def test_resident_submission_form_in_english(client, world):
     switch_to_english(client)
     html = client.get(reverse("topics:submit", args=[world.rooms["一镇"].pk])).content.decode()
@@ -272,6 +272,10 @@ def test_staff_pages_nav_and_headings_in_english(client, world):
         reverse("people:talent_list", args=[world.a.pk]),
         reverse("topics:list"),
         reverse("notifications:inbox"),
+        reverse("consultations:index"),
+        reverse("consultations:rules", args=[world.a.pk]),
+        reverse("villageaffairs:overview", args=[world.a.pk]),
+        reverse("villageaffairs:meetings", args=[world.v1.pk]),
     ]
     for url in pages:
         response = client.get(url)
