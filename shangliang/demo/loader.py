@@ -18,7 +18,7 @@ from django.db import transaction
 from shangliang.people.models import MemberLink, Role, RoleAssignment, User
 from shangliang.units.models import Room, RoomStage, Unit, UnitKind
 
-from . import county, people, topics
+from . import consultations, county, people, topics
 
 
 class DemoContext:
@@ -44,6 +44,7 @@ STEPS: list[tuple[str, Step]] = [
     ("assessments", county.build_assessments),
     ("subsidies", county.build_subsidies),
     ("topics", topics.build_topics),
+    ("consultations", consultations.build_consultations),
 ]
 
 # One demo account per role of DOMAIN.md, in the order the login page lists them.
