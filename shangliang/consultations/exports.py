@@ -240,11 +240,14 @@ def report_docx(c: Consultation) -> bytes:
                 }
             )
 
+    from shangliang.consultations.workflow import TIMELINE_LABELS
+
     doc.add_heading(_("附：过程记录"), level=1)
     for e in timeline(c).order_by("created_at", "id")[:200]:
+        label = str(TIMELINE_LABELS.get(e.action, e.action))
         doc.add_paragraph(
             f"{timezone.localtime(e.created_at).strftime('%Y-%m-%d %H:%M')} "
-            f"{e.actor.display_name if e.actor_id else '—'} · {e.action}{(' · ' + e.note) if e.note else ''}"
+            f"{e.actor.display_name if e.actor_id else '—'} · {label}{(' · ' + e.note) if e.note else ''}"
         )
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -99,3 +99,15 @@ def test_convenor_runs_a_meeting_while_two_participants_vote_from_phones(page, c
     finally:
         for context in contexts:
             context.close()
+
+
+def test_convenor_pages_fit_a_phone(phone, live_server, world, people):  # noqa: F811
+    c = make(world, people, S.IN_SESSION)
+    login(phone, live_server, "convenor")
+    for path in ("", "participants/", "research/", "meeting/"):
+        phone.goto(f"{live_server.url}/consultations/{c.pk}/{path}")
+        assert phone.locator("h1").first.is_visible()
+        assert_fits(phone)
+    phone.goto(f"{live_server.url}/units/{world.t1.pk}/")
+    assert "下次协商应于" in phone.locator("#norm-status").inner_text()
+    assert_fits(phone)

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shangliang.consultations.models import Consultation, FrequencyNorm
@@ -72,6 +72,7 @@ def test_a_unit_established_later_counts_from_its_establishment():
 dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
 
 
+@settings(deadline=None)
 @given(held=st.lists(dates, max_size=12), n=st.integers(1, 4), p=st.integers(1, 24), today=dates)
 def test_holding_one_on_the_due_day_keeps_the_norm(held, n, p, today):
     """Whatever happened before, a consultation held on the due date pushes the due date strictly later."""
@@ -81,6 +82,7 @@ def test_holding_one_on_the_due_day_keeps_the_norm(held, n, p, today):
     assert later >= due
 
 
+@settings(deadline=None)
 @given(held=st.lists(dates, max_size=12), extra=dates, n=st.integers(1, 4), p=st.integers(1, 24))
 def test_more_consultations_never_make_it_due_sooner(held, extra, n, p):
     assert due_date([*held, extra], min_count=n, period_months=p, start=START) >= due_date(
@@ -88,6 +90,7 @@ def test_more_consultations_never_make_it_due_sooner(held, extra, n, p):
     )
 
 
+@settings(deadline=None)
 @given(held=st.lists(dates, max_size=12), n=st.integers(1, 4), p=st.integers(1, 24), today=dates)
 def test_not_behind_means_enough_in_the_window(held, n, p, today):
     """The rolling-window definition: on a day before or on the due date, the last N were within P months of it."""

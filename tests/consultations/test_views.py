@@ -207,6 +207,8 @@ def test_person_without_account_uses_the_personal_link(client, world, people, ma
     client.post(reverse("consultations:respond", args=[c.pk]), {"answer": "confirm"})
     zhao.refresh_from_db()
     assert zhao.status == InvitationStatus.CONFIRMED
+    ics = client.get(reverse("consultations:ics", args=[c.pk]))
+    assert ics.status_code == 200 and zhao.token.encode() in ics.content.replace(b"\r\n ", b"")
     from shangliang.consultations import services
     from tests.consultations.conftest import convenor
 

@@ -385,3 +385,15 @@ def test_participants_added_after_scheduling_are_invited_at_once(
         p = services.participant_add(actor=convenor(world), consultation=c, kind=ParticipantKind.STAKEHOLDER, user=late)
     assert p.status == InvitationStatus.INVITED
     assert Notification.objects.filter(user=late, verb="consultation.invited").exists()
+
+
+def test_a_list_changed_after_choosing_is_checked_again_before_scheduling(world, people, make_consultation):
+    c = make_consultation(S.RESEARCH_RECORDED)
+    for p in c.participants.filter(kind=ParticipantKind.STAKEHOLDER):
+        services.participant_remove(actor=convenor(world), consultation=c, participant_id=p.pk)
+    with pytest.raises(NotPossible, match="利益相关方只有 0 人"):
+        schedule(convenor(world), c)
+    services.representativeness_explain(actor=convenor(world), consultation=c, reason="利益相关方已书面提交意见")
+    schedule(convenor(world), c)
+    assert c.status == S.SCHEDULED
+    assert timeline(c).filter(action="override_representativeness", note="利益相关方已书面提交意见").exists()

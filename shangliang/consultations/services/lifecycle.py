@@ -253,7 +253,13 @@ def consultation_schedule(
             raise NotPossible(_("不调研不协商：本次协商还没有商前调研记录。"))
         if c.form in IN_PERSON_FORMS and room is None and not location and c.room_id is None and not c.location:
             raise InvalidInput(_("请选择议事室或填写地点。"), field="location")
-        _require_representative(c, actor, "")
+        comp = composition(c)
+        missing = uncovered_warnings(c, comp)
+        if comp.total == 0 or missing:
+            raise NotPossible(
+                _("名单有新的代表性问题：%(warnings)s 请先在“参加人员”页调整名单或写明理由，再安排协商。")
+                % {"warnings": " ".join(w.message for w in missing) or _("名单上还没有人。")}
+            )
         c.room = _room(c.unit, room) or c.room
         c.location = location or c.location
         for key, value in times.items():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -23,7 +23,8 @@ from shangliang.consultations.forms import (
     VoteForm,
 )
 from shangliang.consultations.models import ConsultationStatus, InvitationStatus
-from shangliang.consultations.views.common import acting_participant, back, call, load, status_of
+from shangliang.consultations.views.common import DETAIL, acting_participant, back, call, load, status_of
+from shangliang.core.access import check_perm
 from shangliang.core.forms import run_service
 from shangliang.units.models import Room
 from shangliang.units.selectors import ancestors
@@ -64,8 +65,11 @@ def schedule(request, pk):
 
 @require_GET
 def ics(request, pk):
-    c = load(request, pk)
+    """The calendar file: for those who may see the consultation, and for a participant on their own link."""
+    c = get_object_or_404(DETAIL, pk=pk)
     participant, _token = acting_participant(request, c)
+    if participant is None:
+        check_perm(request, "consultations.view_consultation", c)
     response = HttpResponse(exports.ics_bytes(c, participant=participant), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"协商-{c.pk}.ics")
     return response
