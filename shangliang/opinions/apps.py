@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpinionsConfig(AppConfig):
+    name = "shangliang.opinions"
+    label = "opinions"
+    verbose_name = _("社情民意信息")
+
+    def ready(self) -> None:
+        from shangliang.core.events import register_event_handler
+        from shangliang.opinions.notify import on_report_event
+
+        # Notifications are sent after the transaction that wrote the event commits (core.events).
+        register_event_handler("opinions.opinionreport", on_report_event)

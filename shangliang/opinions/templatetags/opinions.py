@@ -1,0 +1,21 @@
+from django import template
+
+from shangliang.opinions.workflow import TIMELINE_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def opinion_action(action: str) -> str:
+    return str(TIMELINE_LABELS.get(action, action))
+
+
+@register.inclusion_tag("opinions/_unit_links.html", takes_context=True)
+def opinion_links(context, unit):
+    """Links from the unit page: the unit's public-opinion figures, and writing a report about it."""
+    user = context["request"].user
+    return {
+        "unit": unit,
+        "can_figures": user.has_perm("opinions.view_figures", unit),
+        "can_write": user.has_perm("opinions.write_report", unit),
+    }

@@ -1,0 +1,304 @@
+"""Public-opinion reports inside the app: the list (what the user may see), writing one, its page with the steps the
+user may take, and the figures of a unit. Thin: parse, call a service or selector, render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shangliang.core.access import LoginRequired, get_for
+from shangliang.core.events import timeline
+from shangliang.core.forms import run_service
+from shangliang.core.pagination import paginate
+from shangliang.opinions import selectors, services
+from shangliang.opinions.forms import (
+    AdoptForm,
+    AnswerForm,
+    EndorseForm,
+    FilterForm,
+    HandForm,
+    MergeForm,
+    NoteForm,
+    OfficeEditForm,
+    ReportForm,
+    YearForm,
+)
+from shangliang.opinions.models import ADOPTED_STATES, AUTHOR_EDITABLE, OpinionReport, ReportStatus
+from shangliang.opinions.workflow import NOTE_ACTIONS, REPORT_WORKFLOW
+from shangliang.people.models import Department
+from shangliang.units.models import Unit, UnitKind
+from shangliang.units.selectors import ancestors
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+def _flash_errors(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _year(request) -> int | None:
+    form = YearForm(request.GET)
+    return form.cleaned_data.get("year") if form.is_valid() else None
+
+
+def index(request):
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    filters = FilterForm(request.GET)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    reports = selectors.report_list(
+        request.user,
+        status=data.get("status") or "",
+        level=data.get("level") or "",
+        query=(data.get("q") or "").strip(),
+        mine=bool(data.get("mine")),
+    )
+    year = _year(request) or timezone.localdate().year
+    can_write = selectors.may_write(request.user)
+    return render(
+        request,
+        "opinions/index.html",
+        {
+            "filters": filters,
+            "page": paginate(request, reports),
+            "can_write": can_write,
+            "year": year,
+            "my_figures": selectors.member_report_figures(request.user, year=year) if can_write else None,
+        },
+    )
+
+
+def _report_form(request, data=None, *, initial=None, with_unit=True):
+    user = request.user
+    return ReportForm(
+        data,
+        initial=initial,
+        units=list(selectors.writable_units(user)) if with_unit else (),
+        topics=list(selectors.linkable_topics(user)),
+        consultations=list(selectors.linkable_consultations(user)),
+        with_unit=with_unit,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def new(request):
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    if not selectors.may_write(request.user):
+        raise PermissionDenied
+    initial = {k: request.GET[k] for k in ("unit", "topic", "consultation") if request.GET.get(k, "").isdigit()}
+    form = _report_form(request, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        unit = form.units[form.cleaned_data["unit"]]
+        report = run_service(
+            form,
+            lambda: services.report_create(
+                actor=request.user,
+                unit=unit,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                **form.service_fields(),
+            ),
+        )
+        if report:
+            messages.success(request, _("已保存草稿，核对后报送政协机关。"))
+            return redirect("opinions:detail", report.pk)
+    return render(request, "opinions/form.html", {"form": form, "title": _("撰写社情民意信息")}, status=_status(form))
+
+
+def _load(request, pk, perm="opinions.view_report") -> OpinionReport:
+    return get_for(request, selectors.REPORTS, perm, pk=pk)
+
+
+def detail(request, pk):
+    report = _load(request, pk)
+    user = request.user
+    office = user.has_perm("opinions.process_report", report)
+    available = {t.action for t in REPORT_WORKFLOW.available(report, user)}
+    return render(
+        request,
+        "opinions/detail.html",
+        {
+            "report": report,
+            "adoptions": list(report.adoptions.select_related("recorded_by")),
+            "endorsements": list(report.endorsements.all()),
+            "contributors": list(report.contributors.all()),
+            "merged": list(report.merged_reports.select_related("author")),
+            "timeline": timeline(report).order_by("-created_at", "-id")[:40],
+            "actions": [a for a in NOTE_ACTIONS if a in available],
+            "labels": REPORT_WORKFLOW.action_labels,
+            "can_edit": user.has_perm("opinions.author_report", report) and report.status in AUTHOR_EDITABLE,
+            "office": office,
+            "can_office_edit": office and report.status == ReportStatus.SUBMITTED,
+            "can_adopt": office and (report.status == ReportStatus.SUBMITTED or report.status in ADOPTED_STATES),
+            "can_endorse": office and report.status in ADOPTED_STATES,
+            "can_hand": "hand" in available,
+            "can_answer": "answer" in available,
+            "can_merge": office and (report.status == ReportStatus.SUBMITTED or report.status in ADOPTED_STATES),
+            "note_form": NoteForm(),
+            "adopt_form": AdoptForm(),
+            "endorse_form": EndorseForm(),
+            "hand_form": HandForm(departments=_departments(report)) if "hand" in available else None,
+            "answer_form": AnswerForm(),
+            "merge_form": MergeForm(candidates=list(selectors.merge_candidates(report))) if office else None,
+        },
+    )
+
+
+def _departments(report):
+    return list(Department.objects.filter(county_id=report.county_id, is_active=True).order_by("id"))
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    report = _load(request, pk)
+    user = request.user
+    if user.has_perm("opinions.author_report", report) and report.status in AUTHOR_EDITABLE:
+        initial = {
+            "title": report.title,
+            "body": report.body,
+            "source": report.source,
+            "topic": report.topic_id,
+            "consultation": report.consultation_id,
+        }
+        form = _report_form(request, request.POST or None, initial=initial, with_unit=False)
+        call = lambda: services.report_update(actor=user, report=report, **form.service_fields())  # noqa: E731
+    elif user.has_perm("opinions.process_report", report):
+        form = OfficeEditForm(request.POST or None, initial={"title": report.title, "body": report.body})
+        call = lambda: services.report_edit(actor=user, report=report, **form.cleaned_data)  # noqa: E731
+    else:
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid() and run_service(form, call):
+        messages.success(request, _("已保存。"))
+        return redirect("opinions:detail", report.pk)
+    return render(
+        request, "opinions/form.html", {"form": form, "report": report, "title": _("修改信息")}, status=_status(form)
+    )
+
+
+@require_POST
+def act(request, pk, action):
+    if action not in NOTE_ACTIONS:
+        raise Http404
+    report = _load(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        note = form.cleaned_data["note"]
+        if action in ("submit", "resubmit"):
+            done = run_service(form, lambda: services.report_submit(actor=request.user, report=report, note=note))
+        else:
+            done = run_service(
+                form,
+                lambda: services.report_transition(actor=request.user, report=report, action=action, note=note),
+            )
+        if done:
+            messages.success(request, _("已%(action)s。") % {"action": REPORT_WORKFLOW.action_labels[action]})
+    _flash_errors(request, form)
+    return redirect("opinions:detail", report.pk)
+
+
+def _posted(request, report, form, call, success):
+    if form.is_valid() and run_service(form, call):
+        messages.success(request, success)
+    _flash_errors(request, form)
+    return redirect("opinions:detail", report.pk)
+
+
+@require_POST
+def adopt(request, pk):
+    report = _load(request, pk)
+    form = AdoptForm(request.POST)
+    return _posted(
+        request,
+        report,
+        form,
+        lambda: services.report_adopt(actor=request.user, report=report, **form.cleaned_data),
+        _("已记录采用。"),
+    )
+
+
+@require_POST
+def endorse(request, pk):
+    report = _load(request, pk)
+    form = EndorseForm(request.POST)
+    return _posted(
+        request,
+        report,
+        form,
+        lambda: services.report_endorse(actor=request.user, report=report, **form.cleaned_data),
+        _("已记录领导批示。"),
+    )
+
+
+@require_POST
+def hand(request, pk):
+    report = _load(request, pk)
+    form = HandForm(request.POST, departments=_departments(report))
+    return _posted(
+        request,
+        report,
+        form,
+        lambda: services.report_hand(
+            actor=request.user,
+            report=report,
+            department=form.departments.get(form.cleaned_data["department"]),
+            answer_due=form.cleaned_data["answer_due"],
+            note=form.cleaned_data["note"],
+        ),
+        _("已交办。"),
+    )
+
+
+@require_POST
+def answer(request, pk):
+    report = _load(request, pk)
+    form = AnswerForm(request.POST)
+    return _posted(
+        request,
+        report,
+        form,
+        lambda: services.report_answer(actor=request.user, report=report, **form.cleaned_data),
+        _("已答复，等待政协机关审核。"),
+    )
+
+
+@require_POST
+def merge(request, pk):
+    report = _load(request, pk)
+    form = MergeForm(request.POST, candidates=list(selectors.merge_candidates(report)))
+    return _posted(
+        request,
+        report,
+        form,
+        lambda: services.report_merge(
+            actor=request.user,
+            target=report,
+            sources=[form.candidates[pk] for pk in form.cleaned_data["sources"]],
+            note=form.cleaned_data["note"],
+        ),
+        _("已合并。"),
+    )
+
+
+def figures(request, pk):
+    """Counts for a unit's subtree and, for a county, per member and informant (duty records)."""
+    unit = get_for(request, Unit.objects.select_related("county"), "opinions.view_figures", pk=pk)
+    year = _year(request)
+    rows = selectors.figures_by_person(unit, year=year) if unit.kind == UnitKind.COUNTY else []
+    return render(
+        request,
+        "opinions/figures.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors(unit),
+            "year": year,
+            "figures": selectors.unit_report_figures(unit, year=year),
+            "rows_page": paginate(request, rows, per_page=50),
+        },
+    )
