@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "shangliang.consultations",
     "shangliang.online",
     "shangliang.villageaffairs",
+    "shangliang.opinions",
     "shangliang.demo",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/", include("shangliang.people.urls")),
     path("public/", include("shangliang.units.public_urls")),
     path("village/", include("shangliang.villageaffairs.urls")),
+    path("opinions/", include("shangliang.opinions.urls")),
     path("topics/", include("shangliang.topics.urls")),
     path("notifications/", include("shangliang.notifications.urls")),
     path("consultations/", include("shangliang.consultations.urls")),
