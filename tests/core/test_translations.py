@@ -23,8 +23,9 @@ LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"
 MO_FILE = LOCALE_DIR / "django.mo"
 
-# printf-style placeholders as Python formats them: %(name)s, %(size).1f, %d, %%
-PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")
+# printf-style placeholders as Python formats them: %(name)s, %(size).1f, %d, %% (not the rare space flag, so that
+# a literal "% of ..." in a non-format string is not taken for one)
+PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0+-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 # Han ideographs plus CJK punctuation and full-width forms: none of it belongs in the English UI.
 # (U+3000, the ideographic space, is whitespace: select options use it to indent the unit tree.)
