@@ -140,10 +140,14 @@ def candidate_people(consultation, *, query: str = "", limit: int = 40) -> list[
 
 
 def candidate_talents(consultation, *, limit: int = 60):
-    taken = Participant.objects.filter(consultation=consultation, talent__isnull=False).values("talent_id")
+    """The county's talent pool, less those already on the list (as the entry, or as the person behind it)."""
+    on_list = Participant.objects.filter(consultation=consultation)
+    taken = on_list.filter(talent__isnull=False).values("talent_id")
+    taken_users = on_list.filter(user__isnull=False).values("user_id")
     return list(
         Talent.objects.filter(county_id=consultation.unit.county_id, is_active=True)
         .exclude(pk__in=taken)
+        .exclude(user_id__in=taken_users)
         .order_by("kind", "id")[:limit]
     )
 
