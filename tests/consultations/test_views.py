@@ -253,3 +253,19 @@ def test_county_rules_page(client, world):
     client.force_login(world.users["convenor"])
     assert client.post(url, {"what": "norm"}).status_code == 403
     assert client.get(reverse("consultations:rules", args=[world.b.pk])).status_code == 403
+
+
+def test_written_consultation_page_closes_at_the_deadline(client, world, people, make_consultation):
+    from shangliang.consultations.models import ConsultationForm
+
+    c = make_consultation(S.IN_SESSION, form=ConsultationForm.WRITTEN)
+    client.force_login(people.alice)
+    url = reverse("consultations:take_part", args=[c.pk])
+    html = text(client.get(url))
+    assert "我的意见" in html and 'name="text"' in html and "扫描会场的二维码" not in html  # no sign-in needed
+    Consultation.objects.filter(pk=c.pk).update(written_deadline=timezone.now() - timedelta(minutes=5))
+    html = text(client.get(url))
+    assert "意见征求已于" in html and 'name="text"' not in html
+    client.force_login(world.users["convenor"])
+    html = text(client.get(reverse("consultations:meeting", args=[c.pk])))
+    assert "已确认" in html and "代为签到" not in html

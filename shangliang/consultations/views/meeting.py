@@ -126,9 +126,15 @@ def meeting(request, pk):
 
 @require_GET
 def signin_list(request, pk):
-    """htmx: the sign-in list refreshes itself while participants scan the code."""
+    """htmx: the sign-in list refreshes itself while participants scan the code (two queries)."""
     c = load(request, pk, "consultations.run_consultation")
-    return render(request, "consultations/_signin_list.html", _meeting_context(request, c))
+    context = {
+        "c": c,
+        "participants": list(selectors.participants_of(c)),
+        "counts": selectors.sign_in_counts(c),
+        "live": c.status == S.IN_SESSION,
+    }
+    return render(request, "consultations/_signin_list.html", context)
 
 
 @require_POST

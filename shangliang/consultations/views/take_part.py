@@ -37,6 +37,8 @@ def take_part(request, pk):
     tallies = selectors.suggestion_tallies(c, include_withdrawn=False) if c.status == S.IN_SESSION else []
     mine = selectors.my_votes(participant)
     opinion = Opinion.objects.filter(participant=participant).first()
+    close = c.contributions_close_at
+    deadline_passed = close is not None and timezone.now() > close
     return render(
         request,
         "consultations/take_part.html",
@@ -50,7 +52,10 @@ def take_part(request, pk):
             "opinion_form": OwnOpinionForm(initial={"text": opinion.text} if opinion else None),
             "respond_form": RespondForm(),
             "vote_form": VoteForm(),
-            "can_contribute": c.status == S.IN_SESSION and (participant.signed_in_at or not c.in_person),
+            "can_contribute": c.status == S.IN_SESSION
+            and (participant.signed_in_at or not c.in_person)
+            and not deadline_passed,
+            "deadline_passed": deadline_passed,
             "now": timezone.now(),
         },
     )
