@@ -397,3 +397,31 @@ def test_a_list_changed_after_choosing_is_checked_again_before_scheduling(world,
     schedule(convenor(world), c)
     assert c.status == S.SCHEDULED
     assert timeline(c).filter(action="override_representativeness", note="利益相关方已书面提交意见").exists()
+
+
+def test_only_the_invited_person_answers_their_invitation(world, people, make_consultation):
+    c = make_consultation(S.SCHEDULED)
+    alice, zhao = row(c, people.alice), c.participants.get(name="赵大姐")
+    for someone in (fresh(people.bob), convenor(world), fresh(world.users["staff"]), None):
+        with pytest.raises(NotAllowed, match="这不是您的邀请"):
+            services.participant_respond(actor=someone, participant=alice, accept=False)
+    # Without an account, only the bearer of that person's own link: not another participant's token.
+    with pytest.raises(NotAllowed):
+        services.participant_respond(actor=None, participant=zhao, accept=True, token=alice.token)
+    with pytest.raises(NotAllowed):
+        services.participant_respond(actor=fresh(people.alice), participant=zhao, accept=True)
+    services.participant_respond(actor=None, participant=zhao, accept=True, token=zhao.token)
+    services.participant_respond(actor=fresh(people.alice), participant=alice, accept=True)
+    services.participant_respond(actor=fresh(people.alice), participant=alice, accept=True)  # twice: one answer
+    assert timeline(c).filter(action="confirm").count() == 2
+    alice.refresh_from_db()
+    assert alice.status == InvitationStatus.CONFIRMED
+
+
+def test_answers_are_refused_before_invitations_and_after_the_end(world, people, make_consultation):
+    c = make_consultation(S.RESEARCH_RECORDED)
+    with pytest.raises(NotPossible, match="邀请尚未发出"):
+        services.participant_respond(actor=fresh(people.alice), participant=row(c, people.alice), accept=True)
+    done = make_consultation(S.CLOSED_CONSENSUS, topic=approved_topic(world.t1, title="另一个"))
+    with pytest.raises(NotPossible, match="已结束"):
+        services.participant_respond(actor=fresh(people.alice), participant=row(done, people.alice), accept=False)
