@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "shangliang.online",
     "shangliang.villageaffairs",
     "shangliang.opinions",
+    "shangliang.dashboards",
     "shangliang.demo",
 ]
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardsConfig(AppConfig):
+    name = "shangliang.dashboards"
+    label = "dashboards"
+    verbose_name = _("统计与考核")
+
+    def ready(self) -> None:
+        from shangliang.dashboards.cells import register_handlers
+
+        # Cached figures are dropped after the transaction that changed their data commits (core.events).
+        register_handlers()

@@ -1,0 +1,286 @@
+"""The figure cache: cells of the live computation per anchor (a county, or an above-county unit's own records).
+
+Read-through: a figure for a county or a unit above it sums the anchors' cells; missing cells are computed with the
+live functions of `facts` and `snapshots`, grouped by anchor (a fixed number of queries however many are missing),
+and stored. A change deletes the cells it touches after its transaction commits (`register_handlers`: every service
+writes an event, core.events delivers it). Rows written without an event (bulk loads) are caught by the tables' id
+watermarks (`ensure_fresh`), which every cached read checks first.
+
+Exactness against a read racing a change: the read notes the anchors' versions before computing and stores its cells
+only if the versions have not moved (the invalidation bumps them under the same row lock).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from shangliang.dashboards import facts, snapshots
+from shangliang.dashboards.models import AnchorVersion, CellKind, FigureCell, Watermark
+from shangliang.dashboards.periods import FIRST_YEAR, month_end, month_key, months_between
+from shangliang.units.models import Assessment, Room, Unit
+
+logger = logging.getLogger(__name__)
+
+ALL_KINDS = tuple(CellKind.values)
+ANCHOR_Q = Q(county__isnull=True) | Q(county_id=F("pk"))
+
+
+def is_anchor(unit: Unit) -> bool:
+    """Figures of a county or of a unit above county level come from cells; below, they are computed live."""
+    return unit.county_id is None or unit.county_id == unit.pk
+
+
+def anchors_in(unit: Unit) -> list[tuple[int, str]]:
+    return list(Unit.objects.filter(path__startswith=unit.path).filter(ANCHOR_Q).values_list("pk", "path"))
+
+
+# --- reading and storing -----------------------------------------------------------------------------------------
+
+
+def _versions(ids: Iterable[int]) -> dict[int, int]:
+    return dict(AnchorVersion.objects.filter(anchor_id__in=list(ids)).values_list("anchor_id", "version"))
+
+
+def _store(kind: str, computed: dict[tuple[int, str], Counter], before: dict[int, int]) -> None:
+    ids = sorted({a for a, _k in computed})
+    if not ids:
+        return
+    with transaction.atomic():
+        AnchorVersion.objects.bulk_create([AnchorVersion(anchor_id=a) for a in ids], ignore_conflicts=True)
+        now = dict(
+            AnchorVersion.objects.select_for_update()
+            .filter(anchor_id__in=ids)
+            .order_by("anchor_id")
+            .values_list("anchor_id", "version")
+        )
+        rows = [
+            FigureCell(anchor_id=a, kind=kind, key=key, figures=dict(c), version=now[a])
+            for (a, key), c in computed.items()
+            if now.get(a, 0) == before.get(a, 0)
+        ]
+        FigureCell.objects.bulk_create(
+            rows,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["anchor", "kind", "key"],
+            update_fields=["figures", "version", "computed_at"],
+        )
+
+
+def _read(kind: str, ids: list[int], keys: list[str]) -> dict[tuple[int, str], Counter]:
+    rows = FigureCell.objects.filter(kind=kind, anchor_id__in=ids, key__in=keys).values_list(
+        "anchor_id", "key", "figures"
+    )
+    return {(a, k): Counter(f) for a, k, f in rows}
+
+
+def month_cells(anchor_ids: list[int], months: list[date]) -> dict[tuple[int, str], Counter]:
+    keys = [month_key(m) for m in months]
+    have = _read(CellKind.MONTH, anchor_ids, keys)
+    missing = [(a, m) for a in anchor_ids for m in months if (a, month_key(m)) not in have]
+    if missing:
+        miss_ids = sorted({a for a, _m in missing})
+        before = _versions(miss_ids)
+        first, last = min(m for _a, m in missing), max(m for _a, m in missing)
+        live = facts.tally_by_anchor_month(miss_ids, first, month_end(last))
+        computed = {(a, month_key(m)): live.get((a, m), Counter()) for a, m in missing}
+        _store(CellKind.MONTH, computed, before)
+        have.update(computed)
+    return have
+
+
+def _snapshot_cells(kind: str, unit: Unit, anchor_ids: list[int], key: str, compute) -> dict[int, Counter]:
+    have = {a: c for (a, _k), c in _read(kind, anchor_ids, [key]).items()}
+    missing = [a for a in anchor_ids if a not in have]
+    if missing:
+        before = _versions(missing)
+        live = compute(missing)
+        computed = {(a, key): live.get(a, Counter()) for a in missing}
+        _store(kind, computed, before)
+        have.update({a: c for (a, _k), c in computed.items()})
+    return have
+
+
+def coverage_key(year: int | None) -> str:
+    return "now" if year is None else str(year)
+
+
+def coverage_cells(unit: Unit, anchor_ids: list[int], year: int | None) -> dict[int, Counter]:
+    """Coverage, stages and standard items per anchor (`unit`: a unit whose subtree holds the anchors)."""
+    return _snapshot_cells(
+        CellKind.COVERAGE,
+        unit,
+        anchor_ids,
+        coverage_key(year),
+        lambda missing: snapshots.coverage_figures(unit, year=year, group="anchor", anchors=missing),
+    )
+
+
+def norm_cells(unit: Unit, anchor_ids: list[int], today: date) -> dict[int, Counter]:
+    def compute(missing):
+        statuses = snapshots.norm_statuses(unit, today=today, anchors=missing)
+        return snapshots.norm_counts(statuses, group="anchor")
+
+    return _snapshot_cells(CellKind.NORMS, unit, anchor_ids, today.isoformat(), compute)
+
+
+# --- invalidation --------------------------------------------------------------------------------------------------
+
+
+def invalidate(anchor_ids: Iterable[int | None], kinds: Iterable[str] = ALL_KINDS) -> None:
+    ids = sorted({a for a in anchor_ids if a is not None})
+    if not ids:
+        return
+    with transaction.atomic():
+        AnchorVersion.objects.bulk_create([AnchorVersion(anchor_id=a) for a in ids], ignore_conflicts=True)
+        AnchorVersion.objects.filter(anchor_id__in=ids).update(version=F("version") + 1)
+        FigureCell.objects.filter(anchor_id__in=ids, kind__in=list(kinds)).delete()
+
+
+def invalidate_all() -> None:
+    with transaction.atomic():
+        AnchorVersion.objects.update(version=F("version") + 1)
+        FigureCell.objects.all().delete()
+
+
+def anchor_of_unit(unit_id: int | None) -> int | None:
+    if unit_id is None:
+        return None
+    row = Unit.objects.filter(pk=unit_id).values_list("county_id", "pk").first()
+    return None if row is None else (row[0] or row[1])
+
+
+# Which cells an event about an object of a model makes stale.
+_STRUCTURE_KINDS = (CellKind.COVERAGE, CellKind.NORMS)
+EVENT_KINDS: dict[str, tuple[str, ...]] = {
+    "consultations.frequencynorm": (CellKind.NORMS,),
+    "units.room": (CellKind.COVERAGE,),
+    "units.standard": (CellKind.COVERAGE,),
+}
+
+
+def event_kinds() -> dict[str, tuple[str, ...]]:
+    kinds = {label: set(k) for label, k in EVENT_KINDS.items()}
+    for s in facts.SOURCES:
+        for label in s.watch:
+            kinds.setdefault(label, set()).add(CellKind.MONTH)
+    # Held consultations are what the norms count.
+    kinds.setdefault("consultations.consultation", set()).add(CellKind.NORMS)
+    return {label: tuple(sorted(k)) for label, k in kinds.items()}
+
+
+def on_event(event) -> None:
+    label = f"{event.content_type.app_label}.{event.content_type.model}"
+    if label == "units.unit":
+        return on_unit_event(event)
+    kinds = event_kinds().get(label)
+    if not kinds:
+        return
+    anchor = anchor_of_unit(event.unit_id)
+    if anchor is None:
+        invalidate_all()
+    else:
+        invalidate([anchor], kinds)
+
+
+def on_unit_event(event) -> None:
+    if event.action == "move":
+        # A unit below county level may have changed county: its records now count for another anchor, and the
+        # event does not say which one they left. Moves are rare; start afresh.
+        row = Unit.objects.filter(pk=event.object_id).values_list("county_id", "pk").first()
+        if row is None or row[0] != row[1]:
+            invalidate_all()
+        return
+    invalidate([anchor_of_unit(event.object_id)], _STRUCTURE_KINDS)
+
+
+def register_handlers() -> None:
+    from shangliang.core.events import register_event_handler
+
+    for label in {*event_kinds(), "units.unit"}:
+        register_event_handler(label, on_event)
+
+
+# --- bulk-written rows ---------------------------------------------------------------------------------------------
+
+
+def watched_tables() -> dict[str, tuple[type, str]]:
+    tables = {**facts.watched_tables(), Unit: "", Room: "unit", Assessment: "room__unit"}
+    return {m._meta.label_lower: (m, lookup) for m, lookup in tables.items()}
+
+
+def current_max_ids(tables: dict[str, tuple[type, str]]) -> dict[str, int]:
+    qn = connection.ops.quote_name
+    labels = sorted(tables)
+    # Table and column names come from the models, quoted; nothing here comes from a request.
+    parts = [f"(SELECT MAX({qn(tables[t][0]._meta.pk.column)}) FROM {qn(tables[t][0]._meta.db_table)})" for t in labels]  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return {t: v or 0 for t, v in zip(labels, row, strict=True)}
+
+
+def ensure_fresh() -> None:
+    """Invalidate the anchors of rows written since the cache last looked (ids above the watermarks)."""
+    tables = watched_tables()
+    current = current_max_ids(tables)
+    stored = dict(Watermark.objects.values_list("table", "max_id"))
+    changed = [t for t in tables if current[t] != stored.get(t, 0)]
+    if not changed:
+        return
+    if any(current[t] < stored.get(t, 0) for t in changed):
+        invalidate_all()  # rows were deleted or the tables reset
+    else:
+        anchors: set[int] = set()
+        for t in changed:
+            model, lookup = tables[t]
+            anchors |= facts.anchors_of_rows(model, lookup, stored.get(t, 0))
+        invalidate(anchors)
+    set_watermarks({t: current[t] for t in changed})
+
+
+def set_watermarks(values: dict[str, int]) -> None:
+    Watermark.objects.bulk_create(
+        [Watermark(table=t, max_id=v) for t, v in values.items()],
+        update_conflicts=True,
+        unique_fields=["table"],
+        update_fields=["max_id"],
+    )
+
+
+# --- warming (periodic command, after bulk loads) -----------------------------------------------------------------
+
+
+def warm(*, today: date | None = None, first_month: date | None = None) -> dict[str, int]:
+    """Compute every cell a dashboard may ask for (months since the first record, coverage for every year and now,
+    norms today) for every root of the tree, overwriting what is stored. Returns the number of cells per kind."""
+    today = today or timezone.localdate()
+    set_watermarks(current_max_ids(watched_tables()))
+    counts = dict.fromkeys(ALL_KINDS, 0)
+    for root in Unit.get_root_nodes():
+        ids = [a for a, _p in anchors_in(root)]
+        before = _versions(ids)
+        start = first_month or date(FIRST_YEAR, 1, 1)
+        months = months_between(start, today)
+        live = facts.tally_by_anchor_month(ids, months[0], month_end(months[-1]))
+        flows = {(a, month_key(m)): live.get((a, m), Counter()) for a in ids for m in months}
+        _store(CellKind.MONTH, flows, before)
+        counts[CellKind.MONTH] += len(flows)
+        for year in [None, *range(start.year, today.year + 1)]:
+            live = snapshots.coverage_figures(root, year=year, group="anchor")
+            cells = {(a, coverage_key(year)): live.get(a, Counter()) for a in ids}
+            _store(CellKind.COVERAGE, cells, before)
+            counts[CellKind.COVERAGE] += len(cells)
+        live = snapshots.norm_counts(snapshots.norm_statuses(root, today=today), group="anchor")
+        cells = {(a, today.isoformat()): live.get(a, Counter()) for a in ids}
+        _store(CellKind.NORMS, cells, before)
+        counts[CellKind.NORMS] += len(cells)
+    FigureCell.objects.filter(kind=CellKind.NORMS).exclude(key=today.isoformat()).delete()
+    return counts

@@ -1,0 +1,174 @@
+"""A unit subtree and a period: the raw figures every metric is computed from, fetched once per page.
+
+For a county or a unit above county level they come from the cache (`cells`), otherwise straight from the live
+functions; `cached=False` forces the live path (the tests compare both for every unit after every kind of change).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from functools import cached_property
+
+from django.utils import timezone
+
+from shangliang.dashboards import cells, facts, snapshots
+from shangliang.dashboards.periods import Period, month_end, month_key
+from shangliang.units import selectors as unit_selectors
+from shangliang.units.models import Room, Unit
+
+
+def _sum(counters) -> Counter:
+    total: Counter = Counter()
+    for c in counters:
+        total.update(c)
+    return total
+
+
+class Scope:
+    def __init__(self, unit: Unit, period: Period, *, cached: bool = True, today: date | None = None):
+        self.unit = unit
+        self.period = period
+        self.today = today or timezone.localdate()
+        self.cached = cached and cells.is_anchor(unit)
+        if self.cached:
+            cells.ensure_fresh()
+
+    # --- the tree ---------------------------------------------------------------------------------------------------
+
+    @cached_property
+    def children(self) -> list[Unit]:
+        return list(Unit.objects.filter(path__startswith=self.unit.path, depth=self.unit.depth + 1).order_by("path"))
+
+    @cached_property
+    def anchors(self) -> list[tuple[int, str]]:
+        return cells.anchors_in(self.unit)
+
+    @property
+    def _anchor_ids(self) -> list[int]:
+        return [a for a, _p in self.anchors]
+
+    @property
+    def _children_are_anchored(self) -> bool:
+        """Above county level every child's subtree is made of whole anchors, so its figures sum cells."""
+        return self.cached and self.unit.county_id is None
+
+    def _child_key(self, path: str) -> str:
+        return path[: len(self.unit.path) + Unit.steplen]
+
+    def _by_child(self, per_anchor: dict[int, Counter]) -> dict[str, Counter]:
+        out: dict[str, Counter] = {}
+        for a, path in self.anchors:
+            if +per_anchor.get(a, Counter()):  # an empty cell adds no row (the live grouping has none either)
+                out.setdefault(self._child_key(path), Counter()).update(per_anchor[a])
+        return out
+
+    # --- flows --------------------------------------------------------------------------------------------------------
+
+    @cached_property
+    def _month_cells(self) -> dict[tuple[int, str], Counter]:
+        months = sorted(set(self.period.whole_months()) | set(self.period.trend_months()))
+        return cells.month_cells(self._anchor_ids, months)
+
+    def _cells_for(self, months) -> dict[int, Counter]:
+        keys = {month_key(m) for m in months}
+        per_anchor: dict[int, Counter] = {}
+        for (a, key), c in self._month_cells.items():
+            if key in keys:
+                per_anchor.setdefault(a, Counter()).update(c)
+        return per_anchor
+
+    @cached_property
+    def flows(self) -> Counter:
+        p = self.period
+        if not self.cached:
+            return facts.tally(self.unit, p.start, p.end)
+        total = _sum(self._cells_for(p.whole_months()).values())
+        for a, b in p.edges():
+            total.update(facts.tally(self.unit, a, b))
+        return total
+
+    @cached_property
+    def flows_by_child(self) -> dict[str, Counter]:
+        p = self.period
+        if not self._children_are_anchored:
+            return facts.tally_by_child(self.unit, p.start, p.end)
+        out = self._by_child(self._cells_for(p.whole_months()))
+        for a, b in p.edges():
+            for key, c in facts.tally_by_child(self.unit, a, b).items():
+                out.setdefault(key, Counter()).update(c)
+        return out
+
+    @cached_property
+    def flows_by_month(self) -> dict[date, Counter]:
+        months = self.period.trend_months()
+        if not self.cached:
+            live = facts.tally_by_month(self.unit, months[0], month_end(months[-1]))
+            return {m: live.get(m, Counter()) for m in months}
+        return {m: _sum(self._cells_for([m]).values()) for m in months}
+
+    # --- rooms and coverage -------------------------------------------------------------------------------------------
+
+    @property
+    def coverage_year(self) -> int | None:
+        return self.period.coverage_year
+
+    @cached_property
+    def _coverage_cells(self) -> dict[int, Counter]:
+        return cells.coverage_cells(self.unit, self._anchor_ids, self.coverage_year)
+
+    @cached_property
+    def coverage(self) -> Counter:
+        if not self.cached:
+            return snapshots.coverage_figures(self.unit, year=self.coverage_year)[None]
+        return _sum(self._coverage_cells.values())
+
+    @cached_property
+    def coverage_by_child(self) -> dict[str, Counter]:
+        if not self._children_are_anchored:
+            return snapshots.coverage_figures(self.unit, year=self.coverage_year, group="child")
+        return self._by_child(self._coverage_cells)
+
+    def coverage_years(self) -> list[tuple[int, Counter]]:
+        """Coverage at the end of each year from the first room in use to this year (units.selectors.coverage_by_year
+        for the live path; the same counts from the cells above)."""
+        if not self.cached:
+            return [
+                (c.year, Counter(units=c.units, with_room=c.with_room, covered=c.meeting_standard))
+                for c in unit_selectors.coverage_by_year(self.unit, last_year=self.today.year)
+            ]
+        first = (
+            Room.objects.filter(unit__path__startswith=self.unit.path, operational_since__isnull=False)
+            .order_by("operational_since")
+            .values_list("operational_since", flat=True)
+            .first()
+        ) or self.today.year
+        out = []
+        for year in range(first, self.today.year + 1):
+            per_anchor = cells.coverage_cells(self.unit, self._anchor_ids, year)
+            total = _sum(per_anchor.values())
+            out.append((year, Counter({k: total.get(k, 0) for k in ("units", "with_room", "covered")})))
+        return out
+
+    # --- frequency norms (now) ----------------------------------------------------------------------------------------
+
+    @cached_property
+    def norm_statuses(self):
+        """Each unit's standing (live; at county level and below, for the list of who is behind)."""
+        return snapshots.norm_statuses(self.unit, today=self.today)
+
+    @cached_property
+    def _norm_cells(self) -> dict[int, Counter]:
+        return cells.norm_cells(self.unit, self._anchor_ids, self.today)
+
+    @cached_property
+    def norms(self) -> Counter:
+        if not self.cached:
+            return snapshots.norm_counts(self.norm_statuses)[None]
+        return _sum(self._norm_cells.values())
+
+    @cached_property
+    def norms_by_child(self) -> dict[str, Counter]:
+        if not self._children_are_anchored:
+            return snapshots.norm_counts(self.norm_statuses, unit=self.unit, group="child")
+        return self._by_child(self._norm_cells)

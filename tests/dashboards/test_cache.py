@@ -1,0 +1,202 @@
+"""The cached figures equal the live computation after every kind of change, each made through its service (so its
+event drops the cells it touches once the transaction commits), and after a bulk load that writes no event."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from shangliang.consultations import services as cs
+from shangliang.consultations.models import ConsultationForm, ParticipantKind
+from shangliang.dashboards import periods
+from shangliang.dashboards.models import FigureCell
+from shangliang.dashboards.scope import Scope
+from shangliang.topics import screening
+from shangliang.topics import services as ts
+from shangliang.topics.models import Topic, TopicCategory, TopicSource
+from shangliang.units import services as us
+from shangliang.units.models import RoomStage, Unit, UnitKind
+from shangliang.units.services import ItemResult
+from tests.conftest import fresh
+from tests.consultations.conftest import approved_topic, people, schedule  # noqa: F401 (fixture)
+from tests.factories import UserFactory, make_unit
+
+TODAY = timezone.localdate()
+# The current year (whole months: cells only) and a range with partial months at both ends (cells and live days).
+PERIODS = [periods.year(TODAY.year), periods.custom(TODAY - timedelta(days=40), TODAY + timedelta(days=3))]
+
+
+def figures(unit, period, cached):
+    s = Scope(unit, period, cached=cached)
+    return {
+        "flows": s.flows,
+        "flows_by_child": s.flows_by_child,
+        "flows_by_month": s.flows_by_month,
+        "coverage": s.coverage,
+        "coverage_by_child": s.coverage_by_child,
+        "norms": s.norms,
+        "norms_by_child": s.norms_by_child,
+    }
+
+
+def assert_cache_equals_live():
+    # Below county level both paths are the same live computation: the anchors (counties and above) are what differ.
+    anchors = [u for u in Unit.objects.order_by("path") if u.county_id is None or u.county_id == u.pk]
+    for unit in anchors:
+        for period in PERIODS:
+            live = figures(unit, period, cached=False)
+            cached = figures(unit, period, cached=True)
+            for name in live:
+                assert cached[name] == live[name], (unit.name, period.value, name)
+    assert anchors and FigureCell.objects.exists()
+
+
+@pytest.fixture
+def changes(world, people, django_capture_on_commit_callbacks):  # noqa: F811
+    """Run a change the way a request would: its on-commit work (event delivery) runs after it."""
+
+    def run(fn):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = fn()
+        assert_cache_equals_live()
+        return result
+
+    assert_cache_equals_live()  # warms every cell first, so that each change must drop what it makes stale
+    return run
+
+
+def test_topic_changes(world, changes):
+    staff, convenor, approver = (fresh(world.users[r]) for r in ("staff", "convenor", "approver"))
+
+    def enter(unit, title):
+        return ts.topic_enter(
+            actor=staff, unit=unit, source=TopicSource.GRID, title=title, description="说明说明", name="王大妈"
+        )
+
+    t1 = changes(lambda: enter(world.t1, "镇上路灯不亮"))
+    t2 = changes(lambda: enter(world.t1, "镇上路灯坏了"))
+    t3 = changes(lambda: enter(world.v1, "集市占道经营"))
+    t4 = changes(lambda: enter(world.v1, "邻里宅基地纠纷"))
+    changes(
+        lambda: screening.topic_screen(topic=t1, actor=convenor, decision="accept", category=TopicCategory.LIVELIHOOD)
+    )
+    changes(lambda: screening.topic_screen(topic=t2, actor=convenor, decision="merge", merge_into=t1))
+    t1.refresh_from_db()
+    changes(lambda: screening.topic_decide(topic=t1, actor=approver, decision="approve", note="同意"))
+    changes(lambda: screening.topic_screen(topic=t3, actor=convenor, decision="return", note="请补充地点"))
+    changes(
+        lambda: screening.topic_screen(
+            topic=t4, actor=convenor, decision="reject", reason="individual_dispute", note="转调解"
+        )
+    )
+
+
+def test_consultation_changes(world, people, changes):  # noqa: F811
+    actor = fresh(world.users["convenor"])
+    topic = changes(lambda: approved_topic(world.t1))  # written without an event: the watermark catches it
+    c = changes(
+        lambda: cs.consultation_create(
+            actor=actor, unit=world.t1, topics=[topic], form=ConsultationForm.MEETING, room=world.rooms["一镇"]
+        )
+    )
+    for user in (people.alice, people.bob):
+        changes(
+            lambda u=user: cs.participant_add(actor=actor, consultation=c, kind=ParticipantKind.STAKEHOLDER, user=u)
+        )
+    changes(lambda: cs.participant_add(actor=actor, consultation=c, kind=ParticipantKind.MEMBER, name="钱委员"))
+    changes(lambda: cs.participants_choose(actor=actor, consultation=c))
+    changes(
+        lambda: cs.research_add(actor=actor, consultation=c, kind="visit", title="走访", text="走访住户", done_on=TODAY)
+    )
+    changes(lambda: schedule(actor, c))
+    changes(lambda: cs.consultation_open(actor=actor, consultation=c))
+    alice = c.participants.get(user=people.alice)
+    changes(lambda: cs.sign_in_by_convenor(actor=actor, consultation=c, participant_id=alice.pk))
+    s1 = changes(lambda: cs.suggestion_add(actor=actor, consultation=c, text="划设停车位"))
+    s2 = changes(lambda: cs.suggestion_add(actor=actor, consultation=c, text="错峰停车"))
+    changes(lambda: cs.suggestion_withdraw(actor=actor, consultation=c, suggestion_id=s2.pk, note="重复"))
+    changes(lambda: cs.consultation_close(actor=actor, consultation=c, consensus=True, conclusion="同意"))
+    changes(lambda: cs.consultation_submit(actor=actor, consultation=c, level="same", recipients="一镇党委"))
+    changes(lambda: cs.results_acknowledge(actor=fresh(world.users["approver"]), consultation=c, note="收悉"))
+    assert s1
+
+    # A written consultation: taking part means giving an opinion; then 议而不决 and reconvened.
+    w = changes(
+        lambda: cs.consultation_create(
+            actor=actor, unit=world.t1, topics=[approved_topic(world.t1)], form=ConsultationForm.WRITTEN
+        )
+    )
+    for user in (people.alice, people.bob, people.carol):
+        changes(
+            lambda u=user: cs.participant_add(actor=actor, consultation=w, kind=ParticipantKind.STAKEHOLDER, user=u)
+        )
+    changes(lambda: cs.participants_choose(actor=actor, consultation=w))
+    changes(
+        lambda: cs.research_add(actor=actor, consultation=w, kind="survey", title="问卷", text="问卷", done_on=TODAY)
+    )
+    changes(lambda: schedule(actor, w))
+    changes(lambda: cs.consultation_open(actor=actor, consultation=w))
+    bob = w.participants.get(user=people.bob)
+    changes(lambda: cs.opinion_record(actor=actor, consultation=w, participant_id=bob.pk, text="同意"))
+    changes(lambda: cs.consultation_close(actor=actor, consultation=w, consensus=False, conclusion="分歧较大"))
+    changes(lambda: cs.consultation_reconvene(actor=actor, consultation=w))
+    x = changes(
+        lambda: cs.consultation_create(
+            actor=actor, unit=world.t1, topics=[approved_topic(world.t1)], form=ConsultationForm.MEETING
+        )
+    )
+    changes(lambda: cs.consultation_cancel(actor=actor, consultation=x, note="改期"))
+
+
+def test_tree_room_and_norm_changes(world, changes):
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    staff = fresh(world.users["staff"])
+    changes(
+        lambda: us.unit_create(
+            actor=admin, parent=world.t2, name="新村", kind=UnitKind.VILLAGE, established_on=TODAY - timedelta(days=20)
+        )
+    )
+    changes(lambda: us.unit_update(actor=admin, unit=world.v2, name="二村", established_on=date(TODAY.year, 1, 1)))
+    room = changes(
+        lambda: us.room_create(
+            actor=admin, unit=world.v3, name="议事亭", kind="pavilion", stage=RoomStage.PLANNED, stage_year=TODAY.year
+        )
+    )
+    changes(lambda: us.room_set_stage(actor=admin, room=room, stage=RoomStage.BUILT, year=TODAY.year))
+    items = list(world.standard_a.items.all())
+    changes(
+        lambda: us.room_assess(
+            actor=admin, room=room, assessed_on=TODAY, results=[ItemResult(i.pk, i.order != 2) for i in items]
+        )
+    )
+    changes(
+        lambda: us.room_assess(
+            actor=admin,
+            room=world.rooms["一村"],
+            assessed_on=TODAY,
+            results=[ItemResult(i.pk, True) for i in items],
+        )
+    )
+    changes(lambda: us.standard_item_save(actor=admin, standard=world.standard_a, item=items[0], name="有组织机构"))
+    changes(
+        lambda: cs.norm_save(
+            actor=staff, county=world.a, level="village", min_count=1, period_months=1, effective_from=date(2024, 1, 1)
+        )
+    )
+    # Records of V3 move with it to another county; a county moves under a new province.
+    province = changes(lambda: make_unit("某省", UnitKind.PROVINCE))
+    changes(lambda: us.unit_move(actor=admin, unit=Unit.objects.get(pk=world.v3.pk), new_parent=world.tb))
+    changes(lambda: us.unit_move(actor=admin, unit=Unit.objects.get(pk=world.a.pk), new_parent=province))
+    changes(lambda: us.unit_move(actor=admin, unit=Unit.objects.get(pk=world.b.pk), new_parent=province))
+
+
+def test_bulk_load_without_events_is_caught(world, changes):
+    def bulk():
+        Topic.objects.bulk_create(
+            Topic(
+                unit=u, source=TopicSource.RESIDENT, title="批量", description="批量", tracking_code=f"BULK{u.pk:08d}"
+            )
+            for u in (world.v1, world.v3, world.vb)
+        )
+
+    changes(bulk)
