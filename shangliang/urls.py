@@ -21,4 +21,5 @@ urlpatterns = [
     path("topics/", include("shangliang.topics.urls")),
     path("notifications/", include("shangliang.notifications.urls")),
     path("consultations/", include("shangliang.consultations.urls")),
+    path("dashboards/", include("shangliang.dashboards.urls")),
 ]

@@ -1,0 +1,137 @@
+"""The demo county's village affairs: a year of disclosures (some corrected), objections on the agendas, monthly
+meetings with attendance, the norm, disputes and petitions falling year on year; pages render for the demo accounts."""
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from django.db import transaction
+from django.test import Client, TestCase
+from django.urls import reverse
+
+from shangliang.demo.loader import load_demo
+from shangliang.people.models import User
+from shangliang.units.models import Unit, UnitKind
+from shangliang.villageaffairs import selectors
+from shangliang.villageaffairs.models import (
+    AgendaItem,
+    AgendaSource,
+    AgendaStatus,
+    Attendance,
+    Disclosure,
+    DisclosureStatus,
+    Dispute,
+    Feedback,
+    MeetingStatus,
+    MonthlyMeeting,
+    Petition,
+    PowerCategory,
+    PowerItem,
+)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            summary = load_demo()
+        yield summary
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def county(demo, db):
+    return Unit.objects.get(kind=UnitKind.COUNTY, code="231086")
+
+
+def villages(county):
+    return Unit.objects.filter(path__startswith=county.path, kind__in=[UnitKind.VILLAGE, UnitKind.COMMUNITY])
+
+
+def test_the_power_list_covers_every_category(county):
+    items = PowerItem.objects.filter(unit=county)
+    assert {i.category for i in items} == set(PowerCategory.values)
+    assert all(len(i.procedure_steps()) >= 3 for i in items)
+
+
+def test_a_year_of_disclosures_with_corrections_kept(county):
+    disclosures = Disclosure.objects.filter(unit__path__startswith=county.path)
+    assert set(disclosures.values_list("unit_id", flat=True)) == set(villages(county).values_list("pk", flat=True))
+    statuses = Counter(disclosures.values_list("status", flat=True))
+    assert statuses[DisclosureStatus.PUBLISHED] > 400 and statuses[DisclosureStatus.SUPERSEDED] >= 10
+    for old in disclosures.filter(status=DisclosureStatus.SUPERSEDED).select_related("superseded_by"):
+        new = old.superseded_by
+        assert (new.previous_id, new.root_id, new.version, new.status) == (old.pk, old.pk, 2, "published")
+        assert new.correction_reason
+    money = disclosures.filter(amount__isnull=False)
+    assert money.count() > 300 and not money.filter(amount__lte=0).exists()
+    assert all(d.period_start <= d.period_end for d in disclosures)
+    figures = selectors.disclosure_figures(county, year=2025)
+    assert figures.disclosures.current == statuses[DisclosureStatus.PUBLISHED]
+    assert figures.amount.current > 10_000_000
+
+
+def test_every_objection_is_on_an_agenda(county):
+    objections = Feedback.objects.filter(disclosure__unit__path__startswith=county.path, kind="objection")
+    assert objections.count() > 30
+    assert not objections.filter(agenda_item__isnull=True).exists()
+    carried = AgendaItem.objects.filter(source=AgendaSource.CARRIED).select_related("carried_from", "meeting")
+    assert carried.exists()
+    for item in carried:
+        assert item.carried_from.status == AgendaStatus.CARRIED and item.carried_from.meeting.month < item.meeting.month
+    # January 2026 is being prepared where December left matters open.
+    waiting = MonthlyMeeting.objects.filter(status=MeetingStatus.PLANNED, month=date(2026, 1, 1))
+    assert waiting.exists() and AgendaItem.objects.filter(meeting__in=waiting, status=AgendaStatus.OPEN).exists()
+
+
+def test_monthly_meetings_attendance_and_the_norm(county):
+    meetings = MonthlyMeeting.objects.filter(unit__path__startswith=county.path, month__year=2025)
+    assert Counter(meetings.values_list("status", flat=True))[MeetingStatus.HELD] > 1100
+    assert meetings.filter(status=MeetingStatus.CANCELLED).exists()
+    held = meetings.filter(status=MeetingStatus.HELD)
+    assert not held.filter(minutes="").exists() and not held.filter(held_on__isnull=True).exists()
+    present = Attendance.objects.filter(meeting__in=held, present=True)
+    assert Counter(present.values_list("capacity", flat=True))["member"] > 800
+    status = selectors.norm_status(county, year=2025, today=date(2026, 1, 1))
+    assert status.villages == 108 and status.expected == 108 * 12
+    assert 0 < len(status.behind) < 40 and status.percent > 90
+
+
+def test_disputes_and_petitions_fall_year_on_year(county):
+    assert Dispute.objects.filter(unit__path__startswith=county.path).count() > 200
+    f = selectors.case_figures(county, year=2025)
+    assert f.disputes.change < 0 and f.petitions.change < 0
+    assert f.disputes_resolved.current >= 0.7 * f.disputes.current
+    assert Petition.objects.filter(unit__path__startswith=county.path, collective=True).exists()
+
+
+def test_pages_for_the_demo_accounts(county):
+    town = Unit.objects.get(name="绥阳镇")
+    village = Unit.objects.filter(path__startswith=town.path, kind=UnitKind.VILLAGE).order_by("path").first()
+    users = {u.username: u for u in User.objects.filter(username__in=["demo_staff", "demo_convenor", "demo_member"])}
+    meeting = MonthlyMeeting.objects.filter(unit=village, status=MeetingStatus.HELD).order_by("-month").first()
+    disclosure = Disclosure.objects.filter(unit=village, status=DisclosureStatus.PUBLISHED).first()
+    pages = {
+        "demo_staff": [
+            reverse("villageaffairs:overview", args=[county.pk]) + "?year=2025",
+            reverse("villageaffairs:meetings", args=[county.pk]) + "?year=2025",
+            reverse("villageaffairs:disputes", args=[county.pk]),
+        ],
+        "demo_convenor": [
+            reverse("villageaffairs:overview", args=[town.pk]) + "?year=2025",
+            reverse("villageaffairs:overview", args=[village.pk]),
+            reverse("villageaffairs:disclosures", args=[village.pk]),
+            reverse("villageaffairs:meeting", args=[meeting.pk]),
+            reverse("villageaffairs:disclosure", args=[disclosure.pk]),
+        ],
+        "demo_member": [reverse("villageaffairs:meetings", args=[village.pk])],
+    }
+    for username, urls in pages.items():
+        client = Client()
+        client.force_login(users[username])
+        for url in urls:
+            assert client.get(url).status_code == 200, (username, url)
+    public = Client()
+    assert public.get(reverse("villageaffairs:public_village", args=[village.pk])).status_code == 200
+    assert public.get(reverse("villageaffairs:public_disclosure", args=[disclosure.pk])).status_code == 200
+    assert disclosure.title in public.get(reverse("public:unit", args=[village.pk])).content.decode()
