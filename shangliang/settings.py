@@ -204,6 +204,9 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "shangliang@localhost")
+# Text messages (notifications.sms): the console backend prints them; a deployment names its provider's backend class.
+SMS_BACKEND = envstr("SMS_BACKEND", "shangliang.notifications.sms.ConsoleBackend")
+SMS_SIGNATURE = envstr("SMS_SIGNATURE", "【有事好商量】")
 
 # Background work: immediate by default; "database" uses django-tasks-db with `manage.py db_worker`.
 _TASK_BACKENDS = {
