@@ -11,12 +11,13 @@ from tests.consultations.conftest import S, make, people  # noqa: F401, F811  (p
 def phone_page(chromium):
     context = chromium.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # generous: CI machines run the suite in parallel
     return context, page
 
 
 def test_convenor_runs_a_meeting_while_two_participants_vote_from_phones(page, chromium, live_server, world, people):  # noqa: F811
     c = make(world, people, S.SCHEDULED)
+    page.set_default_timeout(30_000)
     contexts = []
     try:
         # The convenor opens the meeting: the QR code and the sign-in list appear.
@@ -25,6 +26,8 @@ def test_convenor_runs_a_meeting_while_two_participants_vote_from_phones(page, c
         page.get_by_role("button", name="开始协商（开放签到）").click()
         page.wait_for_url(re.compile(r"/meeting/$"))
         assert page.locator("img.qr").is_visible()
+        page.wait_for_function("document.querySelector('img.qr').complete")
+        assert page.evaluate("document.querySelector('img.qr').naturalWidth") > 100  # the code is drawn, not broken
         signin_url = page.locator(".signin-url").inner_text().strip()
         assert signin_url.endswith(f"/consultations/signin/{c.signin_code}/")
         path = signin_url[signin_url.index("/consultations/") :]
@@ -47,7 +50,7 @@ def test_convenor_runs_a_meeting_while_two_participants_vote_from_phones(page, c
         assert "无需重复签到" in phones["bob"].locator("main").inner_text()
 
         # The convenor's list refreshes by itself (htmx) and shows both; the convenor ticks 赵大姐, who has no phone.
-        page.wait_for_selector("#signin-list >> text=已签到 2 / 4 人", timeout=20_000)
+        page.wait_for_selector("#signin-list >> text=已签到 2 / 4 人", timeout=30_000)
         page.get_by_role("button", name="为赵大姐签到").click()
         page.wait_for_selector("#signin-list >> text=已签到 3 / 4 人")
 

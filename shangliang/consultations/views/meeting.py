@@ -3,6 +3,8 @@ agenda segments, minutes, opinions and the suggestion list."""
 
 from __future__ import annotations
 
+import io
+
 import segno
 from django.contrib import messages
 from django.http import HttpResponse
@@ -82,9 +84,10 @@ def signin_url(request, c) -> str:
 @require_GET
 def qr(request, pk):
     c = load(request, pk, "consultations.run_consultation")
-    buffer = segno.make(signin_url(request, c), error="m")
-    svg = buffer.svg_inline(scale=6, border=2, dark="#1f1f1f")
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    out = io.BytesIO()
+    # A standalone SVG document (with its namespace): an <img> does not render segno's inline fragment.
+    segno.make(signin_url(request, c), error="m").save(out, kind="svg", scale=6, border=2, dark="#1f1f1f")
+    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
     return response
 
