@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "shangliang.topics",
     "shangliang.notifications",
     "shangliang.consultations",
+    "shangliang.accountability",
     "shangliang.online",
     "shangliang.villageaffairs",
     "shangliang.opinions",

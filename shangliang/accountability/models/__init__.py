@@ -1,0 +1,58 @@
+"""Implementation and evaluation (转化落实、评估质效): the responsibility list and the effect / feedback list."""
+
+from shangliang.accountability.models.config import AccountabilitySettings, EvaluationForm, EvaluationItem, ItemKind
+from shangliang.accountability.models.feedback import (
+    EvaluationAnswer,
+    EvaluationResponse,
+    FollowUpCheck,
+    FollowUpStatus,
+    PhoneVerification,
+    Rating,
+)
+from shangliang.accountability.models.tasks import (
+    LIVE_STATUSES,
+    OPEN_STATUSES,
+    WORKING_STATUSES,
+    Evidence,
+    ExtensionRequest,
+    ExtensionStatus,
+    Follower,
+    ProgressReport,
+    PublicNotice,
+    Reminder,
+    ReminderKind,
+    ResponsibilityTask,
+    SmsRecord,
+    Supervision,
+    SupervisionComment,
+    TaskStatus,
+)
+
+__all__ = [
+    "LIVE_STATUSES",
+    "OPEN_STATUSES",
+    "WORKING_STATUSES",
+    "AccountabilitySettings",
+    "EvaluationAnswer",
+    "EvaluationForm",
+    "EvaluationItem",
+    "EvaluationResponse",
+    "Evidence",
+    "ExtensionRequest",
+    "ExtensionStatus",
+    "FollowUpCheck",
+    "FollowUpStatus",
+    "Follower",
+    "ItemKind",
+    "PhoneVerification",
+    "ProgressReport",
+    "PublicNotice",
+    "Rating",
+    "Reminder",
+    "ReminderKind",
+    "ResponsibilityTask",
+    "SmsRecord",
+    "Supervision",
+    "SupervisionComment",
+    "TaskStatus",
+]

@@ -1,0 +1,178 @@
+"""Periodic work: deadlines, reminders (催办), public notices (通报) after the grace period, follow-up checks due.
+
+`run_periodic` is idempotent: every automatic reminder and notice has a key (kind, task, deadline) that is unique in
+the database, and a follow-up check is claimed by setting its `notified_at` in a conditional UPDATE. Running it twice
+— or in two processes at once — sends nothing twice. It is run by `manage.py run_periodic` (cron or a loop), or as
+the django-tasks job `run_periodic_task` on a worker.
+
+For each open task (the body still owes work), in each county's settings:
+1. due soon: `remind_before_days` or fewer days before the deadline, one reminder to the body;
+2. overdue: after the deadline, one overdue reminder (催办) to the body and its supervisors;
+3. notice: `notice_grace_days` (calendar days) after that reminder, still open: a public notice on the unit's page;
+4. follow-ups: a finished task's follow-up check whose date has come: the office and the supervisors are told.
+A new deadline (an approved extension, a reassignment, a reopening) starts the sequence again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task as background_task
+
+from shangliang.accountability.models import (
+    OPEN_STATUSES,
+    FollowUpCheck,
+    FollowUpStatus,
+    PublicNotice,
+    Reminder,
+    ReminderKind,
+    ResponsibilityTask,
+    TaskStatus,
+)
+from shangliang.accountability.services.chasing import (
+    notice_create,
+    notice_key,
+    notice_text,
+    reminder_create,
+    reminder_key,
+)
+from shangliang.accountability.services.common import county_of, settings_for
+from shangliang.core.events import record_event
+
+# Looked at no further ahead than this for "due soon" (the largest allowed remind_before_days).
+HORIZON = timedelta(days=30)
+
+
+@dataclass
+class PeriodicResult:
+    due_soon: int = 0
+    overdue: int = 0
+    notices: int = 0
+    follow_ups: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.due_soon + self.overdue + self.notices + self.follow_ups
+
+    def line(self) -> str:
+        return _("到期提醒 %(a)d 条，逾期催办 %(b)d 条，通报 %(c)d 条，回访提醒 %(d)d 条。") % {
+            "a": self.due_soon,
+            "b": self.overdue,
+            "c": self.notices,
+            "d": self.follow_ups,
+        }
+
+
+class _Settings:
+    """Each county's settings, read once per run."""
+
+    def __init__(self) -> None:
+        self._by_county: dict[int | None, object] = {}
+
+    def __call__(self, task: ResponsibilityTask):
+        county = county_of(task.unit)
+        key = county.pk if county is not None else None
+        if key not in self._by_county:
+            self._by_county[key] = settings_for(county)
+        return self._by_county[key]
+
+
+def _sent_keys(model, keys: list[str]) -> set[str]:
+    return set(model.objects.filter(key__in=keys).values_list("key", flat=True)) if keys else set()
+
+
+def _moment(today: date) -> datetime:
+    """Now, or — when the command is run for another day — that day at the current time of day."""
+    now = timezone.localtime()
+    if today == now.date():
+        return now
+    return timezone.make_aware(datetime.combine(today, now.time().replace(microsecond=0)))
+
+
+def run_periodic(*, today: date | None = None) -> PeriodicResult:
+    today = today or timezone.localdate()
+    at = _moment(today)
+    result = PeriodicResult()
+    settings = _Settings()
+    open_tasks = ResponsibilityTask.objects.filter(status__in=OPEN_STATUSES).select_related(
+        "unit", "unit__county", "department", "owner_unit"
+    )
+
+    soon = list(open_tasks.filter(deadline__gte=today, deadline__lte=today + HORIZON).order_by("deadline", "id"))
+    sent = _sent_keys(Reminder, [reminder_key(ReminderKind.DUE_SOON, t) for t in soon])
+    for t in soon:
+        days = (t.deadline - today).days
+        before = settings(t).remind_before_days
+        if not before or days > before or reminder_key(ReminderKind.DUE_SOON, t) in sent:
+            continue
+        note = _("“%(action)s”将于 %(deadline)s 到期（还有 %(days)d 天），请抓紧办理。") % {
+            "action": t.action[:40],
+            "deadline": t.deadline.isoformat(),
+            "days": days,
+        }
+        if reminder_create(
+            task=t, kind=ReminderKind.DUE_SOON, note=note, key=reminder_key(ReminderKind.DUE_SOON, t), at=at
+        ):
+            result.due_soon += 1
+
+    late = list(open_tasks.filter(deadline__lt=today).order_by("deadline", "id"))
+    sent = _sent_keys(Reminder, [reminder_key(ReminderKind.OVERDUE, t) for t in late])
+    for t in late:
+        key = reminder_key(ReminderKind.OVERDUE, t)
+        if key in sent:
+            continue
+        note = _("“%(action)s”已于 %(deadline)s 到期，逾期 %(days)d 天，请尽快办结并报告。") % {
+            "action": t.action[:40],
+            "deadline": t.deadline.isoformat(),
+            "days": t.days_overdue(today),
+        }
+        if reminder_create(task=t, kind=ReminderKind.OVERDUE, note=note, key=key, at=at):
+            result.overdue += 1
+
+    # Notices: the overdue reminder for the current deadline went out at least the grace period ago.
+    reminded = {
+        r.task_id: r for r in Reminder.objects.filter(key__in=[reminder_key(ReminderKind.OVERDUE, t) for t in late])
+    }
+    noticed = _sent_keys(PublicNotice, [notice_key(t) for t in late])
+    for t in late:
+        reminder = reminded.get(t.pk)
+        if reminder is None or notice_key(t) in noticed:
+            continue
+        if timezone.localdate(reminder.sent_at) + timedelta(days=settings(t).notice_grace_days) > today:
+            continue
+        if notice_create(task=t, text=notice_text(t, today), today=today, at=at):
+            result.notices += 1
+
+    due = FollowUpCheck.objects.filter(
+        status=FollowUpStatus.PENDING, due_on__lte=today, notified_at__isnull=True, task__status=TaskStatus.DONE
+    ).select_related("task", "task__unit")
+    for check in due.order_by("due_on", "id"):
+        with transaction.atomic():
+            claimed = FollowUpCheck.objects.filter(pk=check.pk, notified_at__isnull=True).update(notified_at=at)
+            if not claimed:
+                continue  # another run took it
+            record_event(
+                check.task,
+                actor=None,
+                action="follow_up_due",
+                note=_("办结已满回访期限（%(d)s），请回访检查成效是否持续。") % {"d": check.due_on.isoformat()},
+                data={"check": check.pk},
+            )
+        result.follow_ups += 1
+    return result
+
+
+@background_task()
+def run_periodic_task() -> dict:
+    """The same work as a django-tasks job, for deployments that schedule jobs on the worker."""
+    result = run_periodic()
+    return {
+        "due_soon": result.due_soon,
+        "overdue": result.overdue,
+        "notices": result.notices,
+        "follow_ups": result.follow_ups,
+    }

@@ -1,0 +1,257 @@
+"""Reads on tasks that encode visibility, and the lists and figures the pages show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from shangliang.accountability.models import (
+    OPEN_STATUSES,
+    Evidence,
+    ExtensionRequest,
+    ExtensionStatus,
+    FollowUpCheck,
+    ProgressReport,
+    PublicNotice,
+    Rating,
+    ResponsibilityTask,
+    Supervision,
+    TaskStatus,
+)
+from shangliang.accountability.rules import department_ids, supervised_task_ids
+from shangliang.consultations.models import CLOSED, Consultation, Suggestion, SuggestionStatus
+from shangliang.core.events import timeline
+from shangliang.people.models import Role
+from shangliang.people.selectors import subtree_filter, user_scopes, view_paths
+
+S = TaskStatus
+TASKS = ResponsibilityTask.objects.select_related(
+    "unit", "unit__county", "department", "owner_unit", "owner", "consultation", "suggestion"
+)
+# Queues of the office: the body waits for an answer.
+OFFICE_QUEUE = (S.HAND_BACK_REQUESTED, S.EXTENSION_REQUESTED, S.COMPLETION_REPORTED, S.HANDED_BACK)
+
+
+def _body_q(user) -> Q:
+    q = Q(owner_id=user.pk)
+    departments = department_ids(user)
+    if departments:
+        q |= Q(department_id__in=departments)
+    units = [s.unit_id for s in user_scopes(user) if s.role in (Role.CONVENOR, Role.APPROVER)]
+    if units:
+        q |= Q(owner_unit_id__in=units)
+    return q
+
+
+def tasks_visible_to(user):
+    if user.is_superuser:
+        return TASKS.all()
+    q = subtree_filter(view_paths(user), prefix="unit__") | _body_q(user)
+    supervised = supervised_task_ids(user)
+    if supervised:
+        q |= Q(pk__in=supervised)
+    return TASKS.filter(q)
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    unit: object = None
+    status: str = ""
+    overdue: bool = False
+    query: str = ""
+
+
+def task_list(user, filters: TaskFilters = TaskFilters(), *, today: date | None = None):
+    today = today or timezone.localdate()
+    qs = tasks_visible_to(user)
+    if filters.unit is not None:
+        qs = qs.filter(unit__path__startswith=filters.unit.path)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.overdue:
+        qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
+    if filters.query:
+        text = filters.query.strip()[:50]
+        qs = qs.filter(
+            Q(action__icontains=text)
+            | Q(owner_name__icontains=text)
+            | Q(department__name__icontains=text)
+            | Q(owner_unit__name__icontains=text)
+            | Q(consultation__title__icontains=text)
+        )
+    return qs.order_by("deadline", "id")
+
+
+def my_tasks(user):
+    """Tasks the user's body must act on (sign, work on, report)."""
+    return TASKS.filter(_body_q(user), status__in=[*OPEN_STATUSES]).order_by("deadline", "id")
+
+
+def office_queue(user):
+    """Tasks waiting for the office's decision, in the units where the user is the office."""
+    if user.is_superuser:
+        return TASKS.filter(status__in=OFFICE_QUEUE).order_by("updated_at", "id")
+    scopes = user_scopes(user)
+    q = subtree_filter([s.path for s in scopes if s.role == Role.CPPCC_STAFF], prefix="unit__")
+    own = [s.unit_id for s in scopes if s.role in (Role.CONVENOR, Role.APPROVER)]
+    if own:
+        q |= Q(unit_id__in=own)
+    return TASKS.filter(q, status__in=OFFICE_QUEUE).order_by("updated_at", "id")
+
+
+def due_follow_ups(user, *, today: date | None = None):
+    """Follow-up checks (行而不久) whose date has come, on tasks where the user is the office or a supervisor."""
+    today = today or timezone.localdate()
+    if user.is_superuser:
+        q = Q()
+    else:
+        scopes = user_scopes(user)
+        q = subtree_filter([s.path for s in scopes if s.role == Role.CPPCC_STAFF], prefix="task__unit__")
+        own = [s.unit_id for s in scopes if s.role in (Role.CONVENOR, Role.APPROVER)]
+        if own:
+            q |= Q(task__unit_id__in=own)
+        supervised = supervised_task_ids(user)
+        if supervised:
+            q |= Q(task_id__in=supervised)
+    return (
+        FollowUpCheck.objects.filter(q, status="pending", due_on__lte=today, task__status=S.DONE)
+        .select_related("task", "task__unit", "task__department", "task__owner_unit")
+        .order_by("due_on", "id")
+    )
+
+
+def supervised_tasks(user):
+    return TASKS.filter(pk__in=Supervision.objects.filter(member=user).values("task_id")).order_by("deadline", "id")
+
+
+def task_detail(task: ResponsibilityTask) -> dict:
+    """Everything the task page shows, in a fixed number of queries."""
+    reports = list(
+        ProgressReport.objects.filter(task=task).select_related("author").prefetch_related("files").order_by("-id")
+    )
+    return {
+        "reports": reports,
+        "extensions": list(ExtensionRequest.objects.filter(task=task).select_related("requested_by", "decided_by")),
+        "pending_extension": ExtensionRequest.objects.filter(task=task, status=ExtensionStatus.PENDING).first(),
+        "reminders": list(task.reminders.select_related("sent_by")[:20]),
+        "notices": list(task.notices.all()[:10]),
+        "supervisions": list(task.supervisions.select_related("member")),
+        "comments": list(task.comments.select_related("author")),
+        "follow_ups": list(
+            FollowUpCheck.objects.filter(task=task).select_related("checked_by").prefetch_related("files")
+        ),
+        "ratings": rating_summary([task]).get(task.pk),
+        "recent_ratings": list(Rating.objects.filter(task=task, round=task.round).order_by("-created_at")[:10]),
+    }
+
+
+def task_timeline(task: ResponsibilityTask, *, public_only: bool = False):
+    return timeline(task, public_only=public_only)
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    count: int
+    average: float | None
+    dissatisfied: int
+    satisfied: int = 0
+
+    @property
+    def satisfied_percent(self) -> float | None:
+        """Share of 4–5 scores."""
+        return None if not self.count else 100.0 * self.satisfied / self.count
+
+
+def rating_summary(tasks) -> dict[int, RatingSummary]:
+    """Each task's ratings in its current round, in one query."""
+    tasks = list(tasks)
+    if not tasks:
+        return {}
+    q = Q(pk__in=[])
+    for t in tasks:
+        q |= Q(task_id=t.pk, round=t.round)
+    rows = (
+        Rating.objects.filter(q)
+        .values("task_id")
+        .annotate(
+            n=Count("pk"),
+            avg=Avg("score"),
+            unhappy=Count("pk", filter=Q(score__lte=2)),
+            happy=Count("pk", filter=Q(score__gte=4)),
+        )
+        .order_by()
+    )
+    return {
+        r["task_id"]: RatingSummary(
+            r["n"], float(r["avg"]) if r["avg"] is not None else None, r["unhappy"], satisfied=r["happy"]
+        )
+        for r in rows
+    }
+
+
+def suggestions_with_tasks(consultation: Consultation, *, public: bool = False):
+    """The suggestion list with each suggestion's tasks (cancelled ones left out on the public page)."""
+    tasks = ResponsibilityTask.objects.select_related("department", "owner_unit", "owner", "consultation").order_by(
+        "deadline", "id"
+    )
+    if public:
+        tasks = tasks.exclude(status=S.CANCELLED)
+    return list(
+        Suggestion.objects.filter(consultation=consultation, status=SuggestionStatus.ACTIVE)
+        .prefetch_related(Prefetch("tasks", queryset=tasks))
+        .order_by("order", "id")
+    )
+
+
+def public_consultation(pk: int) -> Consultation | None:
+    """A consultation is posted (公示) once it has closed; drafts and cancelled ones never are."""
+    return (
+        Consultation.objects.select_related("unit", "unit__county", "room")
+        .prefetch_related("topics")
+        .filter(pk=pk, status__in=CLOSED)
+        .first()
+    )
+
+
+def public_task(pk: int) -> ResponsibilityTask | None:
+    return TASKS.filter(pk=pk, consultation__status__in=CLOSED).exclude(status=S.CANCELLED).first()
+
+
+def posted_results(unit, *, limit: int | None = None):
+    """Consultations of the unit (itself, not below) whose results are posted with their tasks, newest first."""
+    has_tasks = Exists(ResponsibilityTask.objects.filter(consultation=OuterRef("pk")))
+    qs = (
+        Consultation.objects.filter(unit=unit, status__in=CLOSED)
+        .annotate(has_tasks=has_tasks)
+        .filter(has_tasks=True)
+        .annotate(
+            task_count=Count("tasks", distinct=True),
+            done_count=Count("tasks", filter=Q(tasks__status=S.DONE), distinct=True),
+        )
+        .order_by("-closed_at", "-id")
+    )
+    return qs[:limit] if limit else qs
+
+
+def notices_of(unit, *, subtree: bool = False):
+    qs = PublicNotice.objects.select_related("task", "unit")
+    qs = qs.filter(unit__path__startswith=unit.path) if subtree else qs.filter(unit=unit)
+    return qs.order_by("-published_at", "-id")
+
+
+def public_evidence(pk: int) -> Evidence | None:
+    """Photos of progress and completion reports of posted tasks (documents stay inside the app)."""
+    return (
+        Evidence.objects.select_related("task")
+        .filter(pk=pk, content_type__startswith="image/", task__consultation__status__in=CLOSED)
+        .exclude(task__status=S.CANCELLED)
+        .first()
+    )
+
+
+def unit_tasks(unit):
+    """The responsibility list of a unit's subtree (exports, the unit's list page)."""
+    return TASKS.filter(unit__path__startswith=unit.path).order_by("unit__path", "consultation_id", "deadline", "id")

@@ -1,0 +1,83 @@
+"""Helpers shared by the accountability services: settings, locking, input checks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shangliang.accountability.models import AccountabilitySettings, ResponsibilityTask
+from shangliang.core.errors import InvalidInput, NotPossible
+from shangliang.core.workdays import add_working_days
+
+_KEY = re.compile(r"^[A-Za-z0-9_:-]{16,80}$")
+# A deadline more than three years away is a typo, not a plan.
+MAX_AHEAD = timedelta(days=3 * 366)
+
+
+def settings_for(county) -> AccountabilitySettings:
+    """The county's settings, or the defaults (unsaved) when it has not configured any."""
+    if county is None:
+        return AccountabilitySettings()
+    found = AccountabilitySettings.objects.filter(county=county).first()
+    return found or AccountabilitySettings(county=county)
+
+
+def county_of(unit):
+    return unit if unit.kind == "county" else unit.county
+
+
+def locked(task: ResponsibilityTask) -> ResponsibilityTask:
+    """Lock the task's row (inside a transaction) and re-read it into the same object: concurrent steps queue here."""
+    if not ResponsibilityTask.objects.select_for_update().filter(pk=task.pk).exists():
+        raise NotPossible(_("该事项不存在。"))
+    task.refresh_from_db()
+    return task
+
+
+def clean_key(value: str) -> str:
+    value = (value or "").strip()
+    if value and not _KEY.match(value):
+        raise InvalidInput(_("表单已失效，请刷新页面后重新填写。"))
+    return value
+
+
+def clean_percent(value, *, field: str = "percent") -> int:
+    try:
+        percent = int(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(_("进度应为 0—100 之间的整数。"), field=field) from exc
+    if isinstance(value, float) and value != percent:
+        raise InvalidInput(_("进度应为 0—100 之间的整数。"), field=field)
+    if not 0 <= percent <= 100:
+        raise InvalidInput(_("进度应在 0—100 之间（填写的是 %(n)d）。") % {"n": percent}, field=field)
+    return percent
+
+
+def resolve_deadline(
+    *, deadline: date | None, working_days, today: date | None = None, field: str = "deadline"
+) -> tuple[date, int | None]:
+    """A deadline given as a date, or as N working days from today (Chinese calendar). Not before today."""
+    today = today or timezone.localdate()
+    if working_days not in (None, ""):
+        try:
+            n = int(working_days)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput(_("工作日数应为正整数。"), field="working_days") from exc
+        if n < 1:
+            raise InvalidInput(_("工作日数应为正整数。"), field="working_days")
+        return add_working_days(today, n, field="working_days"), n
+    if deadline is None:
+        raise InvalidInput(_("请填写完成时限（日期或工作日数）。"), field=field)
+    if not isinstance(deadline, date):
+        raise InvalidInput(_("完成时限格式不正确。"), field=field)
+    if deadline < today:
+        raise InvalidInput(
+            _("完成时限不能早于今天（%(today)s）。") % {"today": today.isoformat()},
+            field=field,
+        )
+    if deadline > today + MAX_AHEAD:
+        raise InvalidInput(_("完成时限不能晚于三年以后。"), field=field)
+    return deadline, None

@@ -1,0 +1,45 @@
+from django.urls import path
+
+from shangliang.accountability.views import public, results, tasks
+
+app_name = "accountability"
+urlpatterns = [
+    # Inside the app.
+    path("", tasks.index, name="index"),
+    path("units/<int:pk>/", tasks.unit_list, name="unit"),
+    path("units/<int:pk>/failures/", results.failures_page, name="failures"),
+    path("units/<int:pk>/tasks.xlsx", results.unit_tasks_xlsx, name="unit_tasks_xlsx"),
+    path("units/<int:pk>/effects.xlsx", results.unit_effects_xlsx, name="unit_effects_xlsx"),
+    path("counties/<int:pk>/settings/", results.county_settings, name="settings"),
+    path("consultations/<int:pk>/", results.consultation, name="consultation"),
+    path("consultations/<int:pk>/assign/", results.assign, name="assign"),
+    path("consultations/<int:pk>/evaluate/", results.evaluate, name="evaluate"),
+    path("consultations/<int:pk>/tasks.xlsx", results.consultation_tasks_xlsx, name="consultation_tasks_xlsx"),
+    path("consultations/<int:pk>/effects.xlsx", results.consultation_effects_xlsx, name="consultation_effects_xlsx"),
+    path("consultations/<int:pk>/report.docx", results.loop_report, name="loop_report"),
+    path("tasks/<int:pk>/", tasks.task, name="task"),
+    path("tasks/<int:pk>/step/<str:action>/", tasks.step, name="step"),
+    path("tasks/<int:pk>/progress/", tasks.progress, name="progress"),
+    path("tasks/<int:pk>/complete/", tasks.complete, name="complete"),
+    path("tasks/<int:pk>/extension/", tasks.extension, name="extension"),
+    path("tasks/<int:pk>/extension/decide/", tasks.extension_decide, name="extension_decide"),
+    path("tasks/<int:pk>/reassign/", tasks.reassign, name="reassign"),
+    path("tasks/<int:pk>/reopen/", tasks.reopen, name="reopen"),
+    path("tasks/<int:pk>/remind/", tasks.remind, name="remind"),
+    path("tasks/<int:pk>/notice/", tasks.notice, name="notice"),
+    path("tasks/<int:pk>/supervisors/", tasks.supervisor, name="supervisor"),
+    path("tasks/<int:pk>/comment/", tasks.comment, name="comment"),
+    path("tasks/<int:pk>/follow-ups/<int:check_pk>/", tasks.follow_up, name="follow_up"),
+    path("evidence/<int:pk>/", tasks.evidence, name="evidence"),
+    # Public, no account: publication (公示), rating, following, notices (通报).
+    path("public/consultations/<int:pk>/", public.consultation, name="public_consultation"),
+    path("public/tasks/<int:pk>/", public.task, name="public_task"),
+    path("public/tasks/<int:pk>/rate/", public.rate, name="rate"),
+    path("public/tasks/<int:pk>/follow/", public.follow, name="follow"),
+    path("public/unfollow/<str:token>/", public.unfollow, name="unfollow"),
+    path("public/phone/send/", public.phone_send, name="phone_send"),
+    path("public/phone/verify/", public.phone_verify, name="phone_verify"),
+    path("public/units/<int:pk>/notices/", public.notices, name="public_notices"),
+    path("public/units/<int:pk>/results/", public.results, name="public_results"),
+    path("public/photos/<int:pk>/", public.photo, name="public_photo"),
+]

@@ -1,0 +1,216 @@
+"""Publication (公示), no account needed, phone first: a consultation's results with their tasks, owners, deadlines and
+progress; a task's page with its public timeline, evidence photos, rating (1–5) and following; the unit's public
+notices (通报). Residents without an account verify a mobile number by SMS code to rate or follow."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shangliang.accountability import selectors, services
+from shangliang.accountability.forms import CodeForm, PhoneForm, RatingForm
+from shangliang.accountability.models import ProgressReport, TaskStatus
+from shangliang.accountability.services.feedback import is_verified
+from shangliang.accountability.views.tasks import evidence_response
+from shangliang.accountability.workflow import TIMELINE_LABELS
+from shangliang.core.errors import DomainError
+from shangliang.core.pagination import paginate
+from shangliang.topics.ratelimit import client_address
+from shangliang.units.models import Unit
+from shangliang.units.selectors import ancestors
+
+SESSION_MOBILE = "acc_verified_mobile"
+
+
+def verified_mobile(request) -> str:
+    """The mobile number this browser verified by SMS code (still within its validity), or ""."""
+    mobile = request.session.get(SESSION_MOBILE, "")
+    return mobile if mobile and is_verified(mobile) else ""
+
+
+@require_GET
+def consultation(request, pk):
+    c = selectors.public_consultation(pk)
+    if c is None:
+        raise Http404(_("该协商尚未公示。"))
+    suggestions = selectors.suggestions_with_tasks(c, public=True)
+    tasks = [t for s in suggestions for t in s.tasks.all()]
+    return render(
+        request,
+        "accountability/public/consultation.html",
+        {
+            "c": c,
+            "unit": c.unit,
+            "ancestors": ancestors(c.unit),
+            "topics": list(c.topics.all()),
+            "suggestions": suggestions,
+            "ratings": selectors.rating_summary(tasks),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _public_task(pk):
+    t = selectors.public_task(pk)
+    if t is None:
+        raise Http404(_("该事项不存在或未公示。"))
+    return t
+
+
+def _task_page(request, t, *, rating_form=None, status=200):
+    reports = list(ProgressReport.objects.filter(task=t).prefetch_related("files").order_by("-created_at", "-id")[:20])
+    mobile = verified_mobile(request)
+    return render(
+        request,
+        "accountability/public/task.html",
+        {
+            "t": t,
+            "unit": t.unit,
+            "timeline": selectors.task_timeline(t, public_only=True).order_by("-created_at", "-id")[:60],
+            "labels": TIMELINE_LABELS,
+            "reports": reports,
+            "ratings": selectors.rating_summary([t]).get(t.pk),
+            "can_rate": t.status == TaskStatus.DONE,
+            "rating_form": rating_form or RatingForm(),
+            "verified": mobile,
+            "needs_phone": not request.user.is_authenticated and not mobile,
+            "phone_form": PhoneForm(initial={"mobile": request.session.get("acc_pending_mobile", "")}),
+            "code_form": CodeForm(initial={"mobile": request.session.get("acc_pending_mobile", "")}),
+            "pending_mobile": request.session.get("acc_pending_mobile", ""),
+            "today": timezone.localdate(),
+            "notices": list(t.notices.all()[:5]),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def task(request, pk):
+    return _task_page(request, _public_task(pk))
+
+
+@require_POST
+def rate(request, pk):
+    t = _public_task(pk)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rating_submit(
+                task=t,
+                actor=request.user,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+                mobile=verified_mobile(request),
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return _task_page(request, t, rating_form=form, status=exc.status_code)
+        messages.success(request, _("感谢您的评价！"))
+        return redirect(reverse("accountability:public_task", args=[t.pk]) + "#rating")
+    return _task_page(request, t, rating_form=form, status=400)
+
+
+@require_POST
+def follow(request, pk):
+    t = _public_task(pk)
+    try:
+        services.task_follow(task=t, actor=request.user, mobile=verified_mobile(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("已关注：办理进展将通过站内消息和邮件通知您。")
+            if request.user.is_authenticated
+            else _("已关注：办理进展将以短信通知您。"),
+        )
+    return redirect(reverse("accountability:public_task", args=[t.pk]) + "#follow")
+
+
+@require_http_methods(["GET", "POST"])
+def unfollow(request, token):
+    if request.method == "POST":
+        services.task_unfollow(token=token)
+        messages.success(request, _("已取消关注，不再发送短信。"))
+        return redirect("public:index")
+    return render(request, "accountability/public/unfollow.html", {"token": token})
+
+
+def _next(request, fallback: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else fallback
+
+
+@require_POST
+def phone_send(request):
+    """Send a verification code to the mobile number (step 1 of rating or following without an account)."""
+    form = PhoneForm(request.POST)
+    target = _next(request, reverse("public:index"))
+    if form.is_valid():
+        try:
+            services.phone_code_send(mobile=form.cleaned_data["mobile"], client=client_address(request))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            request.session["acc_pending_mobile"] = form.cleaned_data["mobile"].strip()
+            messages.success(request, _("验证码已发送，请查看短信。"))
+    else:
+        messages.error(request, _("请填写手机号。"))
+    return redirect(target + "#verify")
+
+
+@require_POST
+def phone_verify(request):
+    form = CodeForm(request.POST)
+    target = _next(request, reverse("public:index"))
+    if form.is_valid():
+        try:
+            mobile = services.phone_code_verify(mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            request.session[SESSION_MOBILE] = mobile
+            request.session.pop("acc_pending_mobile", None)
+            messages.success(request, _("手机号已验证，现在可以评价或关注。"))
+    else:
+        messages.error(request, _("请填写短信验证码。"))
+    return redirect(target + "#verify")
+
+
+@require_GET
+def notices(request, pk):
+    unit = get_object_or_404(Unit.objects.select_related("county"), pk=pk, is_active=True)
+    return render(
+        request,
+        "accountability/public/notices.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors(unit),
+            "page": paginate(request, selectors.notices_of(unit, subtree=True)),
+        },
+    )
+
+
+@require_GET
+def results(request, pk):
+    unit = get_object_or_404(Unit.objects.select_related("county"), pk=pk, is_active=True)
+    return render(
+        request,
+        "accountability/public/results.html",
+        {"unit": unit, "ancestors": ancestors(unit), "page": paginate(request, selectors.posted_results(unit))},
+    )
+
+
+@require_GET
+def photo(request, pk):
+    item = selectors.public_evidence(pk)
+    if item is None:
+        raise Http404
+    return evidence_response(item, inline=True)

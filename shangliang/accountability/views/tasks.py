@@ -1,0 +1,361 @@
+"""Inside the app: my tasks and queues, a unit's responsibility list, a task's page and every step on it. Thin:
+parse, call a service, redirect back with a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shangliang.accountability import selectors, services
+from shangliang.accountability.forms import (
+    CommentForm,
+    CompletionForm,
+    DecideForm,
+    ExtensionForm,
+    FollowUpForm,
+    NoteForm,
+    NoticeForm,
+    ProgressForm,
+    ReassignForm,
+    ReopenForm,
+    SupervisorForm,
+    TaskFilterForm,
+)
+from shangliang.accountability.models import WORKING_STATUSES, Evidence, FollowUpCheck
+from shangliang.accountability.services.chasing import member_candidates
+from shangliang.accountability.views.common import (
+    back,
+    bodies_for,
+    body_kwargs,
+    call,
+    load_task,
+    owner_account,
+    status_of,
+)
+from shangliang.accountability.workflow import TASK_WORKFLOW, TIMELINE_LABELS
+from shangliang.core.access import LoginRequired, check_perm, get_for
+from shangliang.core.forms import run_service
+from shangliang.core.pagination import paginate
+from shangliang.units.models import Unit
+from shangliang.units.selectors import ancestors, top_units_for
+
+
+def _login(request) -> None:
+    if not request.user.is_authenticated:
+        raise LoginRequired
+
+
+def _filters(request, unit=None):
+    form = TaskFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, selectors.TaskFilters(
+        unit=unit, status=data.get("status", ""), overdue=data.get("overdue", False), query=data.get("q", "")
+    )
+
+
+@require_GET
+def index(request):
+    """My desk: what my body must do, what waits for my decision, what I supervise; then everything I can see."""
+    _login(request)
+    user = request.user
+    form, filters = _filters(request)
+    return render(
+        request,
+        "accountability/index.html",
+        {
+            "mine": list(selectors.my_tasks(user)[:20]),
+            "queue": list(selectors.office_queue(user)[:20]),
+            "supervised": list(selectors.supervised_tasks(user)[:20]),
+            "follow_ups": list(selectors.due_follow_ups(user)[:20]),
+            "units": list(top_units_for(user)[:20]),
+            "filters": form,
+            "page": paginate(request, selectors.task_list(user, filters)),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+def unit_list(request, pk):
+    """A unit's responsibility list (工作责任清单, its subtree) with the Excel exports."""
+    unit = get_for(request, Unit.objects.select_related("county"), "accountability.view_lists", pk=pk)
+    form, filters = _filters(request, unit)
+    return render(
+        request,
+        "accountability/unit.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors(unit),
+            "filters": form,
+            "page": paginate(request, selectors.task_list(request.user, filters)),
+            "today": timezone.localdate(),
+            "can_configure": unit.kind == "county" and request.user.has_perm("accountability.configure", unit),
+        },
+    )
+
+
+@require_GET
+def task(request, pk):
+    t = load_task(request, pk)
+    user = request.user
+    available = {tr.action for tr in TASK_WORKFLOW.available(t, user)}
+    can_manage = user.has_perm("accountability.manage_task", t)
+    context = selectors.task_detail(t)
+    bodies = bodies_for(t.unit)[0] if "reassign" in available else []
+    return render(
+        request,
+        "accountability/task.html",
+        {
+            "t": t,
+            "unit": t.unit,
+            "ancestors": ancestors(t.unit),
+            **context,
+            "today": timezone.localdate(),
+            "available": available,
+            "can_manage": can_manage,
+            "can_act": user.has_perm("accountability.act_on_task", t),
+            "can_report": t.status in WORKING_STATUSES and user.has_perm("accountability.act_on_task", t),
+            "can_remind": user.has_perm("accountability.remind_task", t) and t.is_open,
+            "can_supervise": user.has_perm("accountability.supervise_task", t),
+            "can_follow_up": user.has_perm("accountability.record_follow_up", t),
+            "can_contact": user.has_perm("accountability.view_contact", t),
+            "timeline": selectors.task_timeline(t).order_by("-created_at", "-id")[:80],
+            "labels": TIMELINE_LABELS,
+            "progress_form": ProgressForm(initial={"percent": t.percent}),
+            "completion_form": CompletionForm(),
+            "extension_form": ExtensionForm(),
+            "reassign_form": ReassignForm(bodies=bodies, initial={"owner_name": t.owner_name}),
+            "reopen_form": ReopenForm(),
+            "supervisor_form": SupervisorForm(members=member_candidates(t)[:200]) if can_manage else None,
+            "comment_form": CommentForm(),
+            "follow_up_form": FollowUpForm(),
+            "notice_form": NoticeForm(),
+        },
+    )
+
+
+# Simple steps: one note, one service call.
+STEPS = {
+    "sign": (lambda u, t, d: services.task_sign(actor=u, task=t, note=d["note"]), _("已签收。")),
+    "request_hand_back": (
+        lambda u, t, d: services.task_hand_back_request(actor=u, task=t, reason=d["note"]),
+        _("已申请退回，等待交办单位审批。"),
+    ),
+    "approve_hand_back": (
+        lambda u, t, d: services.task_hand_back_decide(actor=u, task=t, approve=True, note=d["note"]),
+        _("已同意退回，请改派或撤销。"),
+    ),
+    "refuse_hand_back": (
+        lambda u, t, d: services.task_hand_back_decide(actor=u, task=t, approve=False, note=d["note"]),
+        _("已驳回退回申请。"),
+    ),
+    "verify": (lambda u, t, d: services.completion_verify(actor=u, task=t, note=d["note"]), _("已验收办结。")),
+    "send_back": (
+        lambda u, t, d: services.completion_send_back(actor=u, task=t, note=d["note"]),
+        _("已退回重做。"),
+    ),
+    "cancel": (lambda u, t, d: services.task_cancel(actor=u, task=t, note=d["note"]), _("已撤销。")),
+}
+
+
+@require_POST
+def step(request, pk, action):
+    t = load_task(request, pk)
+    if action not in STEPS:
+        raise Http404
+    fn, success = STEPS[action]
+    call(request, NoteForm(request.POST), lambda d: fn(request.user, t, d), success)
+    return back(t)
+
+
+@require_POST
+def progress(request, pk):
+    t = load_task(request, pk)
+    form = ProgressForm(request.POST, request.FILES)
+    call(
+        request,
+        form,
+        lambda d: services.progress_report(
+            actor=request.user, task=t, text=d["text"], percent=d["percent"], files=d["files"]
+        ),
+        _("已报告进展。"),
+    )
+    return back(t, "progress")
+
+
+@require_POST
+def complete(request, pk):
+    t = load_task(request, pk)
+    form = CompletionForm(request.POST, request.FILES)
+    call(
+        request,
+        form,
+        lambda d: services.completion_report(actor=request.user, task=t, text=d["text"], files=d["files"]),
+        _("已报告办结，等待验收。"),
+    )
+    return back(t)
+
+
+@require_POST
+def extension(request, pk):
+    t = load_task(request, pk)
+    call(
+        request,
+        ExtensionForm(request.POST),
+        lambda d: services.extension_request(
+            actor=request.user, task=t, new_deadline=d["new_deadline"], reason=d["note"]
+        ),
+        _("已申请延期，等待交办单位审批。"),
+    )
+    return back(t)
+
+
+@require_POST
+def extension_decide(request, pk):
+    t = load_task(request, pk)
+    form = DecideForm(request.POST)
+    call(
+        request,
+        form,
+        lambda d: services.extension_decide(
+            actor=request.user, task=t, approve=d["decision"] == "approve", note=d["note"]
+        ),
+        _("已审批延期申请。"),
+    )
+    return back(t)
+
+
+@require_http_methods(["GET", "POST"])
+def reassign(request, pk):
+    t = load_task(request, pk, "accountability.manage_task")
+    choices, objects = bodies_for(t.unit)
+    form = ReassignForm(request.POST or None, bodies=choices, initial={"owner_name": t.owner_name})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+
+        def run():
+            return services.task_reassign(
+                actor=request.user,
+                task=t,
+                owner_name=d["owner_name"],
+                owner=owner_account(d["owner_account"], t.unit),
+                owner_phone=d["owner_phone"],
+                deadline=d["deadline"],
+                working_days=d["working_days"],
+                note=d["note"],
+                **body_kwargs(d["body"], objects),
+            )
+
+        if run_service(form, run):
+            messages.success(request, _("已改派，等待新的责任单位签收。"))
+            return back(t)
+    return render(
+        request,
+        "accountability/reassign.html",
+        {"t": t, "unit": t.unit, "ancestors": ancestors(t.unit), "form": form},
+        status=status_of(form),
+    )
+
+
+@require_POST
+def reopen(request, pk):
+    t = load_task(request, pk)
+    call(
+        request,
+        ReopenForm(request.POST),
+        lambda d: services.task_reopen(actor=request.user, task=t, note=d["note"], deadline=d["deadline"]),
+        _("已重办，等待责任单位重新签收。"),
+    )
+    return back(t)
+
+
+@require_POST
+def remind(request, pk):
+    t = load_task(request, pk)
+    call(
+        request,
+        NoteForm(request.POST),
+        lambda d: services.task_remind(actor=request.user, task=t, note=d["note"]),
+        _("已催办。"),
+    )
+    return back(t)
+
+
+@require_POST
+def notice(request, pk):
+    t = load_task(request, pk)
+    call(
+        request,
+        NoticeForm(request.POST),
+        lambda d: services.task_notice(actor=request.user, task=t, text=d["text"]),
+        _("已通报。"),
+    )
+    return back(t)
+
+
+@require_POST
+def supervisor(request, pk):
+    t = load_task(request, pk, "accountability.manage_task")
+    members = list(member_candidates(t)[:200])
+    form = SupervisorForm(request.POST, members=members)
+    call(
+        request,
+        form,
+        lambda d: services.supervisor_add(
+            actor=request.user, task=t, member=next((m for m in members if m.pk == d["member"]), None)
+        ),
+        _("已指派督办委员。"),
+    )
+    return back(t, "supervision")
+
+
+@require_POST
+def comment(request, pk):
+    t = load_task(request, pk)
+    call(
+        request,
+        CommentForm(request.POST),
+        lambda d: services.supervision_comment(actor=request.user, task=t, text=d["text"], escalate=d["escalate"]),
+        _("已提交督办意见。"),
+    )
+    return back(t, "supervision")
+
+
+@require_POST
+def follow_up(request, pk, check_pk):
+    t = load_task(request, pk)
+    check = get_object_or_404(FollowUpCheck.objects.select_related("task"), pk=check_pk, task=t)
+    form = FollowUpForm(request.POST, request.FILES)
+    call(
+        request,
+        form,
+        lambda d: services.follow_up_record(
+            actor=request.user, check=check, lasted=d["lasted"], note=d["note"], files=d["files"]
+        ),
+        _("已记录回访。"),
+    )
+    return back(t, "follow-ups")
+
+
+@require_GET
+def evidence(request, pk):
+    item = get_object_or_404(Evidence.objects.select_related("task", "task__unit"), pk=pk)
+    check_perm(request, "accountability.view_task", item.task)
+    return evidence_response(item, inline=item.is_image)
+
+
+def evidence_response(item: Evidence, *, inline: bool):
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, item.original_name)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

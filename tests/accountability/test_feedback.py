@@ -1,0 +1,229 @@
+"""Residents' feedback: verification by SMS code, one rating per person (also under concurrent submissions), automatic
+reopening when dissatisfaction passes the county's threshold, following an item, follow-up checks (行而不久)."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from shangliang.accountability import services
+from shangliang.accountability.models import (
+    AccountabilitySettings,
+    Follower,
+    FollowUpCheck,
+    FollowUpStatus,
+    PhoneVerification,
+    Rating,
+    ResponsibilityTask,
+)
+from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
+from shangliang.core.events import timeline
+from shangliang.notifications.models import Notification
+from tests.accountability.conftest import S, assign, body, office, png, reload, walk
+from tests.conftest import fresh
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def code_of(outbox) -> str:
+    return "".join(ch for ch in outbox[-1].text.split("验证码是")[1][:8] if ch.isdigit())[:6]
+
+
+def verify(mobile, outbox) -> str:
+    services.phone_code_send(mobile=mobile, client="1.2.3.4")
+    return services.phone_code_verify(mobile=mobile, code=code_of(outbox))
+
+
+@pytest.fixture
+def done_task(world, consultation):
+    return walk(world, assign(world, consultation), S.DONE)
+
+
+def test_verification_code_flow(sms_outbox):
+    services.phone_code_send(mobile="139 0000 1234", client="1.2.3.4")
+    assert sms_outbox[-1].to == "13900001234" and "验证码" in sms_outbox[-1].text
+    stored = PhoneVerification.objects.get()
+    assert code_of(sms_outbox) not in stored.code_hash  # only a hash is kept
+    with pytest.raises(InvalidInput, match="秒后再试"):
+        services.phone_code_send(mobile="13900001234")
+    with pytest.raises(InvalidInput, match="验证码不正确"):
+        services.phone_code_verify(mobile="13900001234", code="000000" if code_of(sms_outbox) != "000000" else "111111")
+    assert services.phone_code_verify(mobile="13900001234", code=code_of(sms_outbox)) == "13900001234"
+    from shangliang.accountability.services.feedback import is_verified
+
+    assert is_verified("13900001234")
+
+
+def test_codes_expire_and_wrong_guesses_run_out(sms_outbox):
+    services.phone_code_send(mobile="13900001234")
+    for _ in range(5):
+        with pytest.raises(InvalidInput, match="验证码不正确"):
+            services.phone_code_verify(mobile="13900001234", code="999999" if code_of(sms_outbox) != "999999" else "1")
+    with pytest.raises(InvalidInput, match="错误次数过多"):
+        services.phone_code_verify(mobile="13900001234", code=code_of(sms_outbox))
+    later = timezone.now() + timedelta(minutes=11)
+    services.phone_code_send(mobile="13900001234", now=timezone.now() + timedelta(minutes=2))
+    with pytest.raises(InvalidInput, match="过期"):
+        services.phone_code_verify(mobile="13900001234", code=code_of(sms_outbox), now=later + timedelta(minutes=5))
+
+
+def test_bad_mobile_numbers_are_refused(sms_outbox):
+    for bad in ("", "12345", "23800001111", "1380000111a"):
+        with pytest.raises(InvalidInput):
+            services.phone_code_send(mobile=bad)
+    assert not sms_outbox and not PhoneVerification.objects.exists()
+
+
+def test_one_rating_per_account_and_per_verified_mobile(world, done_task, sms_outbox):
+    resident = fresh(world.users["resident"])
+    services.rating_submit(task=done_task, actor=resident, score=5, comment="车位划好了")
+    with pytest.raises(InvalidInput, match="每人只能评价一次"):
+        services.rating_submit(task=reload(done_task), actor=resident, score=1)
+    # A visitor without an account: only with a verified number, once.
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(NotAllowed, match="验证"):
+        services.rating_submit(task=done_task, actor=AnonymousUser(), score=4, mobile="13911112222")
+    mobile = verify("13911112222", sms_outbox)
+    services.rating_submit(task=done_task, actor=AnonymousUser(), score=4, mobile=mobile)
+    with pytest.raises(InvalidInput, match="每人只能评价一次"):
+        services.rating_submit(task=done_task, actor=AnonymousUser(), score=2, mobile=mobile)
+    # The same person logging in with an account that carries that number cannot rate again.
+    same = UserFactory(username="same", phone="13911112222")
+    with pytest.raises(InvalidInput, match="每人只能评价一次"):
+        services.rating_submit(task=done_task, actor=same, score=3)
+    assert Rating.objects.filter(task=done_task).count() == 2
+
+
+def test_the_database_refuses_a_second_rating_of_the_same_person(world, done_task):
+    """What holds on SQLite and PostgreSQL alike, whatever the service checks: the unique constraints."""
+    resident = fresh(world.users["resident"])
+    Rating.objects.create(task=done_task, round=0, score=4, user=resident)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Rating.objects.create(task=done_task, round=0, score=1, user=resident)
+    Rating.objects.create(task=done_task, round=0, score=4, mobile="13700000000")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Rating.objects.create(task=done_task, round=0, score=2, mobile="13700000000")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Rating.objects.create(task=done_task, round=0, score=2)  # nobody
+    # Another round (after a reopening) is another rating.
+    Rating.objects.create(task=done_task, round=1, score=2, user=resident)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_ratings_of_one_person_keep_one(world, consultation):
+    """Eight threads submit the same person's rating at once: one is stored, the others get the Chinese refusal.
+
+    PostgreSQL only (the threads really run at once: the task's row lock and the unique constraints decide). SQLite's
+    in-memory test database locks whole tables between threads; there the constraint test above stands for it.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL; on SQLite the unique constraints are asserted directly")
+    task = walk(world, assign(world, consultation), S.DONE)
+    resident = fresh(world.users["resident"])
+    barrier = threading.Barrier(8)
+    results: list[str] = []
+
+    def submit(score):
+        try:
+            barrier.wait(timeout=10)
+            services.rating_submit(task=ResponsibilityTask.objects.get(pk=task.pk), actor=resident, score=score)
+            results.append("ok")
+        except InvalidInput as exc:
+            results.append(exc.message)
+        except Exception as exc:  # noqa: BLE001 — reported below
+            results.append(f"error: {exc!r}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(1 + i % 5,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert results.count("ok") == 1, results
+    assert all(r == "ok" or "每人只能评价一次" in r for r in results), results
+    assert Rating.objects.filter(task=task, user=resident).count() == 1
+
+
+def test_rating_an_unfinished_task_is_refused(world, task):
+    resident = fresh(world.users["resident"])
+    for state in (S.ASSIGNED, S.IN_PROGRESS, S.COMPLETION_REPORTED):
+        t = walk(world, assign(world, task.consultation, action=f"未办结 {state}"), state)
+        with pytest.raises(NotPossible, match="办结验收后才能评价"):
+            services.rating_submit(task=t, actor=resident, score=5)
+    with pytest.raises(InvalidInput, match="1—5"):
+        services.rating_submit(task=task, actor=resident, score=6)
+    assert not Rating.objects.exists()
+
+
+def test_dissatisfaction_past_the_threshold_reopens_the_task(world, done_task, django_capture_on_commit_callbacks):
+    AccountabilitySettings.objects.create(county=world.a, dissatisfaction_percent=40, min_ratings=3, reopen_days=20)
+    people = [UserFactory(username=f"r{i}") for i in range(4)]
+    services.rating_submit(task=done_task, actor=people[0], score=5)
+    services.rating_submit(task=reload(done_task), actor=people[1], score=1)  # 1 of 2: too few ratings yet
+    assert reload(done_task).status == S.DONE
+    services.rating_submit(task=reload(done_task), actor=people[2], score=4)  # 1 of 3 = 33% ≤ 40%
+    assert reload(done_task).status == S.DONE
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rating_submit(task=reload(done_task), actor=people[3], score=2)  # 2 of 4 = 50% > 40%
+    t = reload(done_task)
+    assert t.status == S.REOPENED and t.round == 1
+    assert t.deadline == timezone.localdate() + timedelta(days=20)
+    event = timeline(t).filter(action="reopen").get()
+    assert event.actor is None and event.data["cause"] == "dissatisfaction"
+    assert "4 人" in event.note and "2 人" in event.note
+    assert Notification.objects.filter(user=fresh(world.users["department"]), verb="task.reopen").exists()
+    # The new round is rated afresh once it is done again.
+    services.task_sign(actor=body(world), task=t)
+    services.completion_report(actor=body(world), task=reload(t), text="重新施划", files=[png()])
+    services.completion_verify(actor=office(world), task=reload(t))
+    services.rating_submit(task=reload(t), actor=people[1], score=5)
+    assert Rating.objects.filter(task=t, round=1).count() == 1
+
+
+def test_following_by_account_and_by_verified_mobile(world, task, sms_outbox, django_capture_on_commit_callbacks):
+    from django.contrib.auth.models import AnonymousUser
+
+    resident = fresh(world.users["resident"])
+    f1 = services.task_follow(task=task, actor=resident)
+    assert services.task_follow(task=task, actor=resident) == f1  # twice is still once
+    with pytest.raises(NotAllowed):
+        services.task_follow(task=task, actor=AnonymousUser(), mobile="13722223333")
+    mobile = verify("13722223333", sms_outbox)
+    f2 = services.task_follow(task=task, actor=AnonymousUser(), mobile=mobile)
+    assert Follower.objects.filter(task=task).count() == 2
+    sms_outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.task_sign(actor=body(world), task=task)
+    assert Notification.objects.filter(user=resident, verb="task.followed").exists()
+    texts = [m.text for m in sms_outbox if m.to == "13722223333"]
+    assert len(texts) == 1 and f"/accountability/public/tasks/{task.pk}/" in texts[0] and f2.token in texts[0]
+    assert services.task_unfollow(token=f2.token) == 1
+
+
+def test_follow_up_that_did_not_last_reopens(world, done_task):
+    check = FollowUpCheck.objects.get(task=done_task)
+    member = fresh(world.users["member"])
+    with pytest.raises(NotAllowed):
+        services.follow_up_record(actor=member, check=check, lasted=False, note="车位又被占")
+    with pytest.raises(InvalidInput, match="回访情况"):
+        services.follow_up_record(actor=office(world), check=check, lasted=False, note="")
+    services.follow_up_record(actor=office(world), check=check, lasted=False, note="车位被长期占用，标识损坏")
+    check.refresh_from_db()
+    assert check.status == FollowUpStatus.NOT_LASTED and check.checked_by_id == world.users["convenor"].pk
+    t = reload(done_task)
+    assert t.status == S.REOPENED and t.round == 1
+    assert timeline(t).filter(action="reopen").get().data["cause"] == "follow_up"
+    with pytest.raises(NotPossible, match="已记录"):
+        services.follow_up_record(actor=office(world), check=check, lasted=True)
+
+
+def test_follow_up_that_lasted_keeps_the_task_done(world, done_task):
+    check = FollowUpCheck.objects.get(task=done_task)
+    services.follow_up_record(actor=office(world), check=check, lasted=True, files=[png()])
+    assert reload(done_task).status == S.DONE
+    assert check.files.count() == 1
