@@ -1,0 +1,95 @@
+"""The demo county's implementation and evaluation: tasks in every state, overdue ones chased and noticed, reopened
+ones, ratings, evaluations, follow-ups; the demo accounts find their work; a second load adds nothing."""
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from shangliang.accountability.failures import failure_counts
+from shangliang.accountability.models import (
+    EvaluationResponse,
+    FollowUpStatus,
+    PublicNotice,
+    Rating,
+    Reminder,
+    ResponsibilityTask,
+    Supervision,
+    TaskStatus,
+)
+from shangliang.demo.loader import load_demo
+from shangliang.people.models import User
+from shangliang.units.models import Unit, UnitKind
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        summary = load_demo()
+        yield summary
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def county(demo, db):
+    return Unit.objects.get(kind=UnitKind.COUNTY, code="231086")
+
+
+def test_tasks_in_every_state_some_overdue_some_reopened(county):
+    tasks = list(ResponsibilityTask.objects.filter(unit__path__startswith=county.path))
+    assert {t.status for t in tasks} == set(TaskStatus.values)
+    today = timezone.localdate()
+    overdue = [t for t in tasks if t.is_overdue(today)]
+    assert len(overdue) >= 2
+    for t in overdue:
+        assert Reminder.objects.filter(task=t, kind="overdue").exists()
+        assert PublicNotice.objects.filter(task=t).exists()
+    assert [t for t in tasks if t.round > 0 and t.status == TaskStatus.REOPENED]
+    assert [t for t in tasks if t.round > 0 and t.status == TaskStatus.IN_PROGRESS]
+    assert Rating.objects.filter(task__in=tasks).count() >= 10
+    assert EvaluationResponse.objects.count() >= 2
+    statuses = {t.follow_ups.values_list("status", flat=True).get() for t in tasks if t.follow_ups.exists()}
+    assert {FollowUpStatus.LASTED, FollowUpStatus.NOT_LASTED, FollowUpStatus.PENDING} <= statuses
+    counts = failure_counts(county)
+    assert counts.undecided >= 1 and counts.unassigned >= 1 and counts.overdue >= 2 and counts.not_lasting >= 1
+
+
+def test_the_demo_accounts_find_their_work(county):
+    users = {u.username: u for u in User.objects.filter(username__startswith="demo_")}
+    client = Client()
+    pages = {
+        "demo_department": ("我承办的",),
+        "demo_convenor": ("待我审批验收", "工作责任清单"),
+        "demo_member": ("我督办的",),
+    }
+    for username, texts in pages.items():
+        client.force_login(users[username])
+        html = client.get(reverse("accountability:index")).content.decode()
+        for text in texts:
+            assert text in html, (username, text)
+    assert Supervision.objects.filter(member=users["demo_member"]).exists()
+    client.force_login(users["demo_staff"])
+    for url in (
+        reverse("accountability:unit", args=[county.pk]),
+        reverse("accountability:failures", args=[county.pk]) + "?show=not_lasting",
+        reverse("accountability:failures", args=[county.pk]) + "?show=undecided",
+        reverse("accountability:failures", args=[county.pk]) + "?show=unassigned",
+    ):
+        assert client.get(url).status_code == 200, url
+    for task in ResponsibilityTask.objects.filter(unit__path__startswith=county.path):
+        assert client.get(reverse("accountability:task", args=[task.pk])).status_code == 200
+        assert Client().get(reverse("accountability:public_task", args=[task.pk])).status_code in (200, 404)
+    for consultation_id in set(ResponsibilityTask.objects.values_list("consultation_id", flat=True)):
+        assert client.get(reverse("accountability:consultation", args=[consultation_id])).status_code == 200
+        assert Client().get(reverse("accountability:public_consultation", args=[consultation_id])).status_code == 200
+    town = Unit.objects.get(name="绥阳镇")
+    html = Client().get(reverse("public:unit", args=[town.pk])).content.decode()
+    assert "协商成果公示" in html and "通报" in html
+
+
+def test_loading_again_adds_nothing(county):
+    before = ResponsibilityTask.objects.count(), Reminder.objects.count(), Rating.objects.count()
+    summary = load_demo()
+    assert "accountability" not in summary.created
+    assert (ResponsibilityTask.objects.count(), Reminder.objects.count(), Rating.objects.count()) == before
