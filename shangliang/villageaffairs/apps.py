@@ -6,3 +6,10 @@ class VillageAffairsConfig(AppConfig):
     name = "shangliang.villageaffairs"
     label = "villageaffairs"
     verbose_name = _("村务监督")
+
+    def ready(self) -> None:
+        from shangliang.core.events import register_event_handler
+        from shangliang.villageaffairs.notify import on_disclosure_event
+
+        # Notifications are sent after the transaction that wrote the event commits (core.events).
+        register_event_handler("villageaffairs.disclosure", on_disclosure_event)

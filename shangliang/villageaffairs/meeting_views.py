@@ -40,7 +40,7 @@ def _flash_errors(request, form) -> None:
 def meeting_list(request, pk):
     unit = get_for(request, UNITS, "villageaffairs.view_village", pk=pk)
     can_manage = selectors.is_village(unit) and request.user.has_perm("villageaffairs.manage_village", unit)
-    year = chosen_year(request)
+    year = chosen_year(request, unit)
     context = {
         "unit": unit,
         "ancestors": ancestors(unit),

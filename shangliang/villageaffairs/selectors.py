@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -39,6 +39,20 @@ VILLAGE_KINDS = (UnitKind.VILLAGE, UnitKind.COMMUNITY)
 
 def is_village(unit: Unit) -> bool:
     return unit.kind in VILLAGE_KINDS
+
+
+def latest_year(unit: Unit, *, today: date | None = None) -> int:
+    """The latest year, up to this one, in which the subtree held a meeting or disclosed something (the year the
+    pages show first); this year when there is nothing yet."""
+    this_year = (today or timezone.localdate()).year
+    last_meeting = MonthlyMeeting.objects.filter(
+        unit__path__startswith=unit.path, status=MeetingStatus.HELD, month__year__lte=this_year
+    ).aggregate(m=Max("month"))["m"]
+    last_disclosure = Disclosure.objects.filter(
+        unit__path__startswith=unit.path, status=DisclosureStatus.PUBLISHED, period_start__year__lte=this_year
+    ).aggregate(m=Max("period_start"))["m"]
+    years = [d.year for d in (last_meeting, last_disclosure) if d is not None]
+    return max(years) if years else this_year
 
 
 # --- the micro-power list ----------------------------------------------------------------------------------------

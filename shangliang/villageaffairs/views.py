@@ -23,17 +23,20 @@ def form_status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
 
 
-def chosen_year(request) -> int:
+def chosen_year(request, unit=None) -> int:
+    """?year=, or the latest year with meetings or disclosures in the unit's subtree."""
     form = YearForm(request.GET)
     year = form.cleaned_data.get("year") if form.is_valid() else None
-    return year or timezone.localdate().year
+    if year:
+        return year
+    return selectors.latest_year(unit) if unit is not None else timezone.localdate().year
 
 
 def overview(request, pk):
     """A village's village-affairs page, or a town's/county's figures over its villages."""
     unit = get_for(request, UNITS, "villageaffairs.view_village", pk=pk)
     user = request.user
-    year = chosen_year(request)
+    year = chosen_year(request, unit)
     context = {
         "unit": unit,
         "ancestors": ancestors(unit),

@@ -391,3 +391,18 @@ def test_the_same_feedback_form_sent_twice_stores_one(va):
 def test_script_in_feedback_is_kept_as_text(va):
     feedback = submit(va, text="<script>alert('x')</script>")
     assert feedback.text == "<script>alert('x')</script>"
+
+
+def test_the_convenors_are_told_about_an_objection(va, django_capture_on_commit_callbacks):
+    from shangliang.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback = submit(va)
+    told = Notification.objects.filter(verb="villageaffairs.objection")
+    assert set(told.values_list("user__username", flat=True)) == {"convenor"}  # 一镇's convenor; 一村 has none
+    note = told.get()
+    assert "一村“村道硬化工程”收到群众异议" in note.text
+    assert note.link.endswith(f"#item-{feedback.agenda_item.pk}")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(va, kind="comment", mobile="13900000009")
+    assert told.count() == 1
