@@ -390,10 +390,15 @@ def disclosure_figures(unit: Unit, *, year: int) -> DisclosureFigures:
     )
     by = {r["power_item__category"]: r for r in rows}
     zero = Decimal("0.00")
+
+    def yuan(value) -> Decimal:
+        # SQLite sums decimals with extra places; amounts are whole fen.
+        return (value or zero).quantize(Decimal("0.01"))
+
     return DisclosureFigures(
         year=year,
         disclosures=YearOnYear(totals["now"], totals["before"]),
-        amount=YearOnYear(totals["amount_now"] or zero, totals["amount_before"] or zero),
+        amount=YearOnYear(yuan(totals["amount_now"]), yuan(totals["amount_before"])),
         corrections=base.filter(status__in=PUBLIC_DISCLOSURE_STATUSES, version__gt=1, period_start__year=year).count(),
         objections=Feedback.objects.filter(
             disclosure__unit__path__startswith=unit.path,
@@ -401,7 +406,7 @@ def disclosure_figures(unit: Unit, *, year: int) -> DisclosureFigures:
             kind=FeedbackKind.OBJECTION,
         ).count(),
         by_category=[
-            (c.value, c.label, by.get(c.value, {}).get("n", 0), by.get(c.value, {}).get("amount") or zero)
+            (c.value, c.label, by.get(c.value, {}).get("n", 0), yuan(by.get(c.value, {}).get("amount")))
             for c in PowerCategory
         ],
     )

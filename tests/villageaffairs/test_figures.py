@@ -84,6 +84,7 @@ def test_disclosure_figures_for_the_county(year_of_disclosures):
     assert f.disclosures.percent == 50.0
     assert (f.amount.current, f.amount.previous) == (Decimal("12800.00"), Decimal("1500.50"))
     assert f.amount.change == Decimal("11299.50")
+    assert str(f.amount.current) == "12800.00"  # two places whatever the database's sum returns
     assert (f.corrections, f.objections) == (1, 2)
     by = {key: (n, amount) for key, _label, n, amount in f.by_category}
     assert by == {
