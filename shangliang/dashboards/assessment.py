@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import F, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.consultations.models import ParticipantKind, PreConsultationVisit, ResearchRecord
+from shangliang.consultations.models import Participant, ParticipantKind, PreConsultationVisit, ResearchRecord
 from shangliang.dashboards import facts, snapshots
 from shangliang.dashboards.models import ScoreSubject, ScoringRule
-from shangliang.dashboards.periods import Period
+from shangliang.dashboards.periods import Period, aware_start
 from shangliang.people.models import Role, RoleAssignment, User
 from shangliang.topics.models import TopicSource
 from shangliang.units.models import ROOM_BEARING_KINDS, Unit, UnitKind, UnitLevel
@@ -48,6 +49,14 @@ MEMBER_ITEMS = [
     Item("research", _("商前调研"), _("本人记录的商前调研次数。"), D(3), D(15)),
     Item("visits", _("上门协商"), _("本人记录的上门协商（会前走访利益相关方）次数。"), D(3), D(15)),
     Item("meetings", _("参加月例会"), _("以委员身份出席、未作为协商活动开展的村务协商监督月例会次数。"), D(2), D(10)),
+    Item("opinion_reports", _("报送社情民意"), _("本人撰写、期内报送本县的社情民意信息篇数。"), D(2), D(10)),
+    Item(
+        "opinions_adopted",
+        _("社情民意被采用"),
+        _("本人撰写或合并入他稿的信息期内被各级采用的次数（同一篇在几级采用各计一次）。"),
+        D(5),
+        D(20),
+    ),
 ]
 UNIT_ITEMS = [
     Item(
@@ -148,6 +157,16 @@ def members_of(county: Unit, period: Period):
     return User.objects.filter(pk__in=active.values("user_id")).order_by("full_name", "username")
 
 
+# The counter each source's records add to, as used for a member.
+COUNTER = {
+    "attendances": "attendances",
+    "attendances_remote": "attendances",
+    "topics": "topics",
+    "research": "research",
+    "visits": "visits",
+}
+
+
 def _source(name: str) -> facts.Source:
     return next(s for s in facts.SOURCES if s.name == name)
 
@@ -160,10 +179,11 @@ def member_measures(county: Unit, period: Period, member_ids: list[int]) -> dict
         qs = qs.filter(source.in_subtree(county), source.in_range(period.start, period.end))
         qs = qs.filter(**{f"{person}__in": member_ids})
         for (uid,), c in source.grouped(qs, {"_g_user": F(person)}):
-            out[uid][item] += c.get(source.name, 0)
+            out[uid][item] += c.get(COUNTER[source.name], 0)
 
-    attend = _source("attendances")
+    attend, remote = _source("attendances"), _source("attendances_remote")
     add("consultations", attend, attend.queryset(), "user_id")
+    add("consultations", remote, remote.queryset(), "participant__user_id")
     topics = _source("topics")
     add("topics", topics, topics.queryset().filter(source=TopicSource.MEMBER), "submitter_id")
     research = _source("research")
@@ -172,7 +192,40 @@ def member_measures(county: Unit, period: Period, member_ids: list[int]) -> dict
     add("visits", visits, PreConsultationVisit.objects.all(), "recorded_by_id")
     for uid, n in _meeting_attendance(county, period, member_ids).items():
         out[uid]["meetings"] += n
+    for key, counts in _opinion_counts(county, period, member_ids).items():
+        for uid, n in counts.items():
+            out[uid][key] += n
     return out
+
+
+def _opinion_counts(county: Unit, period: Period, member_ids: list[int]) -> dict[str, dict[int, int]]:
+    """Reports each member wrote and submitted to the county in the period, and adoptions in the period of reports
+    credited to them (as author or as the author of a report merged in), as opinions.selectors.figures_by_person
+    credits them."""
+    from django.db.models import Count
+
+    from shangliang.opinions.models import Adoption, OpinionReport
+
+    submitted = dict(
+        OpinionReport.objects.filter(
+            county=county,
+            author_id__in=member_ids,
+            submitted_at__gte=aware_start(period.start),
+            submitted_at__lt=aware_start(period.end + timedelta(days=1)),
+        )
+        .values("author_id")
+        .annotate(n=Count("pk"))
+        .values_list("author_id", "n")
+    )
+    adoptions = Adoption.objects.filter(report__county=county, adopted_on__gte=period.start, adopted_on__lte=period.end)
+    adopted: dict[int, int] = {}
+    rows = adoptions.filter(report__author_id__in=member_ids).values("report__author_id").annotate(n=Count("pk"))
+    for uid, n in rows.values_list("report__author_id", "n"):
+        adopted[uid] = adopted.get(uid, 0) + n
+    rows = adoptions.filter(report__contributors__in=member_ids).values("report__contributors").annotate(n=Count("pk"))
+    for uid, n in rows.values_list("report__contributors", "n"):
+        adopted[uid] = adopted.get(uid, 0) + n
+    return {"opinion_reports": submitted, "opinions_adopted": adopted}
 
 
 def _meeting_attendance(county: Unit, period: Period, member_ids: list[int]) -> dict[int, int]:
@@ -210,8 +263,13 @@ def member_records(county: Unit, period: Period) -> list[MemberRecord]:
 
 def member_details(county: Unit, period: Period, member: User) -> dict:
     """What stands behind a member's counts: the consultations, topics, research and visits themselves."""
-    attend = _source("attendances")
-    part = attend.queryset().filter(attend.in_subtree(county), attend.in_range(period.start, period.end), user=member)
+    attend, remote = _source("attendances"), _source("attendances_remote")
+    signed = attend.queryset().filter(attend.in_subtree(county), attend.in_range(period.start, period.end))
+    wrote = remote.queryset().filter(remote.in_subtree(county), remote.in_range(period.start, period.end))
+    part = Participant.objects.filter(
+        Q(pk__in=signed.filter(user=member).values("pk"))
+        | Q(pk__in=wrote.filter(participant__user=member).values("participant_id"))
+    )
     topics = _source("topics")
     return {
         "consultations": list(

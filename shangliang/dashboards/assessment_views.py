@@ -16,6 +16,7 @@ from shangliang.core.access import LoginRequired, get_for
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
 from shangliang.dashboards import assessment, exports, services
+from shangliang.dashboards.db import without_jit
 from shangliang.dashboards.metrics import Table, rate
 from shangliang.dashboards.models import CoverageTarget, ScoreSubject
 from shangliang.dashboards.scope import Scope
@@ -63,6 +64,7 @@ def coverage_plan(scope: Scope, county: Unit | None) -> Table:
 
 
 @require_http_methods(["GET", "POST"])
+@without_jit
 def norms(request, pk):
     unit = get_for(request, Unit.objects.select_related("county"), "dashboards.view_dashboard", pk=pk)
     period, _error = _period(request)
@@ -133,6 +135,7 @@ def _behind_table(rows) -> Table:
 # --- members' duty records -----------------------------------------------------------------------------------------
 
 
+@without_jit
 def members(request, pk):
     county = _county(request, pk)
     period, _error = _period(request)
@@ -186,6 +189,7 @@ def _plain(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
+@without_jit
 def member(request, pk, user_pk):
     if not request.user.is_authenticated:
         raise LoginRequired
@@ -218,6 +222,7 @@ def member(request, pk, user_pk):
 LEVELS = [UnitLevel.VILLAGE, UnitLevel.TOWN, UnitLevel.SPECIAL]
 
 
+@without_jit
 def units(request, pk):
     county = _county(request, pk)
     period, _error = _period(request)

@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from shangliang.dashboards import facts, snapshots
+from shangliang.dashboards.db import jit_off
 from shangliang.dashboards.models import AnchorVersion, CellKind, FigureCell, Watermark
 from shangliang.dashboards.periods import FIRST_YEAR, month_end, month_key, months_between
 from shangliang.units.models import Assessment, Room, Unit
@@ -108,6 +109,75 @@ def _snapshot_cells(kind: str, unit: Unit, anchor_ids: list[int], key: str, comp
     return have
 
 
+# --- a county's cells broken down by its children ---------------------------------------------------------------
+
+SEP = "|"
+CHILD_KINDS = {
+    CellKind.MONTH: CellKind.MONTH_CHILDREN,
+    CellKind.COVERAGE: CellKind.COVERAGE_CHILDREN,
+    CellKind.NORMS: CellKind.NORMS_CHILDREN,
+}
+
+
+def _flatten(per_child: dict[str, Counter]) -> Counter:
+    return Counter({f"{child}{SEP}{k}": v for child, c in per_child.items() for k, v in c.items() if v})
+
+
+def unflatten(flat: Counter) -> dict[str, Counter]:
+    out: dict[str, Counter] = {}
+    for key, v in flat.items():
+        child, name = key.split(SEP, 1)
+        out.setdefault(child, Counter())[name] = v
+    return out
+
+
+def children_cells(county: Unit, kind: str, keys: list[str], compute) -> dict[str, Counter]:
+    """A county's cells of `kind` by child (flattened "child path|counter"), for each key; `compute(missing keys)`
+    returns {key: {child path: Counter}} from the live tables."""
+    have = {k: c for (_a, k), c in _read(kind, [county.pk], keys).items()}
+    missing = [k for k in keys if k not in have]
+    if missing:
+        before = _versions([county.pk])
+        live = compute(missing)
+        computed = {(county.pk, k): _flatten(live.get(k, {})) for k in missing}
+        _store(kind, computed, before)
+        have.update({k: c for (_a, k), c in computed.items()})
+    return have
+
+
+def month_children(county: Unit, months: list[date]) -> dict[str, Counter]:
+    def compute(missing):
+        first = min(date.fromisoformat(f"{k}-01") for k in missing)
+        last = max(date.fromisoformat(f"{k}-01") for k in missing)
+        out: dict[str, dict[str, Counter]] = {}
+        for (child, m), c in facts.tally_by_child_month(county, first, month_end(last)).items():
+            out.setdefault(month_key(m), {})[child] = c
+        return out
+
+    return children_cells(county, CellKind.MONTH_CHILDREN, [month_key(m) for m in months], compute)
+
+
+def coverage_children(county: Unit, year: int | None) -> Counter:
+    key = coverage_key(year)
+    cells = children_cells(
+        county,
+        CellKind.COVERAGE_CHILDREN,
+        [key],
+        lambda missing: {key: snapshots.coverage_figures(county, year=year, group="child")},
+    )
+    return cells[key]
+
+
+def norm_children(county: Unit, today: date) -> Counter:
+    key = today.isoformat()
+
+    def compute(missing):
+        statuses = snapshots.norm_statuses(county, today=today)
+        return {key: snapshots.norm_counts(statuses, unit=county, group="child")}
+
+    return children_cells(county, CellKind.NORMS_CHILDREN, [key], compute)[key]
+
+
 def coverage_key(year: int | None) -> str:
     return "now" if year is None else str(year)
 
@@ -138,6 +208,8 @@ def invalidate(anchor_ids: Iterable[int | None], kinds: Iterable[str] = ALL_KIND
     ids = sorted({a for a in anchor_ids if a is not None})
     if not ids:
         return
+    kinds = set(kinds)
+    kinds |= {CHILD_KINDS[k] for k in kinds if k in CHILD_KINDS}
     with transaction.atomic():
         AnchorVersion.objects.bulk_create([AnchorVersion(anchor_id=a) for a in ids], ignore_conflicts=True)
         AnchorVersion.objects.filter(anchor_id__in=ids).update(version=F("version") + 1)
@@ -192,11 +264,10 @@ def on_event(event) -> None:
 
 def on_unit_event(event) -> None:
     if event.action == "move":
-        # A unit below county level may have changed county: its records now count for another anchor, and the
-        # event does not say which one they left. Moves are rare; start afresh.
-        row = Unit.objects.filter(pk=event.object_id).values_list("county_id", "pk").first()
-        if row is None or row[0] != row[1]:
-            invalidate_all()
+        # A moved unit below county level may have changed county (its records now count for another anchor, and the
+        # event does not say which one they left); a moved county's children cells name them by path. Moves are rare:
+        # start afresh.
+        invalidate_all()
         return
     invalidate([anchor_of_unit(event.object_id)], _STRUCTURE_KINDS)
 
@@ -258,16 +329,39 @@ def set_watermarks(values: dict[str, int]) -> None:
 # --- warming (periodic command, after bulk loads) -----------------------------------------------------------------
 
 
+def first_record_month(today: date) -> date:
+    """The first month anything happened (the earliest room in use, topic or consultation), not before FIRST_YEAR."""
+    from django.db.models import Min
+
+    from shangliang.consultations.models import Consultation
+    from shangliang.topics.models import Topic
+
+    years = [
+        Room.objects.aggregate(y=Min("operational_since"))["y"],
+        *(
+            timezone.localtime(v).year
+            for v in (
+                Topic.objects.aggregate(m=Min("created_at"))["m"],
+                Consultation.objects.aggregate(m=Min("held_at"))["m"],
+            )
+            if v is not None
+        ),
+    ]
+    years = [y for y in years if y]
+    return date(max(FIRST_YEAR, min(years, default=today.year)), 1, 1)
+
+
 def warm(*, today: date | None = None, first_month: date | None = None) -> dict[str, int]:
     """Compute every cell a dashboard may ask for (months since the first record, coverage for every year and now,
     norms today) for every root of the tree, overwriting what is stored. Returns the number of cells per kind."""
     today = today or timezone.localdate()
+    jit_off()
     set_watermarks(current_max_ids(watched_tables()))
     counts = dict.fromkeys(ALL_KINDS, 0)
-    for root in Unit.get_root_nodes():
+    start = first_month or first_record_month(today)
+    for root in Unit.objects.get_root_nodes():
         ids = [a for a, _p in anchors_in(root)]
         before = _versions(ids)
-        start = first_month or date(FIRST_YEAR, 1, 1)
         months = months_between(start, today)
         live = facts.tally_by_anchor_month(ids, months[0], month_end(months[-1]))
         flows = {(a, month_key(m)): live.get((a, m), Counter()) for a in ids for m in months}
@@ -282,5 +376,17 @@ def warm(*, today: date | None = None, first_month: date | None = None) -> dict[
         cells = {(a, today.isoformat()): live.get(a, Counter()) for a in ids}
         _store(CellKind.NORMS, cells, before)
         counts[CellKind.NORMS] += len(cells)
-    FigureCell.objects.filter(kind=CellKind.NORMS).exclude(key=today.isoformat()).delete()
+        counties = Unit.objects.filter(path__startswith=root.path, kind="county").order_by("path")
+        for county in counties:
+            for kind in (CellKind.MONTH_CHILDREN, CellKind.COVERAGE_CHILDREN, CellKind.NORMS_CHILDREN):
+                FigureCell.objects.filter(anchor=county, kind=kind).delete()
+            month_children(county, months)
+            coverage_children(county, None)
+            coverage_children(county, today.year)
+            norm_children(county, today)
+            counts[CellKind.MONTH_CHILDREN] += len(months)
+            counts[CellKind.COVERAGE_CHILDREN] += 2
+            counts[CellKind.NORMS_CHILDREN] += 1
+    stale_days = FigureCell.objects.filter(kind__in=[CellKind.NORMS, CellKind.NORMS_CHILDREN])
+    stale_days.exclude(key=today.isoformat()).delete()
     return counts

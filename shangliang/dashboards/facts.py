@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q
+from django.db.models import Count, F, IntegerField, Q
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
@@ -62,6 +62,8 @@ class Source:
     watch: tuple[str, ...] = ()  # event labels whose events change these records' counters
     # tables whose new rows change the counters, each with the lookup from a row to its unit
     tables: tuple[tuple[type, str], ...] = field(default_factory=tuple)
+    # what one group counts: rows, or distinct values of a column (each value must fall in a single group)
+    distinct: str = ""
 
     def queryset(self):
         ann = self.annotations()
@@ -77,10 +79,16 @@ class Source:
         return Q(**{f"{self.moment}__gte": aware_start(start), f"{self.moment}__lt": aware_start(end + timedelta(1))})
 
     def in_subtree(self, unit: Unit) -> Q:
+        ids = subtree_ids(unit)
+        if ids is not None:
+            return Q(**{f"{self.unit}_id__in": ids})
         return Q(**{f"{self.unit}__path__startswith": unit.path})
 
     def in_anchors(self, anchor_ids: Iterable[int]) -> Q:
         ids = list(anchor_ids)
+        units = anchored_unit_ids(ids)
+        if units is not None:
+            return Q(**{f"{self.unit}_id__in": units})
         return Q(**{f"{self.unit}__county_id__in": ids}) | Q(
             **{f"{self.unit}__county__isnull": True, f"{self.unit}_id__in": ids}
         )
@@ -90,10 +98,11 @@ class Source:
         if group:
             qs = qs.annotate(**group)
         keys = list(group)
+        count = Count(self.distinct, distinct=True) if self.distinct else Count("pk")
         if keys or self.dims:
-            rows = qs.order_by().values_list(*keys, *self.dims).annotate(_n=Count("pk"))
+            rows = qs.order_by().values_list(*keys, *self.dims).annotate(_n=count)
         else:  # values_list() without fields would select every field
-            rows = [(qs.aggregate(_n=Count("pk"))["_n"],)]
+            rows = [(qs.aggregate(_n=count)["_n"],)]
         out: dict[tuple, Counter] = {}
         for row in rows:
             g, dims, n = row[: len(keys)], dict(zip(self.dims, row[len(keys) : -1], strict=True)), row[-1]
@@ -103,6 +112,28 @@ class Source:
             for name in self.counters(dims):
                 c[name] += n
         return out.items()
+
+
+# A subtree this small is named by its units' ids: each table is then read through its index on the unit (a county's
+# records out of a province's), instead of joining every record to the unit table to test the path.
+SMALL_SUBTREE = 5000
+
+
+def subtree_ids(unit: Unit) -> list[int] | None:
+    """The ids of the unit's subtree, or None when it is large (cached on the unit object: one query per page)."""
+    cached = getattr(unit, "_sl_subtree_ids", False)
+    if cached is False:
+        ids = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)[: SMALL_SUBTREE + 1])
+        cached = ids if len(ids) <= SMALL_SUBTREE else None
+        unit._sl_subtree_ids = cached
+    return cached
+
+
+def anchored_unit_ids(anchor_ids: list[int]) -> list[int] | None:
+    """The ids of the units whose records belong to these anchors, or None when there are many."""
+    qs = Unit.objects.filter(Q(county_id__in=anchor_ids) | Q(county__isnull=True, pk__in=anchor_ids))
+    ids = list(qs.values_list("pk", flat=True)[: SMALL_SUBTREE + 1])
+    return ids if len(ids) <= SMALL_SUBTREE else None
 
 
 def _topic_counters(d: dict) -> Iterable[str]:
@@ -117,15 +148,6 @@ def _topic_counters(d: dict) -> Iterable[str]:
         yield "topics.urgent"
     if d["status"] in SCREENED_IN:
         yield "topics.screened_in"
-    if d["_consulted"]:
-        yield "topics.consulted"
-    if d["_consensus"]:
-        yield "topics.consensus"
-
-
-def _topic_annotations() -> dict:
-    held = Consultation.objects.filter(topics=OuterRef("pk"), status__in=HELD)
-    return {"_consulted": Exists(held), "_consensus": Exists(held.filter(outcome=Outcome.CONSENSUS))}
 
 
 SUBMITTED_RESULTS = (ConsultationStatus.SUBMITTED, ConsultationStatus.ACKNOWLEDGED)
@@ -144,13 +166,15 @@ def _consultation_counters(d: dict) -> Iterable[str]:
         yield "consultations.submitted"
 
 
-def _took_part() -> Q:
-    return Q(signed_in_at__isnull=False) | Q(consultation__form__in=REMOTE_FORMS, _gave_opinion=True)
-
-
 def _attendance_counters(d: dict) -> Iterable[str]:
+    kind = d.get("kind") or d.get("participant__kind")
     yield "attendances"
-    yield f"attendances.kind.{d['kind']}"
+    yield f"attendances.kind.{kind}"
+
+
+# The topics a consultation took up: the many-to-many table (a topic counts once, with the month it was raised, however
+# many consultations took it up: a reconvened one takes up the same topics again).
+TopicLink = Consultation.topics.through
 
 
 CONSULTATION_EVENTS = ("consultations.consultation",)
@@ -162,11 +186,35 @@ SOURCES: list[Source] = [
         "unit",
         "created_at",
         False,
-        ("source", "status", "category", "rejection_reason", "urgent", "_consulted", "_consensus"),
+        ("source", "status", "category", "rejection_reason", "urgent"),
         _topic_counters,
-        annotations=_topic_annotations,
-        watch=("topics.topic", *CONSULTATION_EVENTS),
+        watch=("topics.topic",),
         tables=((Topic, "unit"),),
+    ),
+    Source(
+        "topics_consulted",
+        TopicLink,
+        "topic__unit",
+        "topic__created_at",
+        False,
+        (),
+        lambda d: ["topics.consulted"],
+        base=lambda: Q(consultation__status__in=HELD),
+        watch=CONSULTATION_EVENTS,
+        tables=((TopicLink, "topic__unit"),),
+        distinct="topic_id",
+    ),
+    Source(
+        "topics_consensus",
+        TopicLink,
+        "topic__unit",
+        "topic__created_at",
+        False,
+        (),
+        lambda d: ["topics.consensus"],
+        base=lambda: Q(consultation__status__in=HELD, consultation__outcome=Outcome.CONSENSUS),
+        watch=CONSULTATION_EVENTS,
+        distinct="topic_id",
     ),
     Source(
         "consultations",
@@ -193,6 +241,7 @@ SOURCES: list[Source] = [
         watch=CONSULTATION_EVENTS,
         tables=((Suggestion, "consultation__unit"),),
     ),
+    # Who took part: signed in (in-person forms), or gave an opinion in a written or online consultation.
     Source(
         "attendances",
         Participant,
@@ -201,10 +250,25 @@ SOURCES: list[Source] = [
         False,
         ("kind",),
         _attendance_counters,
-        base=lambda: Q(consultation__status__in=HELD) & _took_part(),
-        annotations=lambda: {"_gave_opinion": Exists(Opinion.objects.filter(participant=OuterRef("pk")))},
+        base=lambda: Q(consultation__status__in=HELD, signed_in_at__isnull=False),
         watch=CONSULTATION_EVENTS,
-        tables=((Participant, "consultation__unit"), (Opinion, "consultation__unit")),
+        tables=((Participant, "consultation__unit"),),
+    ),
+    Source(
+        "attendances_remote",
+        Opinion,
+        "consultation__unit",
+        "consultation__held_at",
+        False,
+        ("participant__kind",),
+        _attendance_counters,
+        base=lambda: Q(
+            consultation__status__in=HELD,
+            consultation__form__in=REMOTE_FORMS,
+            participant__signed_in_at__isnull=True,
+        ),
+        watch=CONSULTATION_EVENTS,
+        tables=((Opinion, "consultation__unit"),),
     ),
     Source(
         "research",
@@ -229,6 +293,54 @@ SOURCES: list[Source] = [
         tables=((PreConsultationVisit, "consultation__unit"),),
     ),
 ]
+
+
+def _opinion_sources() -> list[Source]:
+    """Public-opinion information (社情民意信息, opinions app): reports submitted, adoptions per level, endorsements,
+    each on the day of that step (as opinions.selectors.unit_report_figures counts them for a year; adoptions are
+    counted per report and level, which adds up over months and units)."""
+    from shangliang.opinions.models import Adoption, Endorsement, OpinionReport
+
+    events = ("opinions.opinionreport",)
+    return [
+        Source(
+            "opinion_reports",
+            OpinionReport,
+            "unit",
+            "submitted_at",
+            False,
+            ("author_kind",),
+            lambda d: ["opinions.submitted", f"opinions.author.{d['author_kind']}"],
+            base=lambda: Q(submitted_at__isnull=False),
+            watch=events,
+            tables=((OpinionReport, "unit"),),
+        ),
+        Source(
+            "opinion_adoptions",
+            Adoption,
+            "report__unit",
+            "adopted_on",
+            True,
+            ("level",),
+            lambda d: ["opinions.adoptions", f"opinions.adopted.{d['level']}"],
+            watch=events,
+            tables=((Adoption, "report__unit"),),
+        ),
+        Source(
+            "opinion_endorsements",
+            Endorsement,
+            "report__unit",
+            "endorsed_on",
+            True,
+            (),
+            lambda d: ["opinions.endorsements"],
+            watch=events,
+            tables=((Endorsement, "report__unit"),),
+        ),
+    ]
+
+
+SOURCES.extend(_opinion_sources())
 
 
 def register_source(source: Source) -> None:
@@ -265,6 +377,17 @@ def tally_by_child(unit: Unit, start: date, end: date) -> dict[str, Counter]:
         group = {"_g_child": Substr(f"{s.unit}__path", 1, prefix_len)}
         for (child,), c in s.grouped(_query(s, unit, start, end), group):
             out.setdefault(child, Counter()).update(c)
+    return out
+
+
+def tally_by_child_month(unit: Unit, start: date, end: date) -> dict[tuple[str, date], Counter]:
+    """Counters per child of the unit and month (what a county's children cells hold)."""
+    prefix_len = len(unit.path) + Unit.steplen
+    out: dict[tuple[str, date], Counter] = {}
+    for s in SOURCES:
+        group = {"_g_child": Substr(f"{s.unit}__path", 1, prefix_len), "_g_month": TruncMonth(s.moment)}
+        for (child, m), c in s.grouped(_query(s, unit, start, end), group):
+            out.setdefault((child, _month_of(m)), Counter()).update(c)
     return out
 
 

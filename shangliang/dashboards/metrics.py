@@ -296,6 +296,38 @@ def funnel(scope: Scope) -> Table:
     return Table([str(_("环节")), str(_("议题数")), str(_("占提出 %"))], rows)
 
 
+# --- public-opinion information --------------------------------------------------------------------------------------
+
+
+@metric(
+    "opinion_reports",
+    _("社情民意信息"),
+    _("期内报送的社情民意信息篇数（委员和特邀信息员撰写，按反映地统计）。"),
+    unit=_("篇"),
+)
+def opinion_reports(scope: Scope) -> int:
+    return scope.flows.get("opinions.submitted", 0)
+
+
+@metric(
+    "opinions",
+    _("社情民意信息报送与采用"),
+    _("期内报送的篇数；各级采用按采用日期统计（同一篇在几级采用各计一次）；领导批示按批示日期统计件次。"),
+    chart="bar",
+)
+def opinions(scope: Scope) -> Table:
+    from shangliang.opinions.models import AdoptionLevel
+
+    f = scope.flows
+    rows = [[str(_("报送")), f.get("opinions.submitted", 0)]]
+    rows += [
+        [str(_("%(level)s采用") % {"level": label}), f.get(f"opinions.adopted.{v}", 0)]
+        for v, label in AdoptionLevel.choices
+    ]
+    rows.append([str(_("领导批示")), f.get("opinions.endorsements", 0)])
+    return Table([str(_("项目")), str(_("篇/次"))], rows)
+
+
 # --- trends and the tree --------------------------------------------------------------------------------------------
 
 TREND_SERIES = [
@@ -416,6 +448,7 @@ CARDS = [
     "suggestions",
     "attendances",
     "member_attendances",
+    "opinion_reports",
     "units_behind_norm",
 ]
 SECTIONS = [
@@ -423,6 +456,7 @@ SECTIONS = [
     (_("协商活动"), ["consultations_by_form", "research", "attendances_by_kind"]),
     (_("议题"), ["topics_by_source", "topics_by_category", "topics_by_status", "rejection_reasons"]),
     (_("闭环与趋势"), ["funnel", "trend"]),
+    (_("社情民意"), ["opinions"]),
     (_("常态化"), ["norms_summary"]),
 ]
 PUBLIC_CARDS = [k for k in CARDS if METRICS[k].public]

@@ -23,6 +23,10 @@ class CellKind(models.TextChoices):
     MONTH = "month", _("月度流量")
     COVERAGE = "coverage", _("阵地覆盖")
     NORMS = "norms", _("频次达标")
+    # A county's figures broken down by its children (towns): what the county page's child table reads.
+    MONTH_CHILDREN = "month_ch", _("月度流量（按下级）")
+    COVERAGE_CHILDREN = "cover_ch", _("阵地覆盖（按下级）")
+    NORMS_CHILDREN = "norms_ch", _("频次达标（按下级）")
 
 
 class FigureCell(models.Model):

@@ -53,6 +53,11 @@ class Scope:
         """Above county level every child's subtree is made of whole anchors, so its figures sum cells."""
         return self.cached and self.unit.county_id is None
 
+    @property
+    def _county_children(self) -> bool:
+        """A county keeps its figures by child (town) in cells of their own."""
+        return self.cached and self.unit.county_id == self.unit.pk
+
     def _child_key(self, path: str) -> str:
         return path[: len(self.unit.path) + Unit.steplen]
 
@@ -79,10 +84,20 @@ class Scope:
         return per_anchor
 
     @cached_property
+    def _live_months(self) -> dict[date, Counter]:
+        """Live path: the period's whole months and the trend's, in one grouped query per source."""
+        months = sorted(set(self.period.whole_months()) | set(self.period.trend_months()))
+        live = facts.tally_by_month(self.unit, months[0], month_end(months[-1]))
+        return {m: live.get(m, Counter()) for m in months}
+
+    @cached_property
     def flows(self) -> Counter:
         p = self.period
         if not self.cached:
-            return facts.tally(self.unit, p.start, p.end)
+            total = _sum(self._live_months[m] for m in p.whole_months())
+            for a, b in p.edges():
+                total.update(facts.tally(self.unit, a, b))
+            return total
         total = _sum(self._cells_for(p.whole_months()).values())
         for a, b in p.edges():
             total.update(facts.tally(self.unit, a, b))
@@ -91,6 +106,15 @@ class Scope:
     @cached_property
     def flows_by_child(self) -> dict[str, Counter]:
         p = self.period
+        if self._county_children:
+            out: dict[str, Counter] = {}
+            for flat in cells.month_children(self.unit, p.whole_months()).values():
+                for child, c in cells.unflatten(flat).items():
+                    out.setdefault(child, Counter()).update(c)
+            for a, b in p.edges():
+                for key, c in facts.tally_by_child(self.unit, a, b).items():
+                    out.setdefault(key, Counter()).update(c)
+            return out
         if not self._children_are_anchored:
             return facts.tally_by_child(self.unit, p.start, p.end)
         out = self._by_child(self._cells_for(p.whole_months()))
@@ -103,8 +127,7 @@ class Scope:
     def flows_by_month(self) -> dict[date, Counter]:
         months = self.period.trend_months()
         if not self.cached:
-            live = facts.tally_by_month(self.unit, months[0], month_end(months[-1]))
-            return {m: live.get(m, Counter()) for m in months}
+            return {m: self._live_months[m] for m in months}
         return {m: _sum(self._cells_for([m]).values()) for m in months}
 
     # --- rooms and coverage -------------------------------------------------------------------------------------------
@@ -125,6 +148,8 @@ class Scope:
 
     @cached_property
     def coverage_by_child(self) -> dict[str, Counter]:
+        if self._county_children:
+            return cells.unflatten(cells.coverage_children(self.unit, self.coverage_year))
         if not self._children_are_anchored:
             return snapshots.coverage_figures(self.unit, year=self.coverage_year, group="child")
         return self._by_child(self._coverage_cells)
@@ -169,6 +194,8 @@ class Scope:
 
     @cached_property
     def norms_by_child(self) -> dict[str, Counter]:
+        if self._county_children:
+            return cells.unflatten(cells.norm_children(self.unit, self.today))
         if not self._children_are_anchored:
             return snapshots.norm_counts(self.norm_statuses, unit=self.unit, group="child")
         return self._by_child(self._norm_cells)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from shangliang.consultations import norms
 from shangliang.consultations.models import FrequencyNorm
+from shangliang.dashboards.facts import SMALL_SUBTREE
 from shangliang.units import selectors as unit_selectors
 from shangliang.units.models import (
     OPERATIONAL_STAGES,
@@ -158,9 +159,13 @@ def norm_statuses(unit: Unit, *, today: date | None = None, anchors=None) -> lis
     if not specs:
         return []
     top = max(s.min_count for s in specs.values())
-    held_qs = norms.held_queryset().filter(unit__path__startswith=unit.path, held_at__date__lte=today)
-    if anchors is not None:
-        held_qs = held_qs.filter(unit__county_id__in=list(anchors))
+    held_qs = norms.held_queryset().filter(held_at__date__lte=today)
+    if len(units) <= SMALL_SUBTREE:  # through the consultations' index on the unit
+        held_qs = held_qs.filter(unit_id__in=[u.pk for u in units])
+    else:
+        held_qs = held_qs.filter(unit__path__startswith=unit.path, unit__is_active=True)
+        if anchors is not None:
+            held_qs = held_qs.filter(unit__county_id__in=list(anchors))
     ranked = held_qs.annotate(
         _rank=Window(RowNumber(), partition_by=[F("unit_id")], order_by=[F("held_at").desc(), F("pk").desc()])
     ).filter(_rank__lte=top)

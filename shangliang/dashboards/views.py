@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from shangliang.core.access import LoginRequired, get_for
 from shangliang.dashboards import exports, periods
+from shangliang.dashboards.db import without_jit
 from shangliang.dashboards.metrics import CARDS, METRICS, PUBLIC_CARDS, PUBLIC_SECTIONS, SECTIONS, Metric, Table
 from shangliang.dashboards.scope import Scope
 from shangliang.people.models import Role
@@ -110,6 +111,7 @@ def index(request):
     return render(request, "dashboards/index.html", {"units": tops, "member_of": member_of})
 
 
+@without_jit
 def dashboard(request, pk):
     unit = get_for(request, Unit.objects.select_related("county"), "dashboards.view_dashboard", pk=pk)
     period, error = _period(request)
@@ -151,11 +153,13 @@ def _tables(cards, sections, children_key: str) -> list[str]:
     return [*keys, children_key]
 
 
+@without_jit
 def export(request, pk):
     unit = get_for(request, Unit.objects.select_related("county"), "dashboards.view_dashboard", pk=pk)
     return _export(request, unit, cards=CARDS, sections=SECTIONS, children_key="children")
 
 
+@without_jit
 def public_export(request, pk):
     unit = get_object_or_404(Unit, pk=pk, is_active=True)
     return _export(request, unit, cards=PUBLIC_CARDS, sections=PUBLIC_SECTIONS, children_key="children_public")
@@ -177,6 +181,7 @@ def _export(request, unit, *, cards, sections, children_key):
     return _xlsx_response(content, f"{unit.name}-{period.value}-{title}")
 
 
+@without_jit
 def public(request, pk):
     unit = get_object_or_404(Unit, pk=pk, is_active=True)
     period, error = _period(request)
@@ -188,6 +193,7 @@ def public(request, pk):
     return render(request, "dashboards/public.html", ctx)
 
 
+@without_jit
 def summary(request, pk):
     """The yearly summary in Word (年度工作统计), for the year of the chosen period."""
     unit = get_for(request, Unit.objects.select_related("county"), "dashboards.view_dashboard", pk=pk)

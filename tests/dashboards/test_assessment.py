@@ -6,7 +6,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shangliang.consultations.models import Consultation, PreConsultationVisit, ResearchRecord
+from shangliang.consultations.models import Consultation, Opinion, Participant, PreConsultationVisit, ResearchRecord
 from shangliang.dashboards import assessment, periods
 from shangliang.dashboards.assessment import Rule, score
 from shangliang.dashboards.models import ScoreSubject, ScoringRule
@@ -38,8 +38,21 @@ def test_member_record_counts_and_caps(tree):
     assert [r.member for r in records] == [wei]
     rec = records[0]
     assert rec.score.measures == {"consultations": 1, "topics": 6, "research": 1, "visits": 1}  # no 月例会
-    assert [p for _r, _m, p in rec.score.parts] == [Decimal(5), Decimal(20), Decimal(3), Decimal(3), Decimal(0)]
-    assert rec.score.total == Decimal(31) and rec.score.maximum == Decimal(100) and rec.rank == 1
+    assert [p for _r, _m, p in rec.score.parts] == [Decimal(n) for n in (5, 20, 3, 3, 0, 0, 0)]
+    assert rec.score.total == Decimal(31) and rec.score.maximum == Decimal(130) and rec.rank == 1
+
+
+def test_a_written_opinion_counts_as_taking_part(tree):
+    c2 = Consultation.objects.get(unit=tree.t1, form="written")
+    p = Participant.objects.create(consultation=c2, user=tree.member, name="魏委员", kind="member", status="confirmed")
+    Opinion.objects.create(consultation=c2, participant=p, text="同意")
+    measures = assessment.member_measures(tree.a, Y2025, [tree.member.pk])[tree.member.pk]
+    assert measures["consultations"] == 2  # C1 signed in, C2 written opinion
+    details = assessment.member_details(tree.a, Y2025, tree.member)
+    assert {x.consultation_id for x in details["consultations"]} == {
+        c2.pk,
+        Consultation.objects.get(unit=tree.v1, status="closed_consensus").pk,
+    }
 
 
 def test_members_of_the_period_and_ranking_ties(tree):
@@ -66,7 +79,7 @@ def test_county_weights_change_the_score(tree):
     ScoringRule.objects.create(county=tree.a, subject=ScoreSubject.MEMBER, item="topics", points=10, cap=50)
     rec = assessment.member_records(tree.a, Y2025)[0]
     assert rec.score.total == Decimal(15)  # 5 for the consultation + 10 for the one recommended topic
-    assert rec.score.maximum == Decimal(130)
+    assert rec.score.maximum == Decimal(160)
 
 
 def test_unit_assessment_of_villages(tree):
