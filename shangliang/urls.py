@@ -21,6 +21,7 @@ urlpatterns = [
     path("topics/", include("shangliang.topics.urls")),
     path("notifications/", include("shangliang.notifications.urls")),
     path("consultations/", include("shangliang.consultations.urls")),
+    path("online/", include("shangliang.online.urls")),
     path("accountability/", include("shangliang.accountability.urls")),
     path("dashboards/", include("shangliang.dashboards.urls")),
 ]

@@ -1,0 +1,38 @@
+"""`manage.py online_import <room id> <folder>`: load a Pol.is export (votes.csv, comments.csv) into an empty room."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from shangliang.core.errors import DomainError
+from shangliang.online import polis
+from shangliang.online.models import OnlineRoom
+
+
+class Command(BaseCommand):
+    help = (
+        "把 Pol.is 开放数据格式的一次讨论（votes.csv、comments.csv）导入到一个还没有观点和表态的网上协商议事室；"
+        "文件有错时逐行报告，不导入任何数据。"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("room", type=int, help="online room id")
+        parser.add_argument("folder", help="folder holding votes.csv and comments.csv")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        room = OnlineRoom.objects.filter(pk=options["room"]).first()
+        if room is None:
+            raise CommandError(f"网上协商议事室 {options['room']} 不存在（no online room {options['room']}）")
+        try:
+            export = polis.read_export(options["folder"])
+            summary = polis.import_into_room(actor=None, room=room, export=export, require_permission=False)
+        except polis.ImportRejected as exc:
+            raise CommandError("\n".join([str(exc.message), *exc.errors])) from exc
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self.stdout.write(
+            f"已导入 {summary.statements} 条观点、{summary.participants} 位参与者、{summary.votes} 次表态"
+            f"（imported {summary.statements} statements, {summary.participants} participants, {summary.votes} votes）"
+        )

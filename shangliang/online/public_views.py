@@ -1,0 +1,245 @@
+"""The participants' pages, phone first, no account needed: the room with its vote card (one statement at a time,
+as the engine's priority picks it), adding a statement, proving a mobile number by SMS code, and the results.
+
+A participant is the logged-in account, or the mobile number verified in this browser's session. Nothing here runs
+the analysis: results come from the latest stored run.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shangliang.core.errors import DomainError
+from shangliang.online import identity, selectors, services
+from shangliang.online.forms import CodeForm, MobileForm, StatementForm, VoteForm
+from shangliang.online.models import ModerationMode, OnlineParticipant, OnlineRoom
+from shangliang.online.ratelimit import client_address
+
+POLL_SECONDS = 20
+
+
+def _room(request, pk) -> OnlineRoom:
+    """A room anyone may open (open or closed); one being prepared only for who sees it inside the app."""
+    room = get_object_or_404(selectors.ROOMS, pk=pk)
+    if not room.is_public and not request.user.has_perm("online.view_room", room):
+        raise Http404(_("该网上协商议事室尚未开放。"))
+    return room
+
+
+def _mobile(request) -> identity.MobileIdentity | None:
+    return identity.MobileIdentity.from_session(request.session.get(identity.SESSION_KEY))
+
+
+def _identified(request) -> bool:
+    return request.user.is_authenticated or _mobile(request) is not None
+
+
+def _participant(request, room: OnlineRoom, *, create: bool = False) -> OnlineParticipant | None:
+    """The visitor's participant row in this room (created on their first vote or statement when `create`)."""
+    if create:
+        return services.participant_for(room=room, user=request.user, mobile=_mobile(request))
+    if request.user.is_authenticated:
+        lookup = {"user": request.user}
+    else:
+        mobile = _mobile(request)
+        if mobile is None:
+            return None
+        lookup = {"mobile_hash": mobile.mobile_hash}
+    found = OnlineParticipant.objects.filter(room=room, **lookup).first()
+    if found is not None:
+        found.room = room
+    return found
+
+
+def _who(request) -> str:
+    if request.user.is_authenticated:
+        return request.user.display_name
+    mobile = _mobile(request)
+    return mobile.masked if mobile else ""
+
+
+def _card_context(request, room, participant, *, error: str = "") -> dict:
+    return {
+        "room": room,
+        "card": selectors.next_card(room, participant),
+        "identified": _identified(request),
+        "accepting": room.accepting(),
+        "error": error,
+    }
+
+
+def _page(request, room, *, participant=None, statement_form=None, error: str = "", status: int = 200):
+    context = _card_context(request, room, participant, error=error)
+    context.update(
+        {
+            "c": room.consultation,
+            "unit": room.unit,
+            "statement_form": statement_form or StatementForm(),
+            "who": _who(request),
+            "can_manage": request.user.has_perm("online.view_room", room),
+        }
+    )
+    return render(request, "online/room.html", context, status=status)
+
+
+@require_GET
+def room_page(request, pk):
+    room = _room(request, pk)
+    return _page(request, room, participant=_participant(request, room))
+
+
+@require_GET
+def card(request, pk):
+    """htmx: the next vote card."""
+    room = _room(request, pk)
+    return render(request, "online/_card.html", _card_context(request, room, _participant(request, room)))
+
+
+def _verify_url(room: OnlineRoom) -> str:
+    return reverse("online:verify", args=[room.pk]) + "?next=" + reverse("online:room", args=[room.pk])
+
+
+@require_POST
+def vote(request, pk):
+    room = _room(request, pk)
+    if not _identified(request):
+        messages.info(request, _("请先验证手机号（或登录），再参与表态。"))
+        return redirect(_verify_url(room))
+    form = VoteForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        participant = _participant(request, room, create=True)
+        services.vote_cast(
+            participant=participant,
+            statement_id=data.get("statement"),
+            value=data.get("value"),
+            client=client_address(request),
+        )
+    except DomainError as exc:
+        if request.htmx:  # htmx swaps only 2xx answers: the card comes back with the message in it
+            context = _card_context(request, room, _participant(request, room), error=exc.message)
+            return render(request, "online/_card.html", context)
+        return _page(request, room, participant=_participant(request, room), error=exc.message, status=exc.status_code)
+    if request.htmx:
+        return render(request, "online/_card.html", _card_context(request, room, participant))
+    return redirect("online:room", room.pk)
+
+
+@require_POST
+def add_statement(request, pk):
+    room = _room(request, pk)
+    if not _identified(request):
+        messages.info(request, _("请先验证手机号（或登录），再发表观点。"))
+        return redirect(_verify_url(room))
+    form = StatementForm(request.POST)
+    participant = None
+    if form.is_valid():
+        try:
+            participant = _participant(request, room, create=True)
+            services.statement_add(
+                participant=participant,
+                text=form.cleaned_data["text"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                client=client_address(request),
+            )
+        except DomainError as exc:
+            form.add_error("text" if exc.field == "text" else None, exc.message)
+            return _page(request, room, participant=participant, statement_form=form, status=exc.status_code)
+        if room.moderation == ModerationMode.POST:
+            messages.success(request, _("观点已发布，大家可以对它表态了。"))
+        else:
+            messages.success(request, _("观点已提交，经召集人审核通过后显示。"))
+        return redirect("online:room", room.pk)
+    return _page(request, room, participant=_participant(request, room), statement_form=form, status=400)
+
+
+def _next_url(request, room) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("online:room", args=[room.pk])
+    return target
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, pk):
+    """Prove a mainland mobile number by an SMS code: send the code, then type it in."""
+    room = _room(request, pk)
+    step = request.POST.get("step", "")
+    mobile_form = MobileForm(request.POST if step == "send" else None)
+    code_form = None
+    status = 200
+    if step == "send" and mobile_form.is_valid():
+        try:
+            code = identity.mobile_code_send(mobile=mobile_form.cleaned_data["mobile"], client=client_address(request))
+        except DomainError as exc:
+            mobile_form.add_error("mobile", exc.message)
+            status = exc.status_code
+        else:
+            code_form = CodeForm(initial={"mobile": mobile_form.cleaned_data["mobile"]})
+            messages.success(request, _("验证码已发送，请查看短信。"))
+            if settings.DEMO_MODE:
+                messages.info(request, _("演示模式，未接短信网关：验证码是 %(code)s") % {"code": code})
+    elif step == "check":
+        code_form = CodeForm(request.POST)
+        if code_form.is_valid():
+            try:
+                who = identity.mobile_code_check(
+                    mobile=code_form.cleaned_data["mobile"],
+                    code=code_form.cleaned_data["code"],
+                    client=client_address(request),
+                )
+            except DomainError as exc:
+                code_form.add_error("code" if exc.field == "code" else None, exc.message)
+                status = exc.status_code
+            else:
+                request.session.cycle_key()
+                request.session[identity.SESSION_KEY] = who.to_session()
+                messages.success(request, _("手机号 %(m)s 已验证，可以参与表态了。") % {"m": who.masked})
+                return redirect(_next_url(request, room))
+        else:
+            status = 400
+    elif step == "send":
+        status = 400
+    return render(
+        request,
+        "online/verify.html",
+        {
+            "room": room,
+            "mobile_form": mobile_form,
+            "code_form": code_form,
+            "next": _next_url(request, room),
+            "login_url": reverse("login") + "?next=" + reverse("online:room", args=[room.pk]),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def results(request, pk):
+    room = _room(request, pk)
+    if not request.user.has_perm("online.view_results", room):
+        raise Http404
+    participant = _participant(request, room)
+    found = selectors.room_results(room, participant=participant)
+    since = request.GET.get("since", "")
+    if request.htmx and found is not None and since == str(found.run.pk):
+        return HttpResponse(status=204)  # the live page polls: nothing new, nothing to swap
+    context = {
+        "room": room,
+        "c": room.consultation,
+        "unit": room.unit,
+        "results": found,
+        "can_pull": request.user.has_perm("online.run_room", room),
+        "can_manage": request.user.has_perm("online.view_room", room),
+        "poll_seconds": POLL_SECONDS,
+    }
+    template = "online/_results.html" if request.htmx else "online/results.html"
+    return render(request, template, context)
