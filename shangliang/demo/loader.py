@@ -18,7 +18,7 @@ from django.db import transaction
 from shangliang.people.models import MemberLink, Role, RoleAssignment, User
 from shangliang.units.models import Room, RoomStage, Unit, UnitKind
 
-from . import accountability, consultations, county, opinions, people, topics, village_cases, villageaffairs
+from . import accountability, consultations, county, online, opinions, people, topics, village_cases, villageaffairs
 
 
 class DemoContext:
@@ -46,6 +46,7 @@ STEPS: list[tuple[str, Step]] = [
     ("topics", topics.build_topics),
     ("consultations", consultations.build_consultations),
     ("accountability", accountability.build_accountability),
+    ("online", online.build_online_room),
     ("power_list", villageaffairs.build_power_list),
     ("village_affairs", villageaffairs.build_village_affairs),
     ("village_cases", village_cases.build_cases),
