@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +49,7 @@ MEMBER_ITEMS = [
     Item("research", _("商前调研"), _("本人记录的商前调研次数。"), D(3), D(15)),
     Item("visits", _("上门协商"), _("本人记录的上门协商（会前走访利益相关方）次数。"), D(3), D(15)),
     Item("meetings", _("参加月例会"), _("以委员身份出席、未作为协商活动开展的村务协商监督月例会次数。"), D(2), D(10)),
+    Item("supervisions", _("督办任务"), _("期内被指派督办本县责任任务的次数。"), D(3), D(15)),
     Item("opinion_reports", _("报送社情民意"), _("本人撰写、期内报送本县的社情民意信息篇数。"), D(2), D(10)),
     Item(
         "opinions_adopted",
@@ -73,6 +74,16 @@ UNIT_ITEMS = [
     Item("consensus", _("达成共识"), _("本单元期内开展的协商中达成共识的次数。"), D(5), D(20)),
     Item("suggestions", _("意见建议"), _("本单元期内开展的协商形成的建议条数。"), D(2), D(10)),
     Item("attendances", _("群众参与"), _("本单元期内协商的参与人次（每10人次计1）。"), D("0.1"), D(10)),
+    Item(
+        "results_implemented", _("成果落实"), _("本单元期内达成共识的协商中，责任任务已全部办结的次数。"), D(5), D(20)
+    ),
+    Item(
+        "satisfied_percent",
+        _("群众满意"),
+        _("本单元期内群众评价中4分及以上（满意）的百分比；无评价计0。"),
+        D("0.1"),
+        D(10),
+    ),
 ]
 ITEMS = {ScoreSubject.MEMBER: MEMBER_ITEMS, ScoreSubject.UNIT: UNIT_ITEMS}
 
@@ -192,18 +203,29 @@ def member_measures(county: Unit, period: Period, member_ids: list[int]) -> dict
     add("visits", visits, PreConsultationVisit.objects.all(), "recorded_by_id")
     for uid, n in _meeting_attendance(county, period, member_ids).items():
         out[uid]["meetings"] += n
+    for uid, n in _supervisions(county, period, member_ids).items():
+        out[uid]["supervisions"] += n
     for key, counts in _opinion_counts(county, period, member_ids).items():
         for uid, n in counts.items():
             out[uid][key] += n
     return out
 
 
+def _supervisions(county: Unit, period: Period, member_ids: list[int]) -> dict[int, int]:
+    """Tasks of the county's units a member was assigned to supervise (督办) in the period."""
+    from shangliang.accountability.models import Supervision
+
+    source = _source("supervisions")
+    qs = Supervision.objects.filter(source.in_subtree(county), source.in_range(period.start, period.end))
+    return dict(
+        qs.filter(member_id__in=member_ids).values("member_id").annotate(n=Count("pk")).values_list("member_id", "n")
+    )
+
+
 def _opinion_counts(county: Unit, period: Period, member_ids: list[int]) -> dict[str, dict[int, int]]:
     """Reports each member wrote and submitted to the county in the period, and adoptions in the period of reports
     credited to them (as author or as the author of a report merged in), as opinions.selectors.figures_by_person
     credits them."""
-    from django.db.models import Count
-
     from shangliang.opinions.models import Adoption, OpinionReport
 
     submitted = dict(
@@ -231,8 +253,6 @@ def _opinion_counts(county: Unit, period: Period, member_ids: list[int]) -> dict
 def _meeting_attendance(county: Unit, period: Period, member_ids: list[int]) -> dict[int, int]:
     """As villageaffairs.selectors.member_meeting_attendance, for many members at once, leaving out meetings held as
     consultations (their attendance already counts under "参加协商")."""
-    from django.db.models import Count
-
     from shangliang.villageaffairs.models import Attendance, AttendeeCapacity, MeetingStatus
 
     rows = (
@@ -319,6 +339,11 @@ class UnitAssessment:
         return self.unit.path
 
 
+def _satisfied_percent(f: Counter) -> int:
+    n = f.get("ratings", 0)
+    return 0 if not n else round(100 * (f.get("ratings.score.4", 0) + f.get("ratings.score.5", 0)) / n)
+
+
 def unit_assessments(county: Unit, period: Period, *, level: str = UnitLevel.VILLAGE, today=None) -> list:
     """The county's room-bearing units of one level, each scored on its own records (not its subtree's)."""
     kinds = list(LEVEL_KINDS.get(level, ROOM_BEARING_KINDS))
@@ -338,6 +363,8 @@ def unit_assessments(county: Unit, period: Period, *, level: str = UnitLevel.VIL
             "consensus": f.get("consultations.consensus", 0),
             "suggestions": f.get("suggestions", 0),
             "attendances": f.get("attendances", 0),
+            "results_implemented": f.get("results.implemented", 0),
+            "satisfied_percent": _satisfied_percent(f),
         }
         out.append(UnitAssessment(u, score(measures, rules), st.days_behind if st is not None else 0))
     return _ranked(out, lambda r: r.score.total)

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from shangliang.dashboards import facts, snapshots
+from shangliang.dashboards import accountability_facts, facts, snapshots
 from shangliang.dashboards.db import jit_off
 from shangliang.dashboards.models import AnchorVersion, CellKind, FigureCell, Watermark
 from shangliang.dashboards.periods import FIRST_YEAR, month_end, month_key, months_between
@@ -173,7 +173,10 @@ def norm_children(county: Unit, today: date) -> Counter:
 
     def compute(missing):
         statuses = snapshots.norm_statuses(county, today=today)
-        return {key: snapshots.norm_counts(statuses, unit=county, group="child")}
+        out = snapshots.norm_counts(statuses, unit=county, group="child")
+        for child, c in accountability_facts.standing(county, today=today, group="child").items():
+            out.setdefault(child, Counter()).update(c)
+        return {key: out}
 
     return children_cells(county, CellKind.NORMS_CHILDREN, [key], compute)[key]
 
@@ -194,9 +197,14 @@ def coverage_cells(unit: Unit, anchor_ids: list[int], year: int | None) -> dict[
 
 
 def norm_cells(unit: Unit, anchor_ids: list[int], today: date) -> dict[int, Counter]:
+    """Today's standing per anchor: frequency norms, and open and overdue tasks (accountability_facts.standing)."""
+
     def compute(missing):
         statuses = snapshots.norm_statuses(unit, today=today, anchors=missing)
-        return snapshots.norm_counts(statuses, group="anchor")
+        out = snapshots.norm_counts(statuses, group="anchor")
+        for key, c in accountability_facts.standing(unit, today=today, group="anchor", anchors=missing).items():
+            out.setdefault(key, Counter()).update(c)
+        return out
 
     return _snapshot_cells(CellKind.NORMS, unit, anchor_ids, today.isoformat(), compute)
 
@@ -243,8 +251,9 @@ def event_kinds() -> dict[str, tuple[str, ...]]:
     for s in facts.SOURCES:
         for label in s.watch:
             kinds.setdefault(label, set()).add(CellKind.MONTH)
-    # Held consultations are what the norms count.
-    kinds.setdefault("consultations.consultation", set()).add(CellKind.NORMS)
+    # Held consultations are what the norms count; tasks, today's standing (kept with the norms).
+    for label in ("consultations.consultation", *accountability_facts.EVENTS):
+        kinds.setdefault(label, set()).add(CellKind.NORMS)
     return {label: tuple(sorted(k)) for label, k in kinds.items()}
 
 
@@ -373,6 +382,8 @@ def warm(*, today: date | None = None, first_month: date | None = None) -> dict[
             _store(CellKind.COVERAGE, cells, before)
             counts[CellKind.COVERAGE] += len(cells)
         live = snapshots.norm_counts(snapshots.norm_statuses(root, today=today), group="anchor")
+        for key, c in accountability_facts.standing(root, today=today, group="anchor").items():
+            live.setdefault(key, Counter()).update(c)
         cells = {(a, today.isoformat()): live.get(a, Counter()) for a in ids}
         _store(CellKind.NORMS, cells, before)
         counts[CellKind.NORMS] += len(cells)

@@ -56,7 +56,8 @@ class Source:
     moment: str  # the date or datetime field that places a record in a period
     is_date: bool
     dims: tuple[str, ...]
-    counters: Callable[[dict], Iterable[str]]  # dimension values -> names of the counters a record adds 1 to
+    # dimension values -> the counters a record adds to: a name (adds 1) or (name, amount) for sums
+    counters: Callable[[dict], Iterable[str | tuple[str, int]]]
     base: Callable[[], Q] = Q
     annotations: Callable[[], dict] = dict
     watch: tuple[str, ...] = ()  # event labels whose events change these records' counters
@@ -110,7 +111,10 @@ class Source:
             if not n:
                 continue
             for name in self.counters(dims):
-                c[name] += n
+                if isinstance(name, tuple):
+                    c[name[0]] += n * name[1]
+                else:
+                    c[name] += n
         return out.items()
 
 
@@ -344,7 +348,7 @@ SOURCES.extend(_opinion_sources())
 
 
 def register_source(source: Source) -> None:
-    """Later areas (accountability, opinions) add their records' counters here."""
+    """Other areas add their records' counters here (accountability_facts does, when the app starts)."""
     if all(s.name != source.name for s in SOURCES):
         SOURCES.append(source)
 

@@ -277,8 +277,8 @@ def topics_merged(scope: Scope) -> int:
     "funnel",
     _("协商闭环漏斗"),
     _(
-        "期内提出的议题走到了哪一步：提出 → 受理（含待审定、未通过审定）→ 党组织审定通过 → 已开展协商 → 协商达成共识。"
-        "合并的议题随其并入的议题计。"
+        "期内提出的议题走到了哪一步：提出 → 受理（含待审定、未通过审定）→ 党组织审定通过 → 已开展协商 → 达成共识"
+        " → 责任任务全部办结（成果落实）→ 群众评价平均4分及以上（群众满意）。合并的议题随其并入的议题计。"
     ),
     chart="funnel",
 )
@@ -290,6 +290,8 @@ def funnel(scope: Scope) -> Table:
         (_("审定通过"), f.get(f"topics.status.{TopicStatus.APPROVED}", 0)),
         (_("开展协商"), f.get("topics.consulted", 0)),
         (_("达成共识"), f.get("topics.consensus", 0)),
+        (_("成果落实"), f.get("topics.implemented", 0)),
+        (_("群众满意"), f.get("topics.satisfied", 0)),
     ]
     first = stages[0][1]
     rows = [[str(label), n, rate(n, first)] for label, n in stages]
@@ -438,6 +440,9 @@ def children_public(scope: Scope) -> Table:
     return _children_table(scope, with_norms=False)
 
 
+# Implementation and evaluation register themselves here.
+from shangliang.dashboards import metrics_results  # noqa: E402, F401
+
 # What each page shows, in order.
 CARDS = [
     "rooms",
@@ -448,6 +453,10 @@ CARDS = [
     "suggestions",
     "attendances",
     "member_attendances",
+    "tasks_done",
+    "problems_solved",
+    "satisfaction",
+    "evaluation_score",
     "opinion_reports",
     "units_behind_norm",
 ]
@@ -456,6 +465,7 @@ SECTIONS = [
     (_("协商活动"), ["consultations_by_form", "research", "attendances_by_kind"]),
     (_("议题"), ["topics_by_source", "topics_by_category", "topics_by_status", "rejection_reasons"]),
     (_("闭环与趋势"), ["funnel", "trend"]),
+    (_("成果落实与评价"), ["results", "tasks", "ratings", "failures"]),
     (_("社情民意"), ["opinions"]),
     (_("常态化"), ["norms_summary"]),
 ]

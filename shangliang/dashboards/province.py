@@ -1,7 +1,8 @@
-"""A synthetic province for measuring the dashboards: at scale 1, 25,000 units, 300,000 users, 1,000,000 topics and
-300,000 consultations (with their participants, suggestions, research), rooms with assessments, member links and
-opinion reports, with plausible distributions (rollout over the years, village-heavy activity, most approved topics
-consulted on, most consultations reaching consensus). Written with `bulk.Loader` (COPY on PostgreSQL).
+"""A synthetic province for measuring the dashboards: at scale 1, 25,000 units, 300,000 users, 1,000,000 topics,
+300,000 consultations (with their participants, suggestions, research) and 1,000,000 responsibility tasks (with
+ratings, supervision and evaluations, see province_tasks), rooms with assessments, member links and opinion reports,
+with plausible distributions (rollout over the years, village-heavy activity, most approved topics consulted on, most
+consultations reaching consensus, most tasks done). Written with `bulk.Loader` (COPY on PostgreSQL).
 
 Everything comes from one seeded `random.Random`: the same scale and seed give the same province.
 """
@@ -108,6 +109,7 @@ class Plan:
     users: int
     topics: int
     consultations: int
+    tasks: int
     counties: int
     cities: int
     towns_per_county: int
@@ -123,6 +125,7 @@ class Plan:
             users=round(300_000 * scale),
             topics=round(1_000_000 * scale),
             consultations=round(300_000 * scale),
+            tasks=round(1_000_000 * scale),
             counties=counties,
             cities=max(1, round(counties / 8)),
             towns_per_county=towns,
@@ -147,6 +150,7 @@ class Generator:
         self.log = log
         self.loader = Loader()
         self.tree = Tree()
+        self.plan_start = START
         months = []
         m = START
         while m <= self.today:
@@ -171,6 +175,9 @@ class Generator:
         t = time(self.rng.randint(8, 20), self.rng.randint(0, 59))
         return datetime.combine(d, t, tzinfo=self.tz)
 
+    def weighted_status(self, pairs):
+        return weighted(self.rng, pairs)
+
     def name(self) -> str:
         chars = MALE_CHARS if self.rng.random() < 0.5 else FEMALE_CHARS
         given = "".join(self.rng.choice(chars) for _ in range(self.rng.choice((1, 2))))
@@ -183,6 +190,7 @@ class Generator:
             self.build_units,
             self.build_rooms,
             self.build_people,
+            self.prepare_tasks,
             self.build_topics,
             self.build_consultations,
             self.build_opinions,
@@ -362,6 +370,12 @@ class Generator:
         L.load(RoleAssignment, roles)
         L.load(MemberLink, links)
 
+    def prepare_tasks(self) -> None:
+        from shangliang.dashboards.province_tasks import Tasks
+
+        self.tasks = Tasks(self, tasks=self.plan.tasks, consultations=self.plan.consultations)
+        self.tasks.prepare()
+
     def build_topics(self) -> None:
         p, rng, L, tree = self.plan, self.rng, self.loader, self.tree
         # Where topics are raised: villages mostly, some at towns, a few at the county.
@@ -445,6 +459,7 @@ class Generator:
             L.load(Suggestion, suggestions)
             L.load(ResearchRecord, research)
             L.load(PreConsultationVisit, visits)
+            self.tasks.flush()
             for rows in (cons, links, parts, opinions, suggestions, research, visits):
                 rows.clear()
 
@@ -518,7 +533,11 @@ class Generator:
                         suggestions.append(
                             {"id": sid, "consultation_id": cid, "order": order, "text": "建议", "status": status_s}
                         )
+                        if outcome == "consensus" and status_s == "active":
+                            self.tasks.for_suggestion(sid, cid, unit, county, held)
                         sid += 1
+                    if outcome == "consensus":
+                        self.tasks.for_consultation(cid, county, held)
                 by_member = rng.random() < 0.3
                 research.append(
                     {
@@ -546,39 +565,9 @@ class Generator:
         flush()
 
     def build_opinions(self) -> None:
-        from shangliang.opinions.models import Adoption, OpinionReport
+        from shangliang.dashboards.province_tasks import opinion_reports
 
-        rng, L = self.rng, self.loader
-        rid = L.next_id(OpinionReport)
-        reports, adoptions = [], []
-        places = [(v, c) for v, _t, c in self.tree.villages]
-        for _ in range(max(10, round(30_000 * self.plan.scale))):
-            unit, county = places[rng.randrange(len(places))]
-            submitted = self.moment()
-            adopted = rng.random() < 0.35
-            reports.append(
-                {
-                    "id": rid,
-                    "created_at": submitted,
-                    "updated_at": submitted,
-                    "county_id": county,
-                    "unit_id": unit,
-                    "author_id": rng.choice(self.members[county]),
-                    "author_kind": "member",
-                    "title": "社情民意信息",
-                    "body": "反映情况与建议。",
-                    "status": "adopted" if adopted else "submitted",
-                    "submitted_at": submitted,
-                }
-            )
-            if adopted:
-                on = min(self.today, submitted.date() + timedelta(days=rng.randint(3, 40)))
-                adoptions.append({"report_id": rid, "level": "county", "adopted_on": on})
-                if rng.random() < 0.2:
-                    adoptions.append({"report_id": rid, "level": "city", "adopted_on": on + timedelta(days=10)})
-            rid += 1
-        L.load(OpinionReport, reports)
-        L.load(Adoption, adoptions)
+        opinion_reports(self)
 
 
 def _code(n: int) -> str:

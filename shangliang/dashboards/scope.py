@@ -12,7 +12,7 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from shangliang.dashboards import cells, facts, snapshots
+from shangliang.dashboards import accountability_facts, cells, facts, snapshots
 from shangliang.dashboards.periods import Period, month_end, month_key
 from shangliang.units import selectors as unit_selectors
 from shangliang.units.models import Room, Unit
@@ -188,8 +188,11 @@ class Scope:
 
     @cached_property
     def norms(self) -> Counter:
+        """Today's standing: frequency norms, open and overdue tasks and the other failures."""
         if not self.cached:
-            return snapshots.norm_counts(self.norm_statuses)[None]
+            out = snapshots.norm_counts(self.norm_statuses)[None]
+            out.update(accountability_facts.standing(self.unit, today=self.today)[None])
+            return out
         return _sum(self._norm_cells.values())
 
     @cached_property
@@ -197,5 +200,8 @@ class Scope:
         if self._county_children:
             return cells.unflatten(cells.norm_children(self.unit, self.today))
         if not self._children_are_anchored:
-            return snapshots.norm_counts(self.norm_statuses, unit=self.unit, group="child")
+            out = snapshots.norm_counts(self.norm_statuses, unit=self.unit, group="child")
+            for child, c in accountability_facts.standing(self.unit, today=self.today, group="child").items():
+                out.setdefault(child, Counter()).update(c)
+            return out
         return self._by_child(self._norm_cells)

@@ -38,8 +38,8 @@ def test_member_record_counts_and_caps(tree):
     assert [r.member for r in records] == [wei]
     rec = records[0]
     assert rec.score.measures == {"consultations": 1, "topics": 6, "research": 1, "visits": 1}  # no 月例会
-    assert [p for _r, _m, p in rec.score.parts] == [Decimal(n) for n in (5, 20, 3, 3, 0, 0, 0)]
-    assert rec.score.total == Decimal(31) and rec.score.maximum == Decimal(130) and rec.rank == 1
+    assert [p for _r, _m, p in rec.score.parts] == [Decimal(n) for n in (5, 20, 3, 3, 0, 0, 0, 0)]
+    assert rec.score.total == Decimal(31) and rec.score.maximum == Decimal(145) and rec.rank == 1
 
 
 def test_a_written_opinion_counts_as_taking_part(tree):
@@ -79,7 +79,7 @@ def test_county_weights_change_the_score(tree):
     ScoringRule.objects.create(county=tree.a, subject=ScoreSubject.MEMBER, item="topics", points=10, cap=50)
     rec = assessment.member_records(tree.a, Y2025)[0]
     assert rec.score.total == Decimal(15)  # 5 for the consultation + 10 for the one recommended topic
-    assert rec.score.maximum == Decimal(160)
+    assert rec.score.maximum == Decimal(175)
 
 
 def test_unit_assessment_of_villages(tree):

@@ -200,3 +200,30 @@ def test_bulk_load_without_events_is_caught(world, changes):
         )
 
     changes(bulk)
+
+
+def test_accountability_changes(world, people, changes):  # noqa: F811
+    from shangliang.accountability import services as acc
+    from tests.accountability.conftest import assign, body, office, pdf, png
+    from tests.consultations.conftest import make
+
+    c = changes(lambda: make(world, people, "submitted"))
+    t = changes(lambda: assign(world, c, deadline=TODAY + timedelta(days=2)))
+    changes(lambda: acc.task_sign(actor=body(world), task=t))
+    changes(lambda: acc.progress_report(actor=body(world), task=t, text="已勘测", percent=40, files=[png()]))
+    changes(lambda: acc.completion_report(actor=body(world), task=t, text="已划线", files=[png(), pdf()]))
+    changes(lambda: acc.completion_verify(actor=office(world), task=t, note="合格"))
+    t.refresh_from_db()
+    changes(lambda: acc.rating_submit(task=t, actor=fresh(world.users["resident"]), score=2))
+    t.refresh_from_db()
+    changes(lambda: acc.task_reopen(actor=office(world), task=t, note="标识不清", deadline=TODAY + timedelta(days=9)))
+    t.refresh_from_db()
+    changes(lambda: acc.supervisor_add(actor=office(world), task=t, member=fresh(world.users["member"])))
+    staff = fresh(world.users["staff"])
+    items = [
+        {"kind": "process", "text": "程序规范", "weight": 50},
+        {"kind": "outcome", "text": "成效明显", "weight": 50},
+    ]
+    form = changes(lambda: acc.evaluation_form_save(actor=staff, county=world.a, name="评估表", items=items))
+    answers = {i.pk: 4 for i in form.items.all()}
+    changes(lambda: acc.evaluation_submit(actor=fresh(world.users["evaluator"]), consultation=c, answers=answers))

@@ -42,6 +42,13 @@ def test_tiny_province_is_consistent(province):
     held = Consultation.objects.filter(held_at__isnull=False)
     assert Participant.objects.filter(consultation__in=held).count() >= 4 * held.count()
     assert FigureCell.objects.exists()
+    from shangliang.accountability.models import Rating, ResponsibilityTask
+
+    tasks = ResponsibilityTask.objects.all()
+    assert 1000 <= tasks.count() <= 3000  # about 2,000 at this scale
+    assert all(t.suggestion.consultation_id == t.consultation_id for t in tasks.select_related("suggestion")[:50])
+    assert not tasks.filter(suggestion__status="withdrawn").exists()
+    assert Rating.objects.filter(task__status="done").count() == Rating.objects.count() > 0
     # Unit.get_tree() and treebeard's own checks accept the generated tree.
     assert Unit.objects.find_problems() == ([], [], [], [], [])
 

@@ -1,5 +1,6 @@
 """Build a synthetic province for the dashboards' benchmark (bulk-loaded; COPY on PostgreSQL), then fill the
-figure cache. At --scale 1: 25,000 units, 300,000 users, 1,000,000 topics, 300,000 consultations.
+figure cache. At --scale 1: 25,000 units, 300,000 users, 1,000,000 topics, 300,000 consultations,
+1,000,000 tasks.
 
     scripts/with-postgres.sh bash -c 'uv run python manage.py migrate -v0 && uv run python manage.py generate_province'
     uv run python manage.py generate_province --scale 0.002      # a tiny one (tests)
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         plan = Plan.at(scale)
         self.stdout.write(
             f"generating: ~{plan.units} units, {plan.users} users, {plan.topics} topics, "
-            f"{plan.consultations} consultations (scale {scale})"
+            f"{plan.consultations} consultations, ~{plan.tasks} tasks (scale {scale})"
         )
         started = time.perf_counter()
         with transaction.atomic():
