@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from shangliang.core.access import LoginRequired, get_for
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
-from shangliang.dashboards import assessment, exports, services
+from shangliang.dashboards import assessment, exports, periods, services
 from shangliang.dashboards.db import without_jit
 from shangliang.dashboards.metrics import Table, rate
 from shangliang.dashboards.models import CoverageTarget, ScoreSubject
@@ -112,6 +112,7 @@ def norms(request, pk):
             "unit": unit,
             "period": period,
             "period_query": period_query(period),
+            "choices": periods.choices(),
             "ancestors": unit_selectors.ancestors(unit),
             "behind": behind,
             "by_child": by_child,
@@ -156,6 +157,7 @@ def members(request, pk):
             "unit": county,
             "period": period,
             "period_query": period_query(period),
+            "choices": periods.choices(),
             "records": paginate(request, records, per_page=100),
             "rules": rules,
         },
@@ -202,6 +204,19 @@ def member(request, pk, user_pk):
         raise Http404
     rules = assessment.rules_for(county, ScoreSubject.MEMBER)
     measures = assessment.member_measures(county, period, [person.pk])[person.pk]
+    score = assessment.score(measures, rules)
+    if request.GET.get("format") == "xlsx":
+        columns = [_("项目"), _("数量"), _("每项得分"), _("最高得分"), _("得分"), _("口径")]
+        rows = [
+            [str(r.item.label), m, _plain(r.points), _plain(r.cap), _plain(p), str(r.item.definition)]
+            for r, m, p in score.parts
+        ]
+        rows.append([str(_("合计")), None, None, _plain(score.maximum), _plain(score.total), _formula_text(rules)])
+        sheet = exports.Sheet(_("履职档案"), _formula_text(rules), Table([str(c) for c in columns], rows))
+        heading = f"{person.display_name} · {county.name} · {period.label}"
+        return _xlsx_response(
+            exports.workbook(heading, [sheet]), f"{person.display_name}-{period.value}-{_('履职档案')}"
+        )
     return render(
         request,
         "dashboards/member.html",
@@ -211,7 +226,8 @@ def member(request, pk, user_pk):
             "person": person,
             "period": period,
             "period_query": period_query(period),
-            "score": assessment.score(measures, rules),
+            "choices": periods.choices(),
+            "score": score,
             "details": assessment.member_details(county, period, person),
         },
     )
@@ -260,6 +276,7 @@ def units(request, pk):
             "unit": county,
             "period": period,
             "period_query": period_query(period),
+            "choices": periods.choices(),
             "rows": paginate(request, rows, per_page=100),
             "rules": rules,
             "level": level,

@@ -159,18 +159,36 @@ def summary_docx(scope: Scope, *, since: int | None = None) -> bytes:
             "att": _fmt(m["attendances"](scope)),
             "mem": _fmt(m["member_attendances"](scope)),
         },
+        _(
+            "协商成果有效落实 %(done)s 件，正在推进 %(progress)s 件；办结责任任务 %(tasks)s 项；"
+            "群众满意度 %(sat)s（5分制），第三方评估平均 %(eva)s 分；"
+            "委员督办 %(sup)s 人次；报送社情民意信息 %(op)s 篇。"
+        )
+        % {
+            "done": _fmt(m["problems_solved"](scope)),
+            "progress": _fmt(m["results"](scope).rows[1][1]),
+            "tasks": _fmt(m["tasks_done"](scope)),
+            "sat": _fmt(m["satisfaction"](scope)),
+            "eva": _fmt(m["evaluation_score"](scope)),
+            "sup": _fmt(m["supervisions"](scope)),
+            "op": _fmt(m["opinion_reports"](scope)),
+        },
     ]
     for line in lines:
         doc.add_paragraph(line, style="List Bullet")
     if since is not None and since < period.start.year:
         total = Scope(unit, custom(period.start.replace(year=since, month=1, day=1), period.end))
         doc.add_paragraph(
-            _("%(since)d年以来累计：开展协商议事活动 %(held)s 次，达成共识 %(yes)s 次，形成意见建议 %(sugg)s 条。")
+            _(
+                "%(since)d年以来累计：开展协商议事活动 %(held)s 次，达成共识 %(yes)s 次，形成意见建议 %(sugg)s 条，"
+                "解决群众关心的问题 %(solved)s 件。"
+            )
             % {
                 "since": since,
                 "held": _fmt(m["consultations_held"](total)),
                 "yes": _fmt(m["consensus_reached"](total)),
                 "sugg": _fmt(m["suggestions"](total)),
+                "solved": _fmt(m["problems_solved"](total)),
             },
             style="List Bullet",
         )
@@ -180,7 +198,8 @@ def summary_docx(scope: Scope, *, since: int | None = None) -> bytes:
         (_("三、议题类别（三议）"), "topics_by_category"),
         (_("四、协商形式"), "consultations_by_form"),
         (_("五、协商闭环"), "funnel"),
-        (_("六、下级单元"), "children"),
+        (_("六、成果落实"), "results"),
+        (_("七、下级单元"), "children"),
     ]:
         doc.add_heading(heading, level=1)
         doc.add_paragraph(str(m[key].definition))
@@ -190,7 +209,7 @@ def summary_docx(scope: Scope, *, since: int | None = None) -> bytes:
     disc = va.disclosure_figures(unit, year=year)
     cases = va.case_figures(unit, year=year)
     meetings = va.meeting_figures(unit, year=year)
-    doc.add_heading(_("七、村务民主协商监督"), level=1)
+    doc.add_heading(_("八、村务民主协商监督"), level=1)
     doc.add_paragraph(
         _(
             "%(year)d年召开村务协商监督月例会 %(meetings)s 次；"

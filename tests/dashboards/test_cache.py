@@ -227,3 +227,19 @@ def test_accountability_changes(world, people, changes):  # noqa: F811
     form = changes(lambda: acc.evaluation_form_save(actor=staff, county=world.a, name="评估表", items=items))
     answers = {i.pk: 4 for i in form.items.all()}
     changes(lambda: acc.evaluation_submit(actor=fresh(world.users["evaluator"]), consultation=c, answers=answers))
+
+
+def test_opinion_report_changes(world, changes):
+    from shangliang.opinions import services as ops
+    from tests.factories import assign
+
+    writer = UserFactory(username="writer", full_name="周委员")
+    assign(writer, "member", world.a)
+    staff = fresh(world.users["staff"])
+    r = changes(
+        lambda: ops.report_create(actor=fresh(writer), unit=world.v1, title="农村饮水", body="建议落实管护经费。")
+    )
+    r = changes(lambda: ops.report_submit(actor=fresh(writer), report=r))
+    changes(lambda: ops.report_adopt(actor=staff, report=r, level="county"))
+    r.refresh_from_db()
+    changes(lambda: ops.report_adopt(actor=staff, report=r, level="city"))

@@ -102,6 +102,7 @@ def test_yearly_summary_in_word(admin_client, tree):
     assert "甲县2025年“有事好商量”协商议事工作统计" in text
     assert "开展协商议事活动 3 次，其中达成共识 1 次，共识率 50.0%" in text
     assert "2023年以来累计" in text and "公示民生项目" in text
+    assert "协商成果有效落实 0 件，正在推进 0 件" in text and "群众满意度 —" in text
 
 
 def test_public_dashboard_is_aggregates_only(client, tree):
@@ -137,6 +138,7 @@ def test_norms_page_lists_who_is_behind_and_the_plan(admin_client, tree):
 def test_member_records_ranking_and_own_record(client, admin_client, tree):
     r = admin_client.get(reverse("dashboards:members", args=[tree.a.pk]), {"period": "2025"})
     assert r.status_code == 200 and "魏委员" in r.content.decode()
+    assert '<option value="2025-Q2"' in r.content.decode()  # the period picker offers periods here too
     r = admin_client.get(reverse("dashboards:members", args=[tree.a.pk]), {"period": "2025", "format": "xlsx"})
     assert r.status_code == 200
     client.force_login(tree.member)
@@ -144,6 +146,8 @@ def test_member_records_ranking_and_own_record(client, admin_client, tree):
     assert r.status_code == 200
     html = r.content.decode()
     assert 'id="member-score">10<' in html  # 1 consultation attended (5 points) + 1 topic recommended (5)
+    url = reverse("dashboards:member", args=[tree.a.pk, tree.member.pk])
+    assert client.get(url, {"period": "2025", "format": "xlsx"})["Content-Type"].startswith("application/vnd.openxml")
     other = UserFactory(username="other-member")
     assign(other, R.MEMBER, tree.a)
     assert client.get(reverse("dashboards:member", args=[tree.a.pk, other.pk])).status_code == 403
