@@ -221,6 +221,9 @@ if _task_backend not in _TASK_BACKENDS:
 
     raise ImproperlyConfigured(f"TASK_BACKEND={_task_backend!r} must be one of {sorted(_TASK_BACKENDS)}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# After a change, recompute the county's dropped dashboard figures at once (in the worker); without a worker the next
+# reader recomputes them.
+DASHBOARDS_REFILL_ON_CHANGE = envbool("DASHBOARDS_REFILL_ON_CHANGE", _task_backend == "database")
 
 # Several app processes must share rate-limit counters: CACHE_BACKEND=database (run `createcachetable`).
 _CACHE_BACKENDS = {

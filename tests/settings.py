@@ -15,6 +15,7 @@ ZEAL_ALLOWLIST = [{"model": "sessions.Session"}]
 ZEAL_NPLUSONE_THRESHOLD = 2
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DASHBOARDS_REFILL_ON_CHANGE = False  # tests that want it turn it on
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -166,13 +166,15 @@ def run_periodic(*, today: date | None = None) -> PeriodicResult:
     return result
 
 
+def periodic_line(today: date) -> str:
+    """This app's job in the one periodic command (core.periodic)."""
+    return run_periodic(today=today).line()
+
+
 @background_task()
-def run_periodic_task() -> dict:
-    """The same work as a django-tasks job, for deployments that schedule jobs on the worker."""
-    result = run_periodic()
-    return {
-        "due_soon": result.due_soon,
-        "overdue": result.overdue,
-        "notices": result.notices,
-        "follow_ups": result.follow_ups,
-    }
+def run_periodic_task() -> list[str]:
+    """The whole periodic command (every app's job, core.periodic) as a django-tasks job, for deployments that
+    schedule jobs on the worker."""
+    from shangliang.core.periodic import run_all
+
+    return run_all()

@@ -8,7 +8,10 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("统计与考核")
 
     def ready(self) -> None:
-        from shangliang.dashboards.cells import register_handlers
+        from shangliang.core.periodic import register_periodic
+        from shangliang.dashboards.cells import refill_line, register_handlers
 
         # Cached figures are dropped after the transaction that changed their data commits (core.events).
         register_handlers()
+        # Runs after accountability's job (registered first: INSTALLED_APPS order), whose notices change figures.
+        register_periodic("dashboards", refill_line)

@@ -269,6 +269,7 @@ def on_event(event) -> None:
         invalidate_all()
     else:
         invalidate([anchor], kinds)
+        refill_after_change([anchor])
 
 
 def on_unit_event(event) -> None:
@@ -278,7 +279,19 @@ def on_unit_event(event) -> None:
         # start afresh.
         invalidate_all()
         return
-    invalidate([anchor_of_unit(event.object_id)], _STRUCTURE_KINDS)
+    anchor = anchor_of_unit(event.object_id)
+    invalidate([anchor], _STRUCTURE_KINDS)
+    refill_after_change([anchor])
+
+
+def refill_after_change(anchor_ids: list[int | None]) -> None:
+    """With a background worker (settings.DASHBOARDS_REFILL_ON_CHANGE), recompute the dropped cells now, so the next
+    reader of that county's dashboard finds them. Without one, the next read recomputes them (read-through)."""
+    from django.conf import settings
+
+    ids = [a for a in anchor_ids if a is not None]
+    if ids and settings.DASHBOARDS_REFILL_ON_CHANGE:
+        refill(anchor_ids=ids)
 
 
 def register_handlers() -> None:
@@ -401,3 +414,45 @@ def warm(*, today: date | None = None, first_month: date | None = None) -> dict[
     stale_days = FigureCell.objects.filter(kind__in=[CellKind.NORMS, CellKind.NORMS_CHILDREN])
     stale_days.exclude(key=today.isoformat()).delete()
     return counts
+
+
+def refill(*, anchor_ids: Iterable[int] | None = None, today: date | None = None) -> int:
+    """Compute the cells a dashboard asks for that are missing — after a change dropped some, on a new day (today's
+    norms) or in a new month — and leave the stored ones alone. Cheap when nothing is missing. `anchor_ids` limits it
+    to those anchors (and, for counties, their by-child cells). Returns the number of cells computed."""
+    today = today or timezone.localdate()
+    jit_off()
+    ensure_fresh()
+    FigureCell.objects.filter(kind__in=[CellKind.NORMS, CellKind.NORMS_CHILDREN]).exclude(
+        key=today.isoformat()
+    ).delete()
+    stored = FigureCell.objects.count()
+    start = first_record_month(today)
+    months = months_between(start, today)
+    years = [None, *range(start.year, today.year + 1)]
+    anchors = Unit.objects.filter(ANCHOR_Q)
+    if anchor_ids is not None:
+        anchors = anchors.filter(pk__in=list(anchor_ids))
+    by_root: dict[str, list[int]] = {}
+    for pk, path in anchors.order_by("path").values_list("pk", "path"):
+        by_root.setdefault(path[: Unit.steplen], []).append(pk)
+    roots = Unit.objects.filter(depth=1, path__in=list(by_root)).order_by("path")
+    for root in roots:
+        ids = by_root[root.path]
+        month_cells(ids, months)
+        for year in years:
+            coverage_cells(root, ids, year)
+        norm_cells(root, ids, today)
+        for county in Unit.objects.filter(pk__in=ids, kind="county").order_by("path"):
+            month_children(county, months)
+            coverage_children(county, None)
+            coverage_children(county, today.year)
+            norm_children(county, today)
+    return FigureCell.objects.count() - stored
+
+
+def refill_line(today: date) -> str:
+    """The periodic job (core.periodic): today's cells for every anchor."""
+    from django.utils.translation import gettext as _
+
+    return _("统计缓存：补算 %(n)d 格。") % {"n": refill(today=today)}

@@ -243,3 +243,57 @@ def test_opinion_report_changes(world, changes):
     changes(lambda: ops.report_adopt(actor=staff, report=r, level="county"))
     r.refresh_from_db()
     changes(lambda: ops.report_adopt(actor=staff, report=r, level="city"))
+
+
+def cell_keys(**filters):
+    """Stored cells, leaving out months after this one (a dashboard of this year reads them; refill stops at today)."""
+    this_month = TODAY.strftime("%Y-%m")
+    rows = FigureCell.objects.filter(**filters).values_list("anchor_id", "kind", "key")
+    return {(a, k, key) for a, k, key in rows if not (k in ("month", "month_ch") and key > this_month)}
+
+
+def test_with_a_worker_a_change_refills_its_county_before_anyone_reads(
+    world,
+    people,  # noqa: F811
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    from shangliang.dashboards import cells
+
+    assert_cache_equals_live()
+    assert cells.refill() >= 0  # every cell a dashboard may ask for is stored now
+    stored = cell_keys(anchor=world.a)
+    assert cells.refill() == 0  # nothing missing: nothing computed
+    staff = fresh(world.users["staff"])
+
+    def enter():
+        ts.topic_enter(
+            actor=staff, unit=world.v1, source=TopicSource.GRID, title="村口积水", description="雨后积水", name="王大妈"
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enter()
+    assert cell_keys(anchor=world.a) < stored  # without a worker the change only drops them (the next read computes)
+    assert cells.refill(anchor_ids=[world.a.pk]) > 0
+    assert cell_keys(anchor=world.a) == stored
+    settings.DASHBOARDS_REFILL_ON_CHANGE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        enter()
+    assert cell_keys(anchor=world.a) == stored  # dropped and computed again in the event's background job
+    assert cells.refill() == 0
+    assert_cache_equals_live()
+
+
+def test_the_periodic_command_fills_the_missing_cells_once(world, people):  # noqa: F811
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first, second = StringIO(), StringIO()
+    call_command("run_periodic", stdout=first)
+    call_command("run_periodic", stdout=second)
+    assert "逾期催办" in first.getvalue()  # implementation's job runs in the same command, first
+    computed = int(first.getvalue().split("补算 ")[1].split(" 格")[0])
+    assert computed > 0 and FigureCell.objects.count() == computed
+    assert "统计缓存：补算 0 格。" in second.getvalue()
+    assert_cache_equals_live()

@@ -68,7 +68,16 @@ def test_bench_runs_on_it(province):
     out = StringIO()
     call_command("bench_dashboard", runs=2, cold_runs=1, stdout=out)
     text = out.getvalue()
-    for label in ("floor", "province root cold", "county changed", "county warm", "village warm"):
+    for label in (
+        "floor",
+        "province root cold",
+        "county changed",
+        "county warm",
+        "village warm",
+        "refill: a county after a change",
+        "refill: nothing missing",
+    ):
         assert label in text
+    assert "refill: nothing missing             " in text and "cells=0 " in text
     with pytest.raises(CommandError):
         call_command("generate_province", scale=0.002, stdout=StringIO())

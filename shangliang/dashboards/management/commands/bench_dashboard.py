@@ -4,8 +4,10 @@ Django view on the same server (the floor). Prints p50 / p95 latency and query c
 Requests go through the whole Django stack (middleware, permissions, templates) with the test client, logged in
 as a superuser. "warm": the figure cache holds the cells (the normal state). "cold": every cell the page reads is
 dropped before each request, so all are recomputed from the live tables (the worst case, e.g. after a unit was
-moved). "changed": one county's cells are dropped (what a page meets after a change in that county). Below county
-level the page reads the live tables only, so its three modes are the same work. Run after generate_province:
+moved). "changed": one county's cells are dropped (what a page meets after a change in that county when no worker has
+refilled them yet). Below county level the page reads the live tables only, so its three modes are the same work.
+Then the background work: refilling a county after a change (the worker, DASHBOARDS_REFILL_ON_CHANGE), the periodic
+command when nothing is missing, and on a new day. Run after generate_province:
 
     scripts/with-postgres.sh bash -c 'uv run python manage.py migrate -v0 \\
         && uv run python manage.py generate_province && uv run python manage.py bench_dashboard'
@@ -22,7 +24,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path
 
 from shangliang.dashboards import cells
-from shangliang.dashboards.models import FigureCell
+from shangliang.dashboards.models import CellKind, FigureCell
 from shangliang.dashboards.province import PROVINCE_NAME
 from shangliang.people.models import User
 from shangliang.units.models import Unit, UnitKind
@@ -74,12 +76,34 @@ class Command(BaseCommand):
                 self.measure(client, f"{label} cold", url, query, cold_runs, every)
                 self.measure(client, f"{label} changed", url, query, cold_runs, [county.pk])
                 self.measure(client, f"{label} warm", url, query, runs, [])
+        self.background(county)
+
+    def background(self, county):
+        """What the worker and the periodic command spend (DASHBOARDS_REFILL_ON_CHANGE, run_periodic)."""
+        cells.refill()
+        for label, prepare, kwargs in (
+            ("refill: a county after a change", lambda: cells.invalidate([county.pk]), {"anchor_ids": [county.pk]}),
+            ("refill: nothing missing", lambda: None, {}),
+            (
+                "refill: a new day (norms)",
+                lambda: FigureCell.objects.filter(kind__in=[CellKind.NORMS, CellKind.NORMS_CHILDREN]).delete(),
+                {},
+            ),
+        ):
+            prepare()
+            connection.queries_log.clear()  # it keeps 9,000 at most: a full log would count nothing
+            with CaptureQueriesContext(connection) as queries:
+                t0 = time.perf_counter()
+                n = cells.refill(**kwargs)
+                took = (time.perf_counter() - t0) * 1000
+            self.stdout.write(f"{label:34s} {took:8.1f} ms  cells={n}  queries={len(queries)}")
 
     def measure(self, client, label, url, query, runs, drop):
         timings, counts = [], []
         for _ in range(runs):
             if drop:
                 FigureCell.objects.filter(anchor_id__in=drop).delete()
+            connection.queries_log.clear()  # it keeps 9,000 at most: a full log would count nothing
             with CaptureQueriesContext(connection) as queries:
                 t0 = time.perf_counter()
                 response = client.get(url, query)

@@ -1,0 +1,26 @@
+"""The one periodic command (`manage.py run_periodic`): each app registers its scheduled job here, in its
+AppConfig.ready; the command and the django-tasks job run them all in registration order. Every job must be
+idempotent (safe to run every few minutes) and returns one line for the log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from django.utils import timezone
+
+Job = Callable[[date], str]
+_JOBS: dict[str, Job] = {}
+
+
+def register_periodic(name: str, job: Job) -> None:
+    _JOBS[name] = job
+
+
+def jobs() -> dict[str, Job]:
+    return dict(_JOBS)
+
+
+def run_all(*, today: date | None = None) -> list[str]:
+    today = today or timezone.localdate()
+    return [job(today) for job in _JOBS.values()]
