@@ -18,7 +18,18 @@ from django.db import transaction
 from shangliang.people.models import MemberLink, Role, RoleAssignment, User
 from shangliang.units.models import Room, RoomStage, Unit, UnitKind
 
-from . import accountability, consultations, county, online, opinions, people, topics, village_cases, villageaffairs
+from . import (
+    accountability,
+    consultations,
+    county,
+    dashboards,
+    online,
+    opinions,
+    people,
+    topics,
+    village_cases,
+    villageaffairs,
+)
 
 
 class DemoContext:
@@ -51,6 +62,7 @@ STEPS: list[tuple[str, Step]] = [
     ("village_affairs", villageaffairs.build_village_affairs),
     ("village_cases", village_cases.build_cases),
     ("opinion_reports", opinions.build_reports),
+    ("dashboard_settings", dashboards.build_dashboard_settings),
 ]
 
 # One demo account per role of DOMAIN.md, in the order the login page lists them.

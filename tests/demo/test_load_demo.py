@@ -327,3 +327,19 @@ def test_demo_accounts_open_their_pages(county):
         assert response.status_code == 200, username
         assert unit.name in response.content.decode()
     assert Client().get(reverse("public:unit", args=[village.pk])).status_code == 200
+
+
+def test_the_county_plan_and_its_own_member_formula(county):
+    from shangliang.dashboards.models import CoverageTarget, ScoringRule
+
+    plan = dict(CoverageTarget.objects.filter(county=county).values_list("year", "percent"))
+    assert plan[2022] == 66 and plan[2023] == 100 and min(plan) == 2021  # seed 000: pilots, 66%, everywhere
+    rules = {r.item: (r.points, r.cap) for r in ScoringRule.objects.filter(county=county, subject="member")}
+    assert rules == {"supervisions": (4, 20), "opinion_reports": (3, 15)}
+    client = Client()
+    client.force_login(User.objects.get(username="demo_staff"))
+    html = client.get(reverse("dashboards:norms", args=[county.pk]), {"period": "2025"}).content.decode()
+    row = re.search(r'<th scope="row">2022</th>(.*?)</tr>', html).group(1)
+    assert re.findall(r'<td class="num">([^<]*)</td>', row)[4] == "66"  # the plan beside the coverage reached
+    html = client.get(reverse("dashboards:members", args=[county.pk]), {"period": "2025"}).content.decode()
+    assert "督办任务" in html
