@@ -267,6 +267,7 @@ def on_event(event) -> None:
     anchor = anchor_of_unit(event.unit_id)
     if anchor is None:
         invalidate_all()
+        refill_after_change(None)
     else:
         invalidate([anchor], kinds)
         refill_after_change([anchor])
@@ -278,19 +279,26 @@ def on_unit_event(event) -> None:
         # event does not say which one they left); a moved county's children cells name them by path. Moves are rare:
         # start afresh.
         invalidate_all()
+        refill_after_change(None)
         return
     anchor = anchor_of_unit(event.object_id)
     invalidate([anchor], _STRUCTURE_KINDS)
     refill_after_change([anchor])
 
 
-def refill_after_change(anchor_ids: list[int | None]) -> None:
-    """With a background worker (settings.DASHBOARDS_REFILL_ON_CHANGE), recompute the dropped cells now, so the next
-    reader of that county's dashboard finds them. Without one, the next read recomputes them (read-through)."""
+def refill_after_change(anchor_ids: list[int | None] | None) -> None:
+    """With a background worker (settings.DASHBOARDS_REFILL_ON_CHANGE), recompute the dropped cells now (None: every
+    anchor's, after the whole cache was dropped), so the next reader finds them. Without one, the next read recomputes
+    them (read-through)."""
     from django.conf import settings
 
+    if not settings.DASHBOARDS_REFILL_ON_CHANGE:
+        return
+    if anchor_ids is None:
+        refill()
+        return
     ids = [a for a in anchor_ids if a is not None]
-    if ids and settings.DASHBOARDS_REFILL_ON_CHANGE:
+    if ids:
         refill(anchor_ids=ids)
 
 

@@ -281,6 +281,12 @@ def test_with_a_worker_a_change_refills_its_county_before_anyone_reads(
         enter()
     assert cell_keys(anchor=world.a) == stored  # dropped and computed again in the event's background job
     assert cells.refill() == 0
+    everything = cell_keys()
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        us.unit_move(actor=admin, unit=Unit.objects.get(pk=world.v3.pk), new_parent=world.tb)
+    assert cell_keys() == everything  # a move drops the whole cache; the job computed it all again
+    assert cells.refill() == 0
     assert_cache_equals_live()
 
 
