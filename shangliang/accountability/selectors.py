@@ -25,7 +25,7 @@ from shangliang.accountability.rules import department_ids, supervised_task_ids
 from shangliang.consultations.models import CLOSED, Consultation, Suggestion, SuggestionStatus
 from shangliang.core.events import timeline
 from shangliang.people.models import Role
-from shangliang.people.selectors import subtree_filter, user_scopes, view_paths
+from shangliang.people.selectors import in_subtrees_or, subtree_filter, user_scopes, view_paths
 
 S = TaskStatus
 TASKS = ResponsibilityTask.objects.select_related(
@@ -49,11 +49,11 @@ def _body_q(user) -> Q:
 def tasks_visible_to(user):
     if user.is_superuser:
         return TASKS.all()
-    q = subtree_filter(view_paths(user), prefix="unit__") | _body_q(user)
+    q = _body_q(user)
     supervised = supervised_task_ids(user)
     if supervised:
         q |= Q(pk__in=supervised)
-    return TASKS.filter(q)
+    return in_subtrees_or(TASKS, view_paths(user), q, prefix="unit__")
 
 
 @dataclass(frozen=True)

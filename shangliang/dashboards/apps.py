@@ -15,3 +15,9 @@ class DashboardsConfig(AppConfig):
         register_handlers()
         # Runs after accountability's job (registered first: INSTALLED_APPS order), whose notices change figures.
         register_periodic("dashboards", refill_line)
+
+        from shangliang.dashboards.unit_page import page_figures
+        from shangliang.units.selectors import register_page_figures
+
+        # The unit page of a county or above reads its coverage from the figure cache.
+        register_page_figures(page_figures)

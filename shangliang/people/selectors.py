@@ -110,6 +110,21 @@ def subtree_filter(paths: Iterable[str], prefix: str = "") -> Q:
     return q
 
 
+def in_subtrees_or(qs, paths: Iterable[str], other: Q, prefix: str = ""):
+    """`qs` narrowed to objects in the subtrees or matching `other` (a user's own, or those given to their body).
+
+    An OR across the unit join makes the database read the whole table; so when nothing matching `other` lies outside
+    the subtrees (the common case: a convenor's own topics are in their own subtree) only the subtree arm is kept, and
+    with no subtree only `other` is. One cheap query (through `other`'s index) decides."""
+    paths = list(paths)
+    inside = subtree_filter(paths, prefix)
+    if not paths:
+        return qs.filter(other)
+    if not qs.filter(other).exclude(inside).exists():
+        return qs.filter(inside)
+    return qs.filter(inside | other)
+
+
 def county_ids(user, roles: Iterable[str] | None = None) -> set[int]:
     roles = set(roles) if roles is not None else None
     return {s.county_id for s in user_scopes(user) if s.county_id and (roles is None or s.role in roles)}

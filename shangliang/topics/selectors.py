@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from shangliang.core.events import timeline
 from shangliang.people.models import Role
-from shangliang.people.selectors import scope_paths, subtree_filter, view_paths
+from shangliang.people.selectors import in_subtrees_or, scope_paths, subtree_filter, view_paths
 from shangliang.topics import text
 from shangliang.topics.models import PUBLIC_STATUSES, Topic, TopicSource, TopicStatus
 from shangliang.units.models import Unit
@@ -29,7 +29,7 @@ def topics_visible_to(user):
         return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    return qs.filter(subtree_filter(view_paths(user), prefix="unit__") | Q(submitter_id=user.pk))
+    return in_subtrees_or(qs, view_paths(user), Q(submitter_id=user.pk), prefix="unit__")
 
 
 def public_topics():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -110,14 +111,47 @@ def rooms_by_stage(unit: Unit) -> list[tuple[str, str, int]]:
     return [(stage.value, stage.label, counts.get(stage.value, 0)) for stage in RoomStage]
 
 
-def children_with_figures(unit: Unit):
+@dataclass(frozen=True)
+class PageFigures:
+    """The unit page's coverage figures: now, by year, and per child path (room-bearing units, covered now)."""
+
+    now: Coverage
+    years: list[Coverage]
+    children: dict[str, tuple[int, int]]
+
+
+# A faster source of the same figures for big subtrees: the dashboards' figure cache registers one (for counties and
+# above; it is tested equal to the live functions here). It returns None for units it does not hold.
+_PAGE_FIGURES: list[Callable[[Unit], PageFigures | None]] = []
+
+
+def register_page_figures(provider: Callable[[Unit], PageFigures | None]) -> None:
+    _PAGE_FIGURES[:] = [provider]
+
+
+def page_figures(unit: Unit) -> PageFigures | None:
+    for provider in _PAGE_FIGURES:
+        return provider(unit)
+    return None
+
+
+def children_with_figures(unit: Unit, figures: PageFigures | None = None):
     """The unit's children, each with its subtree's room-bearing unit count and how many are covered now.
 
-    One grouped query over the subtree (grouped by the child's path prefix) instead of one per child.
+    One grouped query over the subtree (grouped by the child's path prefix) instead of one per child, or the
+    registered cache's figures.
     """
     children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
     if not children:
         return []
+    room_counts = dict(
+        Room.objects.filter(unit__in=children).values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
+    )
+    if figures is not None:
+        for child in children:
+            child.subtree_units, child.subtree_covered = figures.children.get(child.path, (0, 0))
+            child.room_count = room_counts.get(child.pk, 0)
+        return children
     prefix_len = len(unit.path) + unit.steplen
     _, meets = _room_meets_standard(None, None)
     rows = (
@@ -129,9 +163,6 @@ def children_with_figures(unit: Unit):
         .annotate(units=Count("pk"), covered=Count("pk", filter=Q(meets=True)))
     )
     figures = {row["child"]: row for row in rows}
-    room_counts = dict(
-        Room.objects.filter(unit__in=children).values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
-    )
     for child in children:
         row = figures.get(child.path, {"units": 0, "covered": 0})
         child.subtree_units = row["units"]

@@ -47,7 +47,8 @@ def index(request):
 def detail(request, pk):
     unit = get_for(request, Unit.objects.select_related("county"), "units.view_unit", pk=pk)
     user = request.user
-    children = selectors.children_with_figures(unit)
+    figures = selectors.page_figures(unit)  # the dashboards' figure cache, for counties and above
+    children = selectors.children_with_figures(unit, figures)
     county = unit.county
     return render(
         request,
@@ -57,8 +58,8 @@ def detail(request, pk):
             "ancestors": selectors.ancestors(unit),
             "children_page": paginate(request, children, per_page=60),
             "rooms": selectors.rooms_of_unit(unit),
-            "coverage_now": selectors.coverage(unit),
-            "coverage_years": selectors.coverage_by_year(unit),
+            "coverage_now": figures.now if figures else selectors.coverage(unit),
+            "coverage_years": figures.years if figures else selectors.coverage_by_year(unit),
             "stages": selectors.rooms_by_stage(unit),
             "standard": services.active_standard(county) if county else None,
             "can_change": user.has_perm("units.change_unit", unit),

@@ -128,7 +128,8 @@ def test_list_filters_and_order(world, corpus):
 
 def test_list_costs_a_fixed_number_of_queries(world, corpus, django_assert_max_num_queries):
     staff = fresh(world.users["staff"])
-    with zeal_context(), django_assert_max_num_queries(3):
+    # scopes, whether any own topic lies outside them (people.selectors.in_subtrees_or), the page
+    with zeal_context(), django_assert_max_num_queries(4):
         rows = [(t.unit.name, t.room, t.title) for t in topic_list(staff, TopicFilters(query="停车"))]
     assert rows
 
@@ -140,3 +141,19 @@ def test_visibility(world, corpus):
     assert corpus["parking"] in seen and corpus["elsewhere"] not in seen
     resident = fresh(world.users["resident"])
     assert not selectors.topics_visible_to(resident).exists()
+
+
+def test_visibility_keeps_own_topics_outside_the_subtree(world, corpus):
+    from shangliang.topics.models import Topic
+
+    member = fresh(world.users["member"])
+    inside = set(selectors.topics_visible_to(member))
+    assert corpus["elsewhere"] not in inside
+    # The member's own topic in T2 (outside the linked subtree): the list keeps the subtree and adds it.
+    Topic.objects.filter(pk=corpus["elsewhere"].pk).update(submitter=member)
+    seen = set(selectors.topics_visible_to(fresh(member)))
+    assert seen == inside | {corpus["elsewhere"]}
+    # A resident with no subtree sees exactly their own topics.
+    resident = fresh(world.users["resident"])
+    Topic.objects.filter(pk=corpus["lamp"].pk).update(submitter=resident)
+    assert list(selectors.topics_visible_to(resident)) == [corpus["lamp"]]
