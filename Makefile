@@ -41,11 +41,11 @@ test: install
 
 test-sqlite:
 	@echo "== SQLite =="
-	$(UV) run --frozen pytest -m "not browser" -n 2 -q --durations=15
+	$(UV) run --frozen pytest -m "not browser" -n 2 --dist loadscope -q --durations=15
 
 test-postgres:
 	@echo "== PostgreSQL =="
-	@status=0; scripts/with-postgres.sh $(UV) run --frozen pytest -m "not browser" -n 2 -q --durations=15 || status=$$?; \
+	@status=0; scripts/with-postgres.sh $(UV) run --frozen pytest -m "not browser" -n 2 --dist loadscope -q --durations=15 || status=$$?; \
 	if [ $$status -eq 3 ]; then \
 	  if [ -n "$$CI" ]; then echo "PostgreSQL server binaries are required in CI" >&2; exit 1; fi; \
 	  echo "PostgreSQL pass skipped: no server binaries on this machine"; \

@@ -80,3 +80,20 @@ def fresh(user):
     from shangliang.people.models import User
 
     return User.objects.get(pk=user.pk)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadscope`, with the whole demo package as one scope: its modules share one loaded demo county
+    (tests/demo/conftest.py), so they run one after the other on one worker. (xdist's own `loadgroup` would do,
+    but it ignores the groups under pytest 9.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            if nodeid.startswith("tests/demo/"):
+                return "tests/demo/"
+            return super()._split_scope(nodeid)
+
+    return Scheduling(config, log)

@@ -12,13 +12,12 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Prefetch
 from django.test import Client
 from django.urls import reverse
 from zeal import zeal_ignore
 
-from shangliang.demo.loader import DEMO_ACCOUNTS, fingerprint, load_demo
+from shangliang.demo.loader import DEMO_ACCOUNTS, fingerprint
 from shangliang.people.models import LinkKind, MemberLink, Position, Role, RoleAssignment, Sector, Talent, User
 from shangliang.people.selectors import active_q
 from shangliang.units.models import (
@@ -36,15 +35,6 @@ from shangliang.units.models import (
 from shangliang.units.selectors import coverage, units_visible_to
 
 TODAY = date(2026, 1, 1)  # every demo date lies before this; roles and links are checked as of it
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the module, inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        summary = load_demo()
-        yield summary
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

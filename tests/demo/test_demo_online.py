@@ -2,8 +2,7 @@
 votes with planted opinion groups found again, moderation examples, a stored analysis, loaded once."""
 
 import pytest
-from django.db import transaction
-from django.test import Client, TestCase
+from django.test import Client
 from django.urls import reverse
 
 from shangliang.demo import online as demo_online
@@ -11,15 +10,6 @@ from shangliang.demo.loader import load_demo
 from shangliang.online.models import AnalysisRun, OnlineRoom, StatementStatus, Vote
 from shangliang.online.selectors import room_results
 from shangliang.people.models import User
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            summary = load_demo()
-        yield summary
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -3,26 +3,14 @@
 from collections import Counter
 
 import pytest
-from django.db import transaction
-from django.test import Client, TestCase
+from django.test import Client
 from django.urls import reverse
 
 from shangliang.core.events import timeline
 from shangliang.demo import topics as demo_topics
-from shangliang.demo.loader import load_demo
 from shangliang.people.models import User
 from shangliang.topics.models import RejectionReason, Support, Topic, TopicSource, TopicStatus
 from shangliang.topics.workflow import TOPIC_WORKFLOW
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    # Notifications go out after commit; inside this rolled-back transaction, run the callbacks as a commit would.
-    with django_db_blocker.unblock(), transaction.atomic():
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            summary = load_demo()
-        yield summary
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -1,26 +1,15 @@
 """The demo county's consultations: every state and every form, on approved topics, consistent, loaded once."""
 
 import pytest
-from django.db import transaction
-from django.test import Client, TestCase
+from django.test import Client
 from django.urls import reverse
 
 from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus, FrequencyNorm
 from shangliang.consultations.workflow import CONSULTATION_WORKFLOW
 from shangliang.core.events import timeline
 from shangliang.demo import consultations as demo_consultations
-from shangliang.demo.loader import load_demo
 from shangliang.people.models import User
 from shangliang.topics.models import TopicStatus
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            summary = load_demo()
-        yield summary
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 ones, ratings, evaluations, follow-ups; the demo accounts find their work; a second load adds nothing."""
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,14 +20,6 @@ from shangliang.accountability.models import (
 from shangliang.demo.loader import load_demo
 from shangliang.people.models import User
 from shangliang.units.models import Unit, UnitKind
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        summary = load_demo()
-        yield summary
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

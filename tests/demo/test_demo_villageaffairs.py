@@ -5,11 +5,9 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from django.db import transaction
-from django.test import Client, TestCase
+from django.test import Client
 from django.urls import reverse
 
-from shangliang.demo.loader import load_demo
 from shangliang.people.models import User
 from shangliang.units.models import Unit, UnitKind
 from shangliang.villageaffairs import selectors
@@ -28,15 +26,6 @@ from shangliang.villageaffairs.models import (
     PowerCategory,
     PowerItem,
 )
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            summary = load_demo()
-        yield summary
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -4,24 +4,13 @@ and the demo department's reports, counts per person; pages render for the demo 
 from collections import Counter
 
 import pytest
-from django.db import transaction
-from django.test import Client, TestCase
+from django.test import Client
 from django.urls import reverse
 
-from shangliang.demo.loader import load_demo
 from shangliang.opinions import selectors
 from shangliang.opinions.models import Adoption, AdoptionLevel, Endorsement, OpinionReport, ReportStatus
 from shangliang.people.models import User
 from shangliang.units.models import Unit, UnitKind
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            summary = load_demo()
-        yield summary
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
