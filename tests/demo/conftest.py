@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test import TestCase
 
 from shangliang.demo.loader import load_demo
+from shangliang.units.models import Unit, UnitKind
 
 
 @pytest.fixture(scope="package")
@@ -21,6 +22,12 @@ def demo(django_db_setup, django_db_blocker):
             summary = load_demo()
         yield summary
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def county(demo, db):
+    """The demo county, 东宁市."""
+    return Unit.objects.get(kind=UnitKind.COUNTY, code="231086")
 
 
 @pytest.fixture(autouse=True)

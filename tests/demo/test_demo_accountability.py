@@ -1,7 +1,6 @@
 """The demo county's implementation and evaluation: tasks in every state, overdue ones chased and noticed, reopened
 ones, ratings, evaluations, follow-ups; the demo accounts find their work; a second load adds nothing."""
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,12 +18,7 @@ from shangliang.accountability.models import (
 )
 from shangliang.demo.loader import load_demo
 from shangliang.people.models import User
-from shangliang.units.models import Unit, UnitKind
-
-
-@pytest.fixture
-def county(demo, db):
-    return Unit.objects.get(kind=UnitKind.COUNTY, code="231086")
+from shangliang.units.models import Unit
 
 
 def test_tasks_in_every_state_some_overdue_some_reopened(county):

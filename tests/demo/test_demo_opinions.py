@@ -3,19 +3,12 @@ and the demo department's reports, counts per person; pages render for the demo 
 
 from collections import Counter
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
 from shangliang.opinions import selectors
 from shangliang.opinions.models import Adoption, AdoptionLevel, Endorsement, OpinionReport, ReportStatus
 from shangliang.people.models import User
-from shangliang.units.models import Unit, UnitKind
-
-
-@pytest.fixture
-def county(demo, db):
-    return Unit.objects.get(kind=UnitKind.COUNTY, code="231086")
 
 
 def test_reports_at_every_stage(county):

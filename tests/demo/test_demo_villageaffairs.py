@@ -4,7 +4,6 @@ meetings with attendance, the norm, disputes and petitions falling year on year;
 from collections import Counter
 from datetime import date
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -26,11 +25,6 @@ from shangliang.villageaffairs.models import (
     PowerCategory,
     PowerItem,
 )
-
-
-@pytest.fixture
-def county(demo, db):
-    return Unit.objects.get(kind=UnitKind.COUNTY, code="231086")
 
 
 def villages(county):

@@ -37,11 +37,6 @@ from shangliang.units.selectors import coverage, units_visible_to
 TODAY = date(2026, 1, 1)  # every demo date lies before this; roles and links are checked as of it
 
 
-@pytest.fixture
-def county(demo, db):
-    return Unit.objects.get(kind=UnitKind.COUNTY, code="231086")
-
-
 def test_units_form_the_dongning_tree(county):
     assert county.name == "东宁市"
     kinds = Counter(Unit.objects.filter(path__startswith=county.path).values_list("kind", flat=True))
