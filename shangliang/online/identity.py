@@ -15,7 +15,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from shangliang.core.errors import InvalidInput, NotPossible
-from shangliang.online import ratelimit, sms
+from shangliang.notifications.sms import send_sms
+from shangliang.online import ratelimit
 from shangliang.people.models import mask_phone
 from shangliang.people.services import clean_phone
 
@@ -68,9 +69,10 @@ def mobile_code_send(*, mobile: str, client: str | None = None) -> str:
     ratelimit.hit("sms_client", client)
     ratelimit.hit("sms_mobile", mobile_hash(mobile))
     code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
-    sent = sms.send_sms(
-        mobile,
-        _("【有事好商量】您参加网上协商的验证码是 %(code)s，%(minutes)d 分钟内有效。")
+    # The shared sender (notifications.sms, SMS_BACKEND) adds the SMS_SIGNATURE prefix.
+    sent = send_sms(
+        to=[mobile],
+        text=_("您参加网上协商的验证码是 %(code)s，%(minutes)d 分钟内有效。")
         % {"code": code, "minutes": CODE_TTL // 60},
     )
     if not sent:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shangliang.core.events import timeline
+from shangliang.notifications.sms import BaseSmsBackend
 from shangliang.online import services, tasks
 from shangliang.online.models import (
     AnalysisRun,
@@ -280,3 +281,24 @@ def test_pages_hold_no_n_plus_one_on_a_busy_room(client, world):
     client.force_login(world.users["convenor"])
     html = client.get(reverse("online:manage", args=[room.pk])).content.decode()
     assert 'name="action" value="close"' in html and "纳入建议清单" in html
+
+
+class GatewayDown(BaseSmsBackend):
+    def send_messages(self, messages):
+        raise ConnectionError("gateway down")
+
+
+def test_the_code_goes_out_through_the_shared_sender(settings, world):
+    from shangliang.core.errors import NotPossible
+    from shangliang.notifications import sms
+    from shangliang.online import identity
+
+    settings.SMS_BACKEND = "shangliang.notifications.sms.LocmemBackend"
+    sms.outbox.clear()
+    code = identity.mobile_code_send(mobile="13812345678", client="10.0.0.1")
+    [message] = sms.outbox
+    assert message.to == "13812345678"
+    assert message.text == f"【有事好商量】您参加网上协商的验证码是 {code}，10 分钟内有效。"
+    settings.SMS_BACKEND = f"{__name__}.GatewayDown"
+    with pytest.raises(NotPossible, match="验证码短信发送失败"):
+        identity.mobile_code_send(mobile="13912345678", client="10.0.0.2")
