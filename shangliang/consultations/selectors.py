@@ -19,7 +19,7 @@ from shangliang.consultations.models import (
 )
 from shangliang.consultations.rules import invited_consultation_ids
 from shangliang.people.models import MemberLink, Role, RoleAssignment, Talent, User
-from shangliang.people.selectors import active_q, county_path, subtree_filter, view_paths
+from shangliang.people.selectors import active_q, county_path, in_subtrees_or, view_paths
 from shangliang.topics.models import Topic, TopicStatus
 
 LIST = Consultation.objects.select_related("unit", "room").prefetch_related("topics")
@@ -29,14 +29,11 @@ def consultations_visible_to(user):
     """What a user may open: the units they see, plus the consultations they are invited to."""
     if user.is_superuser:
         return LIST.all()
-    q = subtree_filter(view_paths(user), prefix="unit__")
-    invited = invited_consultation_ids(user)
-    if invited:
-        q |= Q(pk__in=invited)
+    other = Q(pk__in=sorted(invited_consultation_ids(user)))
     approver_units = [s.unit_id for s in _scopes(user) if s.role == Role.APPROVER]
     if approver_units:
-        q |= Q(submission__receiver_unit_id__in=approver_units)
-    return LIST.filter(q)
+        other |= Q(submission__receiver_unit_id__in=approver_units)
+    return in_subtrees_or(LIST, view_paths(user), other, prefix="unit__")
 
 
 def _scopes(user):

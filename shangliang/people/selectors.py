@@ -110,6 +110,9 @@ def subtree_filter(paths: Iterable[str], prefix: str = "") -> Q:
     return q
 
 
+SHORT_LIST = 2000
+
+
 def in_subtrees_or(qs, paths: Iterable[str], other: Q, prefix: str = ""):
     """`qs` narrowed to objects in the subtrees or matching `other` (a user's own, or those given to their body).
 
@@ -120,8 +123,18 @@ def in_subtrees_or(qs, paths: Iterable[str], other: Q, prefix: str = ""):
     inside = subtree_filter(paths, prefix)
     if not paths:
         return qs.filter(other)
-    if not qs.filter(other).exclude(inside).exists():
+    outside = qs.filter(other).exclude(inside)
+    if not outside.exists():
         return qs.filter(inside)
+    # Both arms: when each is a short list (a member's linked villages and their own topics elsewhere), name them by
+    # id, so the database combines two index scans of the table itself instead of reading all of it.
+    from shangliang.units.models import Unit
+
+    units = list(Unit.objects.filter(subtree_filter(paths)).values_list("pk", flat=True)[: SHORT_LIST + 1])
+    extra = list(outside.values_list("pk", flat=True)[: SHORT_LIST + 1])
+    if len(units) <= SHORT_LIST and len(extra) <= SHORT_LIST:
+        unit_field = f"{prefix[:-2]}_id__in" if prefix else "pk__in"
+        return qs.filter(Q(**{unit_field: units}) | Q(pk__in=extra))
     return qs.filter(inside | other)
 
 
