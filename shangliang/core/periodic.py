@@ -17,10 +17,6 @@ def register_periodic(name: str, job: Job) -> None:
     _JOBS[name] = job
 
 
-def jobs() -> dict[str, Job]:
-    return dict(_JOBS)
-
-
 def run_all(*, today: date | None = None) -> list[str]:
     today = today or timezone.localdate()
     return [job(today) for job in _JOBS.values()]

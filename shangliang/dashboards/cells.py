@@ -18,8 +18,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shangliang.dashboards import accountability_facts, facts, snapshots
 from shangliang.dashboards.db import jit_off
@@ -381,47 +382,13 @@ def first_record_month(today: date) -> date:
     return date(max(FIRST_YEAR, min(years, default=today.year)), 1, 1)
 
 
-def warm(*, today: date | None = None, first_month: date | None = None) -> dict[str, int]:
-    """Compute every cell a dashboard may ask for (months since the first record, coverage for every year and now,
-    norms today) for every root of the tree, overwriting what is stored. Returns the number of cells per kind."""
-    today = today or timezone.localdate()
-    jit_off()
-    set_watermarks(current_max_ids(watched_tables()))
-    counts = dict.fromkeys(ALL_KINDS, 0)
-    start = first_month or first_record_month(today)
-    for root in Unit.objects.get_root_nodes():
-        ids = [a for a, _p in anchors_in(root)]
-        before = _versions(ids)
-        months = months_between(start, today)
-        live = facts.tally_by_anchor_month(ids, months[0], month_end(months[-1]))
-        flows = {(a, month_key(m)): live.get((a, m), Counter()) for a in ids for m in months}
-        _store(CellKind.MONTH, flows, before)
-        counts[CellKind.MONTH] += len(flows)
-        for year in [None, *range(start.year, today.year + 1)]:
-            live = snapshots.coverage_figures(root, year=year, group="anchor")
-            cells = {(a, coverage_key(year)): live.get(a, Counter()) for a in ids}
-            _store(CellKind.COVERAGE, cells, before)
-            counts[CellKind.COVERAGE] += len(cells)
-        live = snapshots.norm_counts(snapshots.norm_statuses(root, today=today), group="anchor")
-        for key, c in accountability_facts.standing(root, today=today, group="anchor").items():
-            live.setdefault(key, Counter()).update(c)
-        cells = {(a, today.isoformat()): live.get(a, Counter()) for a in ids}
-        _store(CellKind.NORMS, cells, before)
-        counts[CellKind.NORMS] += len(cells)
-        counties = Unit.objects.filter(path__startswith=root.path, kind="county").order_by("path")
-        for county in counties:
-            for kind in (CellKind.MONTH_CHILDREN, CellKind.COVERAGE_CHILDREN, CellKind.NORMS_CHILDREN):
-                FigureCell.objects.filter(anchor=county, kind=kind).delete()
-            month_children(county, months)
-            coverage_children(county, None)
-            coverage_children(county, today.year)
-            norm_children(county, today)
-            counts[CellKind.MONTH_CHILDREN] += len(months)
-            counts[CellKind.COVERAGE_CHILDREN] += 2
-            counts[CellKind.NORMS_CHILDREN] += 1
-    stale_days = FigureCell.objects.filter(kind__in=[CellKind.NORMS, CellKind.NORMS_CHILDREN])
-    stale_days.exclude(key=today.isoformat()).delete()
-    return counts
+def warm(*, today: date | None = None) -> dict[str, int]:
+    """Compute every cell a dashboard may ask for afresh (months since the first record, coverage for every year and
+    now, norms today): drop them all, then refill. Returns the number of cells per kind."""
+    invalidate_all()
+    refill(today=today)
+    stored = dict(FigureCell.objects.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    return {kind: stored.get(kind, 0) for kind in ALL_KINDS}
 
 
 def refill(*, anchor_ids: Iterable[int] | None = None, today: date | None = None) -> int:
@@ -461,6 +428,4 @@ def refill(*, anchor_ids: Iterable[int] | None = None, today: date | None = None
 
 def refill_line(today: date) -> str:
     """The periodic job (core.periodic): today's cells for every anchor."""
-    from django.utils.translation import gettext as _
-
     return _("统计缓存：补算 %(n)d 格。") % {"n": refill(today=today)}
