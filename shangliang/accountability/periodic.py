@@ -21,7 +21,6 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import task as background_task
 
 from shangliang.accountability.models import (
     OPEN_STATUSES,
@@ -169,12 +168,3 @@ def run_periodic(*, today: date | None = None) -> PeriodicResult:
 def periodic_line(today: date) -> str:
     """This app's job in the one periodic command (core.periodic)."""
     return run_periodic(today=today).line()
-
-
-@background_task()
-def run_periodic_task() -> list[str]:
-    """The whole periodic command (every app's job, core.periodic) as a django-tasks job, for deployments that
-    schedule jobs on the worker."""
-    from shangliang.core.periodic import run_all
-
-    return run_all()

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import rules
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
 from shangliang.people.models import Role
 from shangliang.people.rules import is_county_staff, sees_unit
-from shangliang.people.selectors import active_q, scope_paths, user_scopes, within
+from shangliang.people.selectors import department_ids, scope_paths, user_scopes, within
 
 
 class SystemActor(AnonymousUser):
@@ -38,23 +37,6 @@ SYSTEM = SystemActor()
 def _unit_of(obj):
     """The unit whose office manages `obj`: a task's or a consultation's unit, or the unit itself."""
     return getattr(obj, "unit", obj)
-
-
-def department_ids(user) -> frozenset[int]:
-    """Departments the user currently works for (department role), loaded once per user object."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_sl_acc_departments", None)
-    if cached is None:
-        from shangliang.people.models import RoleAssignment
-
-        cached = frozenset(
-            RoleAssignment.objects.filter(
-                active_q(timezone.localdate()), user_id=user.pk, role=Role.DEPARTMENT, department__isnull=False
-            ).values_list("department_id", flat=True)
-        )
-        user._sl_acc_departments = cached
-    return cached
 
 
 def supervised_task_ids(user) -> frozenset[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from shangliang.accountability.models import (
@@ -20,11 +20,11 @@ from shangliang.accountability.models import (
     ResponsibilityTask,
     TaskStatus,
 )
-from shangliang.accountability.rules import department_ids, supervised_task_ids
+from shangliang.accountability.rules import supervised_task_ids
 from shangliang.consultations.models import CLOSED, Consultation, Suggestion, SuggestionStatus
 from shangliang.core.events import timeline
 from shangliang.people.models import Role
-from shangliang.people.selectors import in_subtrees_or, subtree_filter, user_scopes, view_paths
+from shangliang.people.selectors import department_ids, in_subtrees_or, subtree_filter, user_scopes, view_paths
 
 S = TaskStatus
 TASKS = ResponsibilityTask.objects.select_related(
@@ -166,31 +166,31 @@ class RatingSummary:
         return None if not self.count else 100.0 * self.satisfied / self.count
 
 
+RATING_CHUNK = 10_000
+
+
 def rating_summary(tasks) -> dict[int, RatingSummary]:
     """Each task's ratings in its current round, in one query."""
-    tasks = list(tasks)
-    if not tasks:
-        return {}
-    q = Q(pk__in=[])
-    for t in tasks:
-        q |= Q(task_id=t.pk, round=t.round)
-    rows = (
-        Rating.objects.filter(q)
-        .values("task_id")
-        .annotate(
-            n=Count("pk"),
-            avg=Avg("score"),
-            unhappy=Count("pk", filter=Q(score__lte=2)),
-            happy=Count("pk", filter=Q(score__gte=4)),
+    ids = [t.pk for t in tasks]
+    out = {}
+    # One OR term per task overflowed SQLite's expression depth for a county's export: the task's current round is
+    # a join instead. In chunks, within SQLite's limit on query parameters.
+    for start in range(0, len(ids), RATING_CHUNK):
+        rows = (
+            Rating.objects.filter(task_id__in=ids[start : start + RATING_CHUNK], round=F("task__round"))
+            .values("task_id")
+            .annotate(
+                n=Count("pk"),
+                avg=Avg("score"),
+                unhappy=Count("pk", filter=Q(score__lte=2)),
+                happy=Count("pk", filter=Q(score__gte=4)),
+            )
+            .order_by()
         )
-        .order_by()
-    )
-    return {
-        r["task_id"]: RatingSummary(
-            r["n"], float(r["avg"]) if r["avg"] is not None else None, r["unhappy"], satisfied=r["happy"]
-        )
-        for r in rows
-    }
+        for r in rows:
+            avg = float(r["avg"]) if r["avg"] is not None else None
+            out[r["task_id"]] = RatingSummary(r["n"], avg, r["unhappy"], satisfied=r["happy"])
+    return out
 
 
 def suggestions_with_tasks(consultation: Consultation, *, public: bool = False):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from django.utils import timezone
+from django_tasks import task as background_task
 
 Job = Callable[[date], str]
 _JOBS: dict[str, Job] = {}
@@ -20,3 +21,9 @@ def register_periodic(name: str, job: Job) -> None:
 def run_all(*, today: date | None = None) -> list[str]:
     today = today or timezone.localdate()
     return [job(today) for job in _JOBS.values()]
+
+
+@background_task()
+def run_periodic_task() -> list[str]:
+    """The periodic command as a django-tasks job, for deployments that schedule jobs on the worker."""
+    return run_all()

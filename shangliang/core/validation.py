@@ -1,11 +1,23 @@
 """Small input checks shared by services: each raises InvalidInput with a clear Chinese message."""
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 from shangliang.core.errors import InvalidInput
+
+# What forms send as their idempotency key (a random token rendered into the form).
+_KEY = re.compile(r"^[A-Za-z0-9_:-]{16,80}$")
+
+
+def clean_key(value) -> str:
+    """An idempotency key from a form: sending the same form twice stores one row. Empty when none was sent."""
+    value = (value or "").strip() if isinstance(value, str) else ""
+    if value and not _KEY.match(value):
+        raise InvalidInput(_("表单已失效，请刷新页面后重新填写。"))
+    return value
 
 
 def clean_text(value, *, label: str, field: str, max_length: int, required: bool = True) -> str:

@@ -330,21 +330,22 @@ def current_max_ids(tables: dict[str, tuple[type, str]]) -> dict[str, int]:
 
 
 def ensure_fresh() -> None:
-    """Invalidate the anchors of rows written since the cache last looked (ids above the watermarks)."""
+    """Invalidate the anchors of rows written since the cache last looked (ids above the watermarks), e.g. by a bulk
+    load that records no event."""
     tables = watched_tables()
     current = current_max_ids(tables)
     stored = dict(Watermark.objects.values_list("table", "max_id"))
     changed = [t for t in tables if current[t] != stored.get(t, 0)]
     if not changed:
         return
-    if any(current[t] < stored.get(t, 0) for t in changed):
-        invalidate_all()  # rows were deleted or the tables reset
-    else:
-        anchors: set[int] = set()
-        for t in changed:
+    # A table whose newest rows were deleted only has its watermark lowered: deletions go through services, whose
+    # events dropped the cells they touched (dropping every cell here made one removed participant cost the province).
+    anchors: set[int] = set()
+    for t in changed:
+        if current[t] > stored.get(t, 0):
             model, lookup = tables[t]
             anchors |= facts.anchors_of_rows(model, lookup, stored.get(t, 0))
-        invalidate(anchors)
+    invalidate(anchors)
     set_watermarks({t: current[t] for t in changed})
 
 

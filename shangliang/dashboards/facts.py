@@ -85,9 +85,11 @@ class Source:
             return Q(**{f"{self.unit}_id__in": ids})
         return Q(**{f"{self.unit}__path__startswith": unit.path})
 
-    def in_anchors(self, anchor_ids: Iterable[int]) -> Q:
+    def in_anchors(self, anchor_ids: Iterable[int], units: list[int] | None = None) -> Q:
+        """Rows of these anchors; `units`: their anchored_unit_ids when the caller has them already."""
         ids = list(anchor_ids)
-        units = anchored_unit_ids(ids)
+        if units is None:
+            units = anchored_unit_ids(ids)
         if units is not None:
             return Q(**{f"{self.unit}_id__in": units})
         return Q(**{f"{self.unit}__county_id__in": ids}) | Q(
@@ -415,9 +417,10 @@ def tally_by_unit(unit: Unit, start: date, end: date) -> dict[int, Counter]:
 def tally_by_anchor_month(anchor_ids: Iterable[int], start: date, end: date) -> dict[tuple[int, date], Counter]:
     """Counters per anchor and month: what the cached month cells hold."""
     anchor_ids = list(anchor_ids)
+    units = anchored_unit_ids(anchor_ids)  # once for all the sources
     out: dict[tuple[int, date], Counter] = {}
     for s in SOURCES:
-        qs = s.queryset().filter(s.in_anchors(anchor_ids), s.in_range(start, end))
+        qs = s.queryset().filter(s.in_anchors(anchor_ids, units), s.in_range(start, end))
         for (a, m), c in s.grouped(qs, {"_g_anchor": s.anchor_expr(), "_g_month": TruncMonth(s.moment)}):
             out.setdefault((a, _month_of(m)), Counter()).update(c)
     return out

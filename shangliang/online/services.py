@@ -22,7 +22,7 @@ from shangliang.consultations.models import Consultation, ConsultationForm, Cons
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
-from shangliang.core.validation import clean_text
+from shangliang.core.validation import clean_key, clean_text
 from shangliang.online import ratelimit
 from shangliang.online.identity import MobileIdentity
 from shangliang.online.models import (
@@ -45,7 +45,6 @@ DESCRIPTION_MAX = 2000
 MAX_AHEAD = timedelta(days=400)
 # A queued recomputation older than this is assumed lost (a worker died): the next change enqueues a new one.
 RECOMPUTE_LEASE = timedelta(minutes=10)
-_KEY = re.compile(r"^[A-Za-z0-9_:-]{16,80}$")
 
 
 def _int(value) -> int | None:
@@ -63,13 +62,6 @@ def clean_statement(value) -> str:
     text = clean_text(value, label=_("观点"), field="text", max_length=STATEMENT_MAX)
     # One statement is one line: newlines and runs of spaces become one space.
     return re.sub(r"\s+", " ", text)
-
-
-def clean_key(value) -> str:
-    value = (value or "").strip() if isinstance(value, str) else ""
-    if value and not _KEY.match(value):
-        raise InvalidInput(_("表单已失效，请刷新页面后重新填写。"))
-    return value
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -16,9 +16,8 @@ Nobody but the author sees a draft.
 import rules
 
 from shangliang.opinions.models import HANDED_STATES, ReportStatus
-from shangliang.opinions.selectors import department_ids
 from shangliang.people.models import Role
-from shangliang.people.selectors import linked_paths, scope_paths, within
+from shangliang.people.selectors import department_ids, linked_paths, scope_paths, within
 
 
 @rules.predicate

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from shangliang.opinions.models import (
     HANDED_STATES,
@@ -16,25 +15,10 @@ from shangliang.opinions.models import (
     OpinionReport,
     ReportStatus,
 )
-from shangliang.people.models import Role, RoleAssignment
-from shangliang.people.selectors import active_q, linked_paths, scope_paths, subtree_filter, within
+from shangliang.people.models import Role
+from shangliang.people.selectors import department_ids, linked_paths, scope_paths, subtree_filter
 
 REPORTS = OpinionReport.objects.select_related("unit", "county", "author", "department")
-
-
-def department_ids(user) -> frozenset[int]:
-    """The bodies (people.Department) the user currently works for, loaded once per user object (one request)."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_sl_department_ids", None)
-    if cached is None:
-        cached = frozenset(
-            RoleAssignment.objects.filter(
-                active_q(timezone.localdate()), user_id=user.pk, role=Role.DEPARTMENT, department__isnull=False
-            ).values_list("department_id", flat=True)
-        )
-        user._sl_department_ids = cached
-    return cached
 
 
 def _contributed(user) -> QuerySet:
@@ -239,7 +223,3 @@ def figures_by_person(county, *, year: int | None = None) -> list[PersonRow]:
         if uid in users
     ]
     return sorted(rows, key=lambda r: (-r.figures.adopted_any, -r.figures.submitted, r.user.pk))
-
-
-def sees_county_office(user, county) -> bool:
-    return within(county.path, scope_paths(user, {Role.CPPCC_STAFF}))

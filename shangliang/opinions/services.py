@@ -3,7 +3,6 @@ written. Status changes go through the one transition table (`workflow.REPORT_WO
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
-from shangliang.core.validation import clean_text
+from shangliang.core.validation import clean_key, clean_text
 from shangliang.opinions.models import (
     ADOPTED_STATES,
     AUTHOR_EDITABLE,
@@ -33,15 +32,7 @@ from shangliang.units.models import Unit, UnitKind
 TITLE_MAX = 100
 BODY_MAX = 8000
 MAX_MERGE = 20
-_KEY = re.compile(r"^[A-Za-z0-9_:-]{16,80}$")
 S = ReportStatus
-
-
-def _clean_key(value: str) -> str:
-    value = (value or "").strip()
-    if value and not _KEY.match(value):
-        raise InvalidInput(_("表单已失效，请刷新页面后重新填写。"))
-    return value
 
 
 def _clean_date(value, *, label: str, field: str, required: bool = True, not_after: date | None = None):
@@ -104,7 +95,7 @@ def report_create(
 ) -> OpinionReport:
     """A member or invited informant drafts a report about a place (nothing is sent until it is submitted)."""
     require_perm(actor, "opinions.write_report", unit, _("只有政协委员和特邀信息员可以撰写社情民意信息。"))
-    key = _clean_key(idempotency_key)
+    key = clean_key(idempotency_key)
     if key:
         earlier = OpinionReport.objects.filter(idempotency_key=key).first()
         if earlier is not None:

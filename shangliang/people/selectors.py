@@ -138,6 +138,21 @@ def in_subtrees_or(qs, paths: Iterable[str], other: Q, prefix: str = ""):
     return qs.filter(inside | other)
 
 
+def department_ids(user) -> frozenset[int]:
+    """The bodies (people.Department) the user currently works for (department role), loaded once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_sl_department_ids", None)
+    if cached is None:
+        cached = frozenset(
+            RoleAssignment.objects.filter(
+                active_q(timezone.localdate()), user_id=user.pk, role=Role.DEPARTMENT, department__isnull=False
+            ).values_list("department_id", flat=True)
+        )
+        user._sl_department_ids = cached
+    return cached
+
+
 def county_ids(user, roles: Iterable[str] | None = None) -> set[int]:
     roles = set(roles) if roles is not None else None
     return {s.county_id for s in user_scopes(user) if s.county_id and (roles is None or s.role in roles)}

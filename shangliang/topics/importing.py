@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from shangliang.core.errors import InvalidInput
 from shangliang.core.permissions import require_perm
+from shangliang.core.validation import clean_key
 from shangliang.topics import services
 from shangliang.topics.models import Topic, TopicSource
 from shangliang.units.models import Unit
@@ -219,7 +220,7 @@ def _check_row(number, cells, unit, units, duplicates, actor, errors) -> Row | N
 def topics_import(*, actor, unit: Unit, upload, idempotency_key: str = "") -> list[Topic]:
     """Create one topic (网格员收集) per row of the sheet, all or none. Sending the same form twice imports once."""
     require_perm(actor, "topics.enter_topic", unit, _("您无权为“%(unit)s”录入议题。") % {"unit": unit.name})
-    key = services.clean_key(idempotency_key)
+    key = clean_key(idempotency_key)
     if key:
         earlier = list(Topic.objects.filter(idempotency_key__startswith=f"{key}:").order_by("pk"))
         if earlier:

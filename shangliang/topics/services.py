@@ -4,7 +4,6 @@ supports (附议), the urgent flag. Keyword-only, permission checked, Chinese me
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AnonymousUser
@@ -16,7 +15,7 @@ from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
 from shangliang.core.uploads import checked_image
-from shangliang.core.validation import clean_text
+from shangliang.core.validation import clean_key, clean_text
 from shangliang.people.services import clean_phone
 from shangliang.topics import ratelimit
 from shangliang.topics.models import PUBLIC_STATUSES, Support, Topic, TopicPhoto, TopicSource
@@ -28,7 +27,6 @@ MAX_PHOTOS = 3
 TITLE_MAX = 100
 DESCRIPTION_MAX = 2000
 NAME_MAX = 50
-_KEY = re.compile(r"^[A-Za-z0-9_:-]{16,80}$")
 
 # Which permission lets an account enter a topic of each source (residents use the room's public form).
 SOURCE_PERMISSIONS = {
@@ -71,13 +69,6 @@ def clean_photos(photos: Sequence) -> list:
     if len(photos) > MAX_PHOTOS:
         raise InvalidInput(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, field="photos")
     return [checked_image(p, field="photos") for p in photos]
-
-
-def clean_key(value: str) -> str:
-    value = (value or "").strip()
-    if value and not _KEY.match(value):
-        raise InvalidInput(_("表单已失效，请刷新页面后重新填写。"))
-    return value
 
 
 def _check_unit(unit: Unit, room: Room | None) -> None:

@@ -4,7 +4,6 @@ Chinese messages, one transaction, event written. Meetings are in `meetings`, di
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
-from shangliang.core.validation import clean_amount, clean_text
+from shangliang.core.validation import clean_amount, clean_key, clean_text
 from shangliang.people.services import clean_phone
 from shangliang.units.models import Unit, UnitKind
 from shangliang.villageaffairs import ratelimit
@@ -39,15 +38,6 @@ VILLAGE_KINDS = (UnitKind.VILLAGE, UnitKind.COMMUNITY)
 MAX_DOCUMENTS = 10
 MAX_FEEDBACK_PER_PERSON = 3
 MAX_PERIOD_DAYS = 366
-_KEY = re.compile(r"^[A-Za-z0-9_:-]{16,80}$")
-
-
-def clean_key(value: str) -> str:
-    """An idempotency key from a form: sending the same form twice stores one row."""
-    value = (value or "").strip()
-    if value and not _KEY.match(value):
-        raise InvalidInput(_("表单已失效，请刷新页面后重新填写。"))
-    return value
 
 
 def clean_date(value, *, label: str, field: str, required: bool = True) -> date | None:

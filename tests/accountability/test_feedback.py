@@ -227,3 +227,20 @@ def test_follow_up_that_lasted_keeps_the_task_done(world, done_task):
     services.follow_up_record(actor=office(world), check=check, lasted=True, files=[png()])
     assert reload(done_task).status == S.DONE
     assert check.files.count() == 1
+
+
+def test_rating_summary_counts_each_tasks_current_round_in_chunks(world, consultation, monkeypatch):
+    from shangliang.accountability import selectors
+    from shangliang.accountability.models import ResponsibilityTask
+
+    first, second = (walk(world, assign(world, consultation), S.DONE) for _ in range(2))
+    Rating.objects.create(task=first, round=0, score=1, mobile="13700000001")  # before a reopen: not counted
+    ResponsibilityTask.objects.filter(pk=first.pk).update(round=1)
+    Rating.objects.create(task=first, round=1, score=5, mobile="13700000002")
+    Rating.objects.create(task=first, round=1, score=4, mobile="13700000003")
+    Rating.objects.create(task=second, round=0, score=2, mobile="13700000004")
+    monkeypatch.setattr(selectors, "RATING_CHUNK", 1)  # one task per query: the chunks add up
+    summary = selectors.rating_summary(ResponsibilityTask.objects.filter(pk__in=[first.pk, second.pk]))
+    assert (summary[first.pk].count, summary[first.pk].average, summary[first.pk].satisfied) == (2, 4.5, 2)
+    assert (summary[second.pk].count, summary[second.pk].dissatisfied) == (1, 1)
+    assert selectors.rating_summary([]) == {}

@@ -202,6 +202,46 @@ def test_bulk_load_without_events_is_caught(world, changes):
     changes(bulk)
 
 
+def test_deleting_the_newest_rows_keeps_the_other_counties_cells(world, changes):
+    from shangliang.dashboards import cells
+    from shangliang.dashboards.models import Watermark
+
+    def enter(unit, title):
+        return ts.topic_enter(
+            actor=fresh(world.users["staff"]),
+            unit=unit,
+            source=TopicSource.GRID,
+            title=title,
+            description="说明说明",
+            name="王大妈",
+        )
+
+    newest = changes(lambda: enter(world.v1, "村口积水"))
+    assert_cache_equals_live()
+    theirs = set(FigureCell.objects.filter(anchor=world.b).values_list("kind", "key"))
+    assert theirs
+    # Deleted by hand (its county's cells dropped as a service's event would): the table's max id falls.
+    Topic.objects.filter(pk=newest.pk).delete()
+    cells.invalidate([world.a.pk])
+    cells.ensure_fresh()  # what the next dashboard read does first
+    assert set(FigureCell.objects.filter(anchor=world.b).values_list("kind", "key")) == theirs
+    assert_cache_equals_live()
+    assert Watermark.objects.get(table="topics.topic").max_id < newest.pk
+    changes(
+        lambda: Topic.objects.bulk_create(
+            [
+                Topic(
+                    unit=world.vb,
+                    source=TopicSource.RESIDENT,
+                    title="批量",
+                    description="批量",
+                    tracking_code="BULK99999999",
+                )
+            ]
+        )
+    )
+
+
 def test_accountability_changes(world, people, changes):  # noqa: F811
     from shangliang.accountability import services as acc
     from tests.accountability.conftest import assign, body, office, pdf, png

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -12,7 +11,6 @@ from shangliang.accountability.models import AccountabilitySettings, Responsibil
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.workdays import add_working_days
 
-_KEY = re.compile(r"^[A-Za-z0-9_:-]{16,80}$")
 # A deadline more than three years away is a typo, not a plan.
 MAX_AHEAD = timedelta(days=3 * 366)
 
@@ -35,13 +33,6 @@ def locked(task: ResponsibilityTask) -> ResponsibilityTask:
         raise NotPossible(_("该事项不存在。"))
     task.refresh_from_db()
     return task
-
-
-def clean_key(value: str) -> str:
-    value = (value or "").strip()
-    if value and not _KEY.match(value):
-        raise InvalidInput(_("表单已失效，请刷新页面后重新填写。"))
-    return value
 
 
 def clean_percent(value, *, field: str = "percent") -> int:

@@ -28,7 +28,6 @@ from shangliang.accountability.models import (
 from shangliang.accountability.rules import SYSTEM
 from shangliang.accountability.services.common import (
     MAX_AHEAD,
-    clean_key,
     clean_percent,
     county_of,
     locked,
@@ -42,7 +41,7 @@ from shangliang.consultations.uploads import checked_documents
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
-from shangliang.core.validation import clean_text
+from shangliang.core.validation import clean_key, clean_text
 from shangliang.people.models import Department
 from shangliang.people.services import clean_phone
 from shangliang.units.models import Unit

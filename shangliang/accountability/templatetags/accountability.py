@@ -14,11 +14,6 @@ def late(task, today) -> int:
     return task.days_overdue(today) if task is not None and today is not None else 0
 
 
-@register.filter
-def get_rating(ratings, task_id):
-    return ratings.get(task_id) if ratings else None
-
-
 @register.inclusion_tag("accountability/public/_unit.html")
 def unit_results(unit):
     """On the public unit page: the unit's posted results (公示) and its latest public notices (通报)."""
