@@ -98,7 +98,7 @@ def month_cells(anchor_ids: list[int], months: list[date]) -> dict[tuple[int, st
     return have
 
 
-def _snapshot_cells(kind: str, unit: Unit, anchor_ids: list[int], key: str, compute) -> dict[int, Counter]:
+def _snapshot_cells(kind: str, anchor_ids: list[int], key: str, compute) -> dict[int, Counter]:
     have = {a: c for (a, _k), c in _read(kind, anchor_ids, [key]).items()}
     missing = [a for a in anchor_ids if a not in have]
     if missing:
@@ -190,7 +190,6 @@ def coverage_cells(unit: Unit, anchor_ids: list[int], year: int | None) -> dict[
     """Coverage, stages and standard items per anchor (`unit`: a unit whose subtree holds the anchors)."""
     return _snapshot_cells(
         CellKind.COVERAGE,
-        unit,
         anchor_ids,
         coverage_key(year),
         lambda missing: snapshots.coverage_figures(unit, year=year, group="anchor", anchors=missing),
@@ -207,7 +206,7 @@ def norm_cells(unit: Unit, anchor_ids: list[int], today: date) -> dict[int, Coun
             out.setdefault(key, Counter()).update(c)
         return out
 
-    return _snapshot_cells(CellKind.NORMS, unit, anchor_ids, today.isoformat(), compute)
+    return _snapshot_cells(CellKind.NORMS, anchor_ids, today.isoformat(), compute)
 
 
 # --- invalidation --------------------------------------------------------------------------------------------------

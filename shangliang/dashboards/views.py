@@ -148,7 +148,7 @@ def _quote(name: str) -> str:
     return quote(name, safe="")
 
 
-def _tables(cards, sections, children_key: str) -> list[str]:
+def _tables(sections, children_key: str) -> list[str]:
     keys = [k for _t, ks in sections for k in ks]
     return [*keys, children_key]
 
@@ -168,7 +168,7 @@ def public_export(request, pk):
 def _export(request, unit, *, cards, sections, children_key):
     period, _error = _period(request)
     scope = Scope(unit, period)
-    keys = _export_keys(request, _tables(cards, sections, children_key))
+    keys = _export_keys(request, _tables(sections, children_key))
     if not keys:
         return HttpResponse(_("没有这张表。"), status=404, content_type="text/plain; charset=utf-8")
     whole = len(keys) > 1

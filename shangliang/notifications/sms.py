@@ -15,7 +15,6 @@ residents who follow an item with a verified mobile number; callers decide, this
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import threading
 from collections.abc import Iterable
@@ -24,8 +23,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from shangliang.people.models import mainland_mobile_validator
+
 logger = logging.getLogger("shangliang.sms")
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# The same pattern the people app validates mobile numbers with.
+MOBILE = mainland_mobile_validator.regex
 # One message: providers split longer ones into several billed parts; ours stay within a few.
 TEXT_MAX = 300
 

@@ -142,10 +142,6 @@ class StatementResult:
     def total(self) -> int:
         return self.agree + self.disagree + self.passes
 
-    @property
-    def agree_percent(self) -> int:
-        return round(100 * self.agree / self.total) if self.total else 0
-
 
 @dataclass
 class Representative:

@@ -122,17 +122,16 @@ class PageFigures:
 
 # A faster source of the same figures for big subtrees: the dashboards' figure cache registers one (for counties and
 # above; it is tested equal to the live functions here). It returns None for units it does not hold.
-_PAGE_FIGURES: list[Callable[[Unit], PageFigures | None]] = []
+_page_figures: Callable[[Unit], PageFigures | None] | None = None
 
 
 def register_page_figures(provider: Callable[[Unit], PageFigures | None]) -> None:
-    _PAGE_FIGURES[:] = [provider]
+    global _page_figures
+    _page_figures = provider
 
 
 def page_figures(unit: Unit) -> PageFigures | None:
-    for provider in _PAGE_FIGURES:
-        return provider(unit)
-    return None
+    return _page_figures(unit) if _page_figures is not None else None
 
 
 def children_with_figures(unit: Unit, figures: PageFigures | None = None):
