@@ -13,8 +13,9 @@ How it is debounced (the choice, and why):
   number it read. Then, with the room locked, it either clears the flag or (if changes arrived meanwhile) keeps it
   and enqueues itself once more: at most one task per room is queued or running, and the last change is always
   covered by a later run.
-The default immediate backend runs the task at commit of the vote's transaction, in the same process: the request
-handler never calls the engine, and the development server needs no worker.
+The default immediate backend runs the task at commit of the vote's transaction, in the same process: the view's
+code never calls the engine, but the vote's response waits for that run, and with nothing deferred every vote runs
+one. That suits one county on a laptop with no worker; a deployment with busy rooms sets TASK_BACKEND=database.
 """
 
 from __future__ import annotations
