@@ -10,7 +10,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.env import envbool, envint, envlist, envstr
+from shangliang.env import envbool, envint, envlist, envrate, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -243,6 +243,38 @@ PAGE_SIZE = envint("PAGE_SIZE", 25)
 TOPIC_SUBMIT_LIMIT = envint("TOPIC_SUBMIT_LIMIT", 5)
 TOPIC_SUPPORT_LIMIT = envint("TOPIC_SUPPORT_LIMIT", 30)
 TOPIC_RATE_WINDOW = envint("TOPIC_RATE_WINDOW_SECONDS", 3600)
+
+# ---- residents: rate limits and personal data at rest (core.ratelimit, core.crypto) ----------------------------
+# Every public write is counted under one of these names (core.ratelimit): "each" per actor (a verified mobile, an
+# account, an invitation or an anonymous browser), "network" per client address, a higher cap that a verified mobile
+# or an account is not held to. Each is "COUNT/WINDOW" (s, m, h, d) from RATE_<NAME> and RATE_<NAME>_NETWORK; 0 is off.
+_RATE_DEFAULTS = {
+    "topic_submit": ("5/1h", "60/1h"),
+    "topic_support": ("30/1h", "300/1h"),
+    "rating": ("20/1h", "300/1h"),
+    "follow": ("30/1h", "300/1h"),
+    "objection": ("5/1h", "60/1h"),
+    "vote": ("240/10m", "3000/10m"),
+    "statement": ("10/1h", "120/1h"),
+    "sms_send": ("5/1h", "60/1h"),
+    "code_check": ("10/10m", "200/10m"),
+    "invitation": ("20/1h", "200/1h"),
+    "consent": ("30/1h", "300/1h"),
+    "data_request": ("5/1d", "50/1d"),
+}
+RATE_LIMITS = {
+    name: {"each": envrate(f"RATE_{name.upper()}", each), "network": envrate(f"RATE_{name.upper()}_NETWORK", net)}
+    for name, (each, net) in _RATE_DEFAULTS.items()
+}
+# SM4-GCM keys for personal data at rest, newest first: "id:32 hex digits,old-id:32 hex digits" (`manage.py
+# field_keys new` prints one; `field_keys rotate` re-encrypts under the first). FIELD_HASH_KEY keys the HMAC-SM3
+# hashes that stand in for numbers in lookups (never rotated). Both required when DEBUG is off.
+FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS", [])
+FIELD_HASH_KEY = envstr("FIELD_HASH_KEY", "")
+if not DEBUG and not (FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY must be set when DEBUG is off")
 
 LOGGING = {
     "version": 1,

@@ -21,3 +21,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEMO_MODE = True
+# pytest-django runs with DEBUG off, which needs explicit keys for personal data at rest (core.crypto).
+FIELD_ENCRYPTION_KEYS = ["test:00112233445566778899aabbccddeeff"]
+FIELD_HASH_KEY = "5a" * 32

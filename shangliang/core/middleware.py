@@ -3,6 +3,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 
 from shangliang.core.errors import DomainError
+from shangliang.core.ratelimit import RateLimited
 
 
 class DomainErrorMiddleware:
@@ -21,6 +22,11 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DomainError):
             return None
+        if isinstance(exception, RateLimited):
+            # The one "too many" page of every public write, whatever the form.
+            response = render(request, "core/too_many.html", {"error": exception}, status=429)
+            response["Retry-After"] = str(exception.retry_after)
+            return response
         referer = request.headers.get("Referer", "")
         if request.method == "POST" and referer and not request.htmx and _same_origin(request, referer):
             messages.error(request, exception.message)

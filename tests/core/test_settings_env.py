@@ -47,6 +47,8 @@ def test_production_settings_pass_deploy_check(tmp_path):
         "SECURE_HSTS_PRELOAD": "1",
         "DJANGO_SETTINGS_MODULE": "shangliang.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "FIELD_ENCRYPTION_KEYS": "1:00112233445566778899aabbccddeeff",
+        "FIELD_HASH_KEY": "5a" * 32,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -70,3 +72,16 @@ def test_debug_off_without_secret_key_refuses_to_start(tmp_path):
         [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_off_without_field_keys_refuses_to_start():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIELD_")}
+    env.update({"DEBUG": "0", "SECRET_KEY": "y" * 60, "DJANGO_SETTINGS_MODULE": "shangliang.settings"})
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY" in result.stderr

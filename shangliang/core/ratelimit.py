@@ -1,0 +1,124 @@
+"""The one rate limiter of every public write (Zulip's named rules): fixed windows counted in Django's cache.
+
+Limits are named in settings.RATE_LIMITS, each a pair of rates settable from the environment (RATE_<NAME> and
+RATE_<NAME>_NETWORK, "COUNT/WINDOW" such as "5/1h"; "0" turns one off):
+- "each": per actor — a verified mobile number, an account, an invitation, or an anonymous browser;
+- "network": per client address, a higher cap, so that a village sharing one Wi-Fi or one carrier NAT is not locked
+  out by its sixth resident while one abuser still cannot flood a room. Callers leave the network out for a
+  verified mobile or an account (the visitor does: `request.visitor.hit(name)`), which lifts that cap.
+
+With several app processes set CACHE_BACKEND=database so that they share counters. Refusals raise RateLimited,
+which the DomainErrorMiddleware renders as the one "too many" page (429 with Retry-After).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shangliang.core.crypto import mac
+from shangliang.core.errors import DomainError
+
+# What each named limit guards, for the "too many" page. A name in settings.RATE_LIMITS without a label here shows
+# the generic wording.
+LABELS = {
+    "topic_submit": gettext_lazy("提交议题"),
+    "topic_support": gettext_lazy("附议"),
+    "rating": gettext_lazy("评价"),
+    "follow": gettext_lazy("关注事项"),
+    "objection": gettext_lazy("提交意见或异议"),
+    "vote": gettext_lazy("表态"),
+    "statement": gettext_lazy("发表观点"),
+    "sms_send": gettext_lazy("获取短信验证码"),
+    "code_check": gettext_lazy("输入验证码"),
+    "invitation": gettext_lazy("确认邀请"),
+    "consent": gettext_lazy("同意或撤回同意"),
+    "data_request": gettext_lazy("提出个人信息申请"),
+}
+
+
+@dataclass(frozen=True)
+class Rate:
+    limit: int
+    window: int  # seconds
+
+    @property
+    def off(self) -> bool:
+        return self.limit <= 0
+
+
+class RateLimited(DomainError):
+    """Too many of one action from one actor or one network: nothing was stored; the "too many" page says when to
+    come back. Not an InvalidInput, so that form views that show input errors inline let it through to that page."""
+
+    status_code = 429
+
+    def __init__(self, message, *, name: str, retry_after: int):
+        super().__init__(message)
+        self.name = name
+        self.retry_after = retry_after
+
+    @property
+    def retry_minutes(self) -> int:
+        return max(1, -(-self.retry_after // 60))
+
+
+def rates(name: str) -> tuple[Rate, Rate]:
+    """(per actor, per network) of the named limit; an unknown name is a programming error."""
+    entry = settings.RATE_LIMITS[name]
+    return Rate(*entry["each"]), Rate(*entry["network"])
+
+
+def client_address(request) -> str:
+    """The remote address; behind a TLS proxy (BEHIND_TLS_PROXY=1) the address the proxy appended last to
+    X-Forwarded-For, which a client cannot forge (earlier entries can be)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = [p.strip() for p in request.headers.get("X-Forwarded-For", "").split(",") if p.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _count(name: str, scope: str, who: str, rate: Rate) -> tuple[int, int]:
+    now = time.time()
+    window_no = int(now // rate.window)
+    # Keyed hash: the cache (a database table with CACHE_BACKEND=database) never holds an address or a number.
+    key = f"rl:{name}:{scope}:{mac(who.encode(), purpose='ratelimit')[:32]}:{window_no}"
+    cache.add(key, 0, timeout=rate.window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=rate.window)
+        count = 1
+    return count, int((window_no + 1) * rate.window - now) + 1
+
+
+def _refuse(name: str, rate: Rate, retry_after: int, *, network: bool) -> RateLimited:
+    label = LABELS.get(name, gettext_lazy("这项操作"))
+    values = {"what": label, "limit": rate.limit, "minutes": max(1, rate.window // 60)}
+    if network:
+        message = _(
+            "同一网络%(what)s过于频繁：%(minutes)d 分钟内最多 %(limit)d 次。用手机号验证或登录后不受同一网络的限制。"
+        )
+    else:
+        message = _("%(what)s过于频繁：%(minutes)d 分钟内最多 %(limit)d 次，请稍后再试。")
+    return RateLimited(message % values, name=name, retry_after=retry_after)
+
+
+def hit(name: str, *, key: str | None, network: str | None = None) -> None:
+    """Count one `name` action of actor `key` (and of client address `network`, when given); raise RateLimited when
+    either window's limit is already reached. A missing key skips the actor count (the network cap still holds)."""
+    each, per_network = rates(name)
+    if key and not each.off:
+        count, retry = _count(name, "each", key, each)
+        if count > each.limit:
+            raise _refuse(name, each, retry, network=False)
+    if network and not per_network.off:
+        count, retry = _count(name, "net", network, per_network)
+        if count > per_network.limit:
+            raise _refuse(name, per_network, retry, network=True)
