@@ -4,13 +4,33 @@ The N+1 guard: django-zeal's middleware (tests/settings.py) fails every request 
 per object; selectors called directly are guarded in their tests with `zeal_context()` or query-count asserts.
 """
 
+from contextlib import ExitStack
 from types import SimpleNamespace
 
 import pytest
 
+from shangliang.core import clock
 from shangliang.people.models import Role
 from shangliang.units.models import UnitKind
 from tests.factories import UserFactory, assign, link, make_room, make_standard, make_unit
+
+
+@pytest.fixture
+def freeze():
+    """Stop the clock for the test: `freeze("2026-02-16 09:00")` (a date is 09:00, a naive time is local); call it
+    again to move the clock. Returns the frozen clock (`.move_to()`, `.today()`). Released after the test."""
+    stack = ExitStack()
+    frozen = []
+
+    def at(moment: clock.Moment) -> clock.FrozenClock:
+        if frozen:
+            frozen[0].move_to(moment)
+        else:
+            frozen.append(stack.enter_context(clock.frozen(moment)))
+        return frozen[0]
+
+    with stack:
+        yield at
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ Phones are written in full only for those who may see them (`full_phones`); the 
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch
@@ -20,6 +19,7 @@ from shangliang.accountability.models import FollowUpCheck, ResponsibilityTask, 
 from shangliang.accountability.quality import FORMULA, consultation_quality
 from shangliang.accountability.workflow import TIMELINE_LABELS
 from shangliang.consultations.exports import report_docx
+from shangliang.core import clock
 from shangliang.core.models import Event
 
 
@@ -81,8 +81,8 @@ def _d(value) -> str:
     return value.isoformat()
 
 
-def responsibility_xlsx(tasks, *, title_of: str, full_phones: bool, today: date | None = None) -> bytes:
-    today = today or timezone.localdate()
+def responsibility_xlsx(tasks, *, title_of: str, full_phones: bool) -> bytes:
+    today = clock.today()
     rows = []
     for n, t in enumerate(_rows(tasks), start=1):
         rows.append(
@@ -128,8 +128,8 @@ def responsibility_xlsx(tasks, *, title_of: str, full_phones: bool, today: date 
     return _sheet(str(_("工作责任清单")), subtitle, header, rows, widths)
 
 
-def effects_xlsx(tasks, *, title_of: str, today: date | None = None) -> bytes:
-    today = today or timezone.localdate()
+def effects_xlsx(tasks, *, title_of: str) -> bytes:
+    today = clock.today()
     tasks = _rows(tasks)
     ratings = selectors.rating_summary(tasks)
     rows = []
@@ -180,11 +180,11 @@ def effects_xlsx(tasks, *, title_of: str, today: date | None = None) -> bytes:
     return _sheet(str(_("落实效果清单")), subtitle, header, rows, widths)
 
 
-def loop_docx(consultation, *, full_phones: bool, today: date | None = None) -> bytes:
+def loop_docx(consultation, *, full_phones: bool) -> bytes:
     """协商闭环报告: the consultation's results report, then what became of its results."""
     from docx import Document
 
-    today = today or timezone.localdate()
+    today = clock.today()
     doc = Document(io.BytesIO(report_docx(consultation)))
     tasks = _rows(ResponsibilityTask.objects.filter(consultation=consultation))
     ratings = selectors.rating_summary(tasks)
@@ -235,7 +235,7 @@ def loop_docx(consultation, *, full_phones: bool, today: date | None = None) -> 
             doc.add_paragraph(_("已重办 %(n)d 次。") % {"n": t.round})
 
     doc.add_heading(_("九、协商质效评估"), level=1)
-    quality = consultation_quality(consultation, today=today)
+    quality = consultation_quality(consultation)
     doc.add_paragraph(_("综合得分：%(s)s") % {"s": quality.score if quality.score is not None else _("暂无法计算")})
     qtable = doc.add_table(rows=1, cols=3)
     qtable.style = "Table Grid"

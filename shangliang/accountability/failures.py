@@ -11,10 +11,8 @@ Each returns a queryset (paginate it); `failure_counts` gives the four numbers i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
 from shangliang.accountability.models import (
     LIVE_STATUSES,
@@ -25,6 +23,7 @@ from shangliang.accountability.models import (
 )
 from shangliang.accountability.services.tasks import ASSIGNABLE
 from shangliang.consultations.models import Consultation, ConsultationStatus, Outcome, Suggestion, SuggestionStatus
+from shangliang.core import clock
 
 
 def undecided(unit):
@@ -50,8 +49,8 @@ def unassigned_suggestions(unit):
     )
 
 
-def overdue_tasks(unit, *, today: date | None = None):
-    today = today or timezone.localdate()
+def overdue_tasks(unit):
+    today = clock.today()
     return (
         ResponsibilityTask.objects.filter(
             unit__path__startswith=unit.path, status__in=OPEN_STATUSES, deadline__lt=today
@@ -81,10 +80,10 @@ class FailureCounts:
         return self.unassigned + self.overdue
 
 
-def failure_counts(unit, *, today: date | None = None) -> FailureCounts:
+def failure_counts(unit) -> FailureCounts:
     return FailureCounts(
         undecided=undecided(unit).count(),
         unassigned=unassigned_suggestions(unit).count(),
-        overdue=overdue_tasks(unit, today=today).count(),
+        overdue=overdue_tasks(unit).count(),
         not_lasting=not_lasting(unit).count(),
     )

@@ -16,11 +16,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.accountability.models import Follower, ResponsibilityTask, SmsRecord, Supervision
 from shangliang.accountability.workflow import TIMELINE_LABELS
+from shangliang.core import clock
 from shangliang.notifications.services import notify
 from shangliang.notifications.sms import send_sms
 from shangliang.people.models import Role, RoleAssignment, User
@@ -33,7 +33,7 @@ SMS_TO_SUPERVISORS = {"notice", "escalate"}
 
 
 def _active(qs):
-    return qs.filter(active_q(timezone.localdate()))
+    return qs.filter(active_q(clock.today()))
 
 
 def body_users(task: ResponsibilityTask) -> list[User]:

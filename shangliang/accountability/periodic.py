@@ -16,7 +16,7 @@ A new deadline (an approved extension, a reassignment, a reopening) starts the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +40,7 @@ from shangliang.accountability.services.chasing import (
     reminder_key,
 )
 from shangliang.accountability.services.common import county_of, settings_for
+from shangliang.core import clock
 from shangliang.core.events import record_event
 
 # Looked at no further ahead than this for "due soon" (the largest allowed remind_before_days).
@@ -84,17 +85,8 @@ def _sent_keys(model, keys: list[str]) -> set[str]:
     return set(model.objects.filter(key__in=keys).values_list("key", flat=True)) if keys else set()
 
 
-def _moment(today: date) -> datetime:
-    """Now, or — when the command is run for another day — that day at the current time of day."""
-    now = timezone.localtime()
-    if today == now.date():
-        return now
-    return timezone.make_aware(datetime.combine(today, now.time().replace(microsecond=0)))
-
-
-def run_periodic(*, today: date | None = None) -> PeriodicResult:
-    today = today or timezone.localdate()
-    at = _moment(today)
+def run_periodic() -> PeriodicResult:
+    today = clock.today()
     result = PeriodicResult()
     settings = _Settings()
     open_tasks = ResponsibilityTask.objects.filter(status__in=OPEN_STATUSES).select_related(
@@ -113,9 +105,7 @@ def run_periodic(*, today: date | None = None) -> PeriodicResult:
             "deadline": t.deadline.isoformat(),
             "days": days,
         }
-        if reminder_create(
-            task=t, kind=ReminderKind.DUE_SOON, note=note, key=reminder_key(ReminderKind.DUE_SOON, t), at=at
-        ):
+        if reminder_create(task=t, kind=ReminderKind.DUE_SOON, note=note, key=reminder_key(ReminderKind.DUE_SOON, t)):
             result.due_soon += 1
 
     late = list(open_tasks.filter(deadline__lt=today).order_by("deadline", "id"))
@@ -129,7 +119,7 @@ def run_periodic(*, today: date | None = None) -> PeriodicResult:
             "deadline": t.deadline.isoformat(),
             "days": t.days_overdue(today),
         }
-        if reminder_create(task=t, kind=ReminderKind.OVERDUE, note=note, key=key, at=at):
+        if reminder_create(task=t, kind=ReminderKind.OVERDUE, note=note, key=key):
             result.overdue += 1
 
     # Notices: the overdue reminder for the current deadline went out at least the grace period ago.
@@ -143,7 +133,7 @@ def run_periodic(*, today: date | None = None) -> PeriodicResult:
             continue
         if timezone.localdate(reminder.sent_at) + timedelta(days=settings(t).notice_grace_days) > today:
             continue
-        if notice_create(task=t, text=notice_text(t, today), today=today, at=at):
+        if notice_create(task=t, text=notice_text(t, today)):
             result.notices += 1
 
     due = FollowUpCheck.objects.filter(
@@ -151,7 +141,9 @@ def run_periodic(*, today: date | None = None) -> PeriodicResult:
     ).select_related("task", "task__unit")
     for check in due.order_by("due_on", "id"):
         with transaction.atomic():
-            claimed = FollowUpCheck.objects.filter(pk=check.pk, notified_at__isnull=True).update(notified_at=at)
+            claimed = FollowUpCheck.objects.filter(pk=check.pk, notified_at__isnull=True).update(
+                notified_at=clock.now()
+            )
             if not claimed:
                 continue  # another run took it
             record_event(
@@ -167,4 +159,4 @@ def run_periodic(*, today: date | None = None) -> PeriodicResult:
 
 def periodic_line(today: date) -> str:
     """This app's job in the one periodic command (core.periodic)."""
-    return run_periodic(today=today).line()
+    return run_periodic().line()

@@ -23,7 +23,6 @@ its weight shared among the others; the page lists which ones were left out. One
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Q
@@ -33,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from shangliang.accountability.models import LIVE_STATUSES, OPEN_STATUSES, EvaluationResponse, Rating, TaskStatus
 from shangliang.consultations.models import ConsultationStatus, SuggestionStatus
 from shangliang.consultations.representation import composition
+from shangliang.core import clock
 
 WEIGHTS = {
     "steps": 15,
@@ -107,9 +107,9 @@ CLOSED_ANY = {S.CLOSED_CONSENSUS, S.CLOSED_NO_CONSENSUS, S.RECONVENED, S.SUBMITT
 CONSENSUS = {S.CLOSED_CONSENSUS, S.SUBMITTED, S.ACKNOWLEDGED}
 
 
-def consultation_components(consultation, *, today: date | None = None) -> dict[str, float | None]:
+def consultation_components(consultation) -> dict[str, float | None]:
     """Measure the seven components of one consultation (a fixed number of queries)."""
-    today = today or timezone.localdate()
+    today = clock.today()
     status = consultation.status
     held = status in CLOSED_ANY or status == S.IN_SESSION
     tasks = consultation.tasks.all()
@@ -148,5 +148,5 @@ def consultation_components(consultation, *, today: date | None = None) -> dict[
     }
 
 
-def consultation_quality(consultation, *, today: date | None = None) -> QualityScore:
-    return quality_of(consultation_components(consultation, today=today))
+def consultation_quality(consultation) -> QualityScore:
+    return quality_of(consultation_components(consultation))

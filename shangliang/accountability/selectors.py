@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
-from django.utils import timezone
 
 from shangliang.accountability.models import (
     OPEN_STATUSES,
@@ -22,6 +20,7 @@ from shangliang.accountability.models import (
 )
 from shangliang.accountability.rules import supervised_task_ids
 from shangliang.consultations.models import CLOSED, Consultation, Suggestion, SuggestionStatus
+from shangliang.core import clock
 from shangliang.core.events import timeline
 from shangliang.people.models import Role
 from shangliang.people.selectors import department_ids, in_subtrees_or, subtree_filter, user_scopes, view_paths
@@ -63,8 +62,8 @@ class TaskFilters:
     query: str = ""
 
 
-def task_list(user, filters: TaskFilters = TaskFilters(), *, today: date | None = None):
-    today = today or timezone.localdate()
+def task_list(user, filters: TaskFilters = TaskFilters()):
+    today = clock.today()
     qs = tasks_visible_to(user)
     if filters.unit is not None:
         qs = qs.filter(unit__path__startswith=filters.unit.path)
@@ -101,9 +100,9 @@ def office_queue(user):
     return TASKS.filter(q, status__in=OFFICE_QUEUE).order_by("updated_at", "id")
 
 
-def due_follow_ups(user, *, today: date | None = None):
+def due_follow_ups(user):
     """Follow-up checks (行而不久) whose date has come, on tasks where the user is the office or a supervisor."""
-    today = today or timezone.localdate()
+    today = clock.today()
     if user.is_superuser:
         q = Q()
     else:

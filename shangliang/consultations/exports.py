@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from shangliang.consultations import selectors
 from shangliang.consultations.models import Consultation, ConsultationForm, InvitationStatus
+from shangliang.core import clock
 from shangliang.core.events import timeline
 
 DEFAULT_LENGTH = timedelta(hours=2)
@@ -32,7 +33,7 @@ def ics_bytes(c: Consultation, *, participant=None) -> bytes:
     cal.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"consultation-{c.pk}@shangliang")
-    event.add("dtstamp", timezone.now())
+    event.add("dtstamp", clock.now())
     if c.form == ConsultationForm.WRITTEN:
         start = c.written_deadline
         end = start

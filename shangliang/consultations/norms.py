@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from shangliang.consultations.models import Consultation, FrequencyNorm
+from shangliang.core import clock
 from shangliang.units.models import LEVEL_OF_KIND, Unit, UnitKind, UnitLevel
 
 DEFAULT_START = date(2020, 1, 1)
@@ -120,18 +121,18 @@ def held_queryset():
     return Consultation.objects.filter(held_at__isnull=False, status__in=HELD)
 
 
-def norm_status(unit: Unit, *, today: date | None = None) -> NormStatus | None:
+def norm_status(unit: Unit) -> NormStatus | None:
     spec = spec_for(unit)
     if spec is None:
         return None
-    today = today or timezone.localdate()
+    today = clock.today()
     held = [d for _u, d in _held_dates(held_queryset().filter(unit=unit, held_at__date__lte=today))]
     return status_from(spec, unit, held, today)
 
 
-def units_behind(county: Unit, *, today: date | None = None) -> list[tuple[Unit, NormStatus]]:
+def units_behind(county: Unit) -> list[tuple[Unit, NormStatus]]:
     """Every unit of the county behind its norm, longest behind first, in three queries."""
-    today = today or timezone.localdate()
+    today = clock.today()
     norms = {n.level: n for n in FrequencyNorm.objects.filter(county=county)}
     held: dict[int, list[date]] = {}
     for unit_id, d in _held_dates(held_queryset().filter(unit__path__startswith=county.path)):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import Consultation, Participant
+from shangliang.core import clock
 from shangliang.notifications.services import notify
 from shangliang.people.models import Role, RoleAssignment, User
 from shangliang.people.selectors import active_q
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 
 def _holders(role: str, unit_id: int) -> list[User]:
-    ids = RoleAssignment.objects.filter(active_q(timezone.localdate()), role=role, unit_id=unit_id).values("user_id")
+    ids = RoleAssignment.objects.filter(active_q(clock.today()), role=role, unit_id=unit_id).values("user_id")
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 

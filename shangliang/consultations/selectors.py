@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
 
 from shangliang.consultations.models import (
     PREPARING,
@@ -18,6 +17,7 @@ from shangliang.consultations.models import (
     VoteChoice,
 )
 from shangliang.consultations.rules import invited_consultation_ids
+from shangliang.core import clock
 from shangliang.people.models import MemberLink, Role, RoleAssignment, Talent, User
 from shangliang.people.selectors import active_q, county_path, in_subtrees_or, view_paths
 from shangliang.topics.models import Topic, TopicStatus
@@ -110,7 +110,7 @@ def candidate_people(consultation, *, query: str = "", limit: int = 40) -> list[
     """People to pick from: without a search, the unit's own people, members linked to it and the departments of the
     county; with a search, anyone of the county by name. People already on the list are left out."""
     unit = consultation.unit
-    today = timezone.localdate()
+    today = clock.today()
     taken = Participant.objects.filter(consultation=consultation, user__isnull=False).values("user_id")
     assignments = RoleAssignment.objects.filter(active_q(today), user__is_active=True).exclude(user_id__in=taken)
     query = (query or "").strip()[:50]

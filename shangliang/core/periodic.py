@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from django.utils import timezone
 from django_tasks import task as background_task
+
+from shangliang.core import clock
 
 Job = Callable[[date], str]
 _JOBS: dict[str, Job] = {}
@@ -18,8 +19,8 @@ def register_periodic(name: str, job: Job) -> None:
     _JOBS[name] = job
 
 
-def run_all(*, today: date | None = None) -> list[str]:
-    today = today or timezone.localdate()
+def run_all() -> list[str]:
+    today = clock.today()
     return [job(today) for job in _JOBS.values()]
 
 

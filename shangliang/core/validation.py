@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput
 
 # What forms send as their idempotency key (a random token rendered into the form).
@@ -40,7 +41,7 @@ def clean_text(value, *, label: str, field: str, max_length: int, required: bool
 
 
 def clean_year(value, *, label: str, field: str, low: int = 2000, high: int | None = None) -> int:
-    high = high or date.today().year + 5
+    high = high or clock.today().year + 5
     try:
         year = int(value)
     except (TypeError, ValueError) as exc:

@@ -193,7 +193,7 @@ def standing(unit: Unit, *, today: date, group: str | None = None, anchors=None)
             ResponsibilityTask.objects.filter(unit__path__startswith=unit.path, status__in=OPEN_STATUSES),
             "unit",
         ),
-        "tasks.overdue": (failures.overdue_tasks(unit, today=today), "unit"),
+        "tasks.overdue": (failures.overdue_tasks(unit), "unit"),
         "failures.unassigned": (failures.unassigned_suggestions(unit), "consultation__unit"),
         "failures.not_lasting": (failures.not_lasting(unit), "task__unit"),
     }

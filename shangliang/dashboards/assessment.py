@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.consultations.models import Participant, ParticipantKind, PreConsultationVisit, ResearchRecord
+from shangliang.core import clock
 from shangliang.dashboards import facts, snapshots
 from shangliang.dashboards.models import ScoreSubject, ScoringRule
 from shangliang.dashboards.periods import Period, aware_start
@@ -346,13 +347,13 @@ def _satisfied_percent(f: Counter) -> int:
     return 0 if not n else round(100 * (f.get("ratings.score.4", 0) + f.get("ratings.score.5", 0)) / n)
 
 
-def unit_assessments(county: Unit, period: Period, *, level: str = UnitLevel.VILLAGE, today=None) -> list:
+def unit_assessments(county: Unit, period: Period, *, level: str = UnitLevel.VILLAGE) -> list:
     """The county's room-bearing units of one level, each scored on its own records (not its subtree's)."""
     kinds = list(LEVEL_KINDS.get(level, ROOM_BEARING_KINDS))
     units = list(Unit.objects.filter(path__startswith=county.path, kind__in=kinds, is_active=True).order_by("path"))
     flows = facts.tally_by_unit(county, period.start, period.end)
     cover = snapshots.coverage_counts(county, year=period.coverage_year, group="unit")
-    statuses = {u.pk: st for u, st in snapshots.norm_statuses(county, today=today)}
+    statuses = {u.pk: st for u, st in snapshots.norm_statuses(county, today=clock.today())}
     rules = rules_for(county, ScoreSubject.UNIT)
     out = []
     for u in units:

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -245,7 +244,7 @@ def units(request, pk):
     level = request.GET.get("level", UnitLevel.VILLAGE)
     if level not in LEVELS:
         level = UnitLevel.VILLAGE
-    rows = assessment.unit_assessments(county, period, level=level, today=timezone.localdate())
+    rows = assessment.unit_assessments(county, period, level=level)
     rules = assessment.rules_for(county, ScoreSubject.UNIT)
     if request.GET.get("format") == "xlsx":
         columns = [_("排名"), _("单元"), *(r.item.label for r in rules), _("得分"), _("满分"), _("落后频次天数")]

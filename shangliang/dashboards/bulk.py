@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 from django.db import connection, models
 from django.db.models import Max
-from django.utils import timezone
+
+from shangliang.core import clock
 
 
 class Loader:
@@ -27,7 +28,7 @@ class Loader:
         return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
 
     def _defaults(self, fields) -> dict:
-        now = timezone.now()
+        now = clock.now()
         out = {}
         for f in fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):

@@ -22,6 +22,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.core import clock
 from shangliang.dashboards import accountability_facts, facts, snapshots
 from shangliang.dashboards.db import jit_off
 from shangliang.dashboards.models import AnchorVersion, CellKind, FigureCell, Watermark
@@ -382,20 +383,20 @@ def first_record_month(today: date) -> date:
     return date(max(FIRST_YEAR, min(years, default=today.year)), 1, 1)
 
 
-def warm(*, today: date | None = None) -> dict[str, int]:
+def warm() -> dict[str, int]:
     """Compute every cell a dashboard may ask for afresh (months since the first record, coverage for every year and
     now, norms today): drop them all, then refill. Returns the number of cells per kind."""
     invalidate_all()
-    refill(today=today)
+    refill()
     stored = dict(FigureCell.objects.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     return {kind: stored.get(kind, 0) for kind in ALL_KINDS}
 
 
-def refill(*, anchor_ids: Iterable[int] | None = None, today: date | None = None) -> int:
+def refill(*, anchor_ids: Iterable[int] | None = None) -> int:
     """Compute the cells a dashboard asks for that are missing — after a change dropped some, on a new day (today's
     norms) or in a new month — and leave the stored ones alone. Cheap when nothing is missing. `anchor_ids` limits it
     to those anchors (and, for counties, their by-child cells). Returns the number of cells computed."""
-    today = today or timezone.localdate()
+    today = clock.today()
     jit_off()
     ensure_fresh()
     FigureCell.objects.filter(kind__in=[CellKind.NORMS, CellKind.NORMS_CHILDREN]).exclude(
@@ -428,4 +429,4 @@ def refill(*, anchor_ids: Iterable[int] | None = None, today: date | None = None
 
 def refill_line(today: date) -> str:
     """The periodic job (core.periodic): today's cells for every anchor."""
-    return _("统计缓存：补算 %(n)d 格。") % {"n": refill(today=today)}
+    return _("统计缓存：补算 %(n)d 格。") % {"n": refill()}

@@ -10,6 +10,8 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.core import clock
+
 FIRST_YEAR = 2015
 
 
@@ -80,7 +82,7 @@ class Period:
     @property
     def coverage_year(self) -> int | None:
         """Rooms and coverage are counted at the end of the period's year, or now for the current year."""
-        return None if self.end.year >= timezone.localdate().year else self.end.year
+        return None if self.end.year >= clock.today().year else self.end.year
 
     def trend_months(self) -> list[date]:
         """The months the trend chart shows: the year's twelve, or the twelve ending with the period's last month."""
@@ -139,10 +141,10 @@ def _check_year(y: int, today: date) -> int:
     return y
 
 
-def parse(value: str | None = None, start: str | None = None, end: str | None = None, *, today=None) -> Period:
+def parse(value: str | None = None, start: str | None = None, end: str | None = None) -> Period:
     """`value` is "2025", "2025-Q2" or "2025-03"; a custom range comes as `start`/`end` (ISO dates). Nothing given:
     the current year. Raises BadPeriod with a message for the user."""
-    today = today or timezone.localdate()
+    today = clock.today()
     if start or end:
         try:
             a = date.fromisoformat((start or end or "").strip())
@@ -167,16 +169,16 @@ def parse(value: str | None = None, start: str | None = None, end: str | None = 
     raise BadPeriod(_("统计区间应为年（2025）、季度（2025-Q2）或月份（2025-03）。"))
 
 
-def from_request(request, *, today=None) -> Period:
+def from_request(request) -> Period:
     get = request.GET
     if get.get("kind") == "range" or (get.get("start") and get.get("end")):
-        return parse(start=get.get("start"), end=get.get("end"), today=today)
-    return parse(get.get("period"), today=today)
+        return parse(start=get.get("start"), end=get.get("end"))
+    return parse(get.get("period"))
 
 
-def choices(today=None) -> list[tuple[int, list[tuple[str, str]]]]:
+def choices() -> list[tuple[int, list[tuple[str, str]]]]:
     """What the period picker offers: for each recent year, the year, its quarters and its months."""
-    today = today or timezone.localdate()
+    today = clock.today()
     out = []
     for y in range(today.year, max(FIRST_YEAR, today.year - 6) - 1, -1):
         options = [(year(y).value, _("%(y)d年全年") % {"y": y})]

@@ -27,6 +27,7 @@ from shangliang.consultations.models import (
     ResearchRecord,
     Suggestion,
 )
+from shangliang.core import clock
 from shangliang.dashboards.bulk import Loader
 from shangliang.demo.names import FEMALE_CHARS, MALE_CHARS, SURNAMES
 from shangliang.people.models import MemberLink, RoleAssignment, User
@@ -143,10 +144,10 @@ class Tree:
 
 
 class Generator:
-    def __init__(self, plan: Plan, *, seed: int = 2026, today: date | None = None, log=print):
+    def __init__(self, plan: Plan, *, seed: int = 2026, log=print):
         self.plan = plan
         self.rng = random.Random(seed)
-        self.today = today or timezone.localdate()
+        self.today = clock.today()
         self.log = log
         self.loader = Loader()
         self.tree = Tree()
@@ -196,9 +197,9 @@ class Generator:
             self.build_opinions,
         ]
         for step in steps:
-            started = timezone.now()
+            started = clock.now()
             step()
-            self.log(f"  {step.__name__}: {(timezone.now() - started).total_seconds():.1f} s")
+            self.log(f"  {step.__name__}: {(clock.now() - started).total_seconds():.1f} s")
         self.loader.finish()
         return self.loader.loaded
 
@@ -208,7 +209,7 @@ class Generator:
         root_path = segment(max((int(r, 36) for r in roots), default=0) + 1)
         next_id = L.next_id(Unit)
         rows: list[dict] = []
-        now = timezone.now()
+        now = clock.now()
 
         def add(path, depth, numchild, name, kind, county=None, established=None):
             nonlocal next_id

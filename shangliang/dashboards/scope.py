@@ -10,8 +10,7 @@ from collections import Counter
 from datetime import date
 from functools import cached_property
 
-from django.utils import timezone
-
+from shangliang.core import clock
 from shangliang.dashboards import accountability_facts, cells, facts, snapshots
 from shangliang.dashboards.periods import Period, month_end, month_key
 from shangliang.units import selectors as unit_selectors
@@ -26,10 +25,10 @@ def _sum(counters) -> Counter:
 
 
 class Scope:
-    def __init__(self, unit: Unit, period: Period, *, cached: bool = True, today: date | None = None):
+    def __init__(self, unit: Unit, period: Period, *, cached: bool = True):
         self.unit = unit
         self.period = period
-        self.today = today or timezone.localdate()
+        self.today = clock.today()
         self.cached = cached and cells.is_anchor(unit)
         if self.cached:
             cells.ensure_fresh()

@@ -136,14 +136,13 @@ def coverage_figures(unit: Unit, *, year: int | None, group: str | None = None, 
 # --- frequency norms ---------------------------------------------------------------------------------------------
 
 
-def norm_statuses(unit: Unit, *, today: date | None = None, anchors=None) -> list[tuple[Unit, norms.NormStatus]]:
+def norm_statuses(unit: Unit, *, today: date, anchors=None) -> list[tuple[Unit, norms.NormStatus]]:
     """Every active unit of the subtree that has a frequency norm, with its standing on `today`
     (consultations.norms.status_from), in path order.
 
     Only the N most recent consultations of each unit are fetched (N the largest norm count in play): the due date
     depends on nothing else. So `held_in_window` is exact for units behind their norm and capped at N for the others.
     """
-    today = today or timezone.localdate()
     units_qs = Unit.objects.filter(path__startswith=unit.path, is_active=True)
     if anchors is not None:
         units_qs = units_qs.filter(county_id__in=list(anchors))

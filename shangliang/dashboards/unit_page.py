@@ -3,8 +3,7 @@ the same counts as the live functions there (tests compare them), without readin
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from shangliang.core import clock
 from shangliang.dashboards import cells, periods
 from shangliang.dashboards.scope import Scope
 from shangliang.units.models import Unit
@@ -14,8 +13,8 @@ from shangliang.units.selectors import Coverage, PageFigures
 def page_figures(unit: Unit) -> PageFigures | None:
     if not cells.is_anchor(unit):
         return None
-    today = timezone.localdate()
-    scope = Scope(unit, periods.year(today.year), today=today)
+    today = clock.today()
+    scope = Scope(unit, periods.year(today.year))
     now = scope.coverage
     return PageFigures(
         now=Coverage(None, now.get("units", 0), now.get("with_room", 0), now.get("covered", 0)),

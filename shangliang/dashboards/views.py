@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.core import clock
 from shangliang.core.access import LoginRequired, get_for
 from shangliang.dashboards import exports, periods
 from shangliang.dashboards.db import without_jit
@@ -82,7 +82,7 @@ def _period(request):
     try:
         return periods.from_request(request), ""
     except periods.BadPeriod as exc:
-        return periods.year(timezone.localdate().year), str(exc)
+        return periods.year(clock.today().year), str(exc)
 
 
 def _page_context(scope: Scope, *, cards, sections, drill: str, public: bool, error: str = "") -> dict:

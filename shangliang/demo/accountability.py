@@ -39,6 +39,7 @@ from shangliang.accountability.models import TaskStatus as T
 from shangliang.accountability.periodic import run_periodic
 from shangliang.consultations.models import CLOSED, Consultation
 from shangliang.consultations.norms import add_months
+from shangliang.core import clock
 from shangliang.core.models import Event
 from shangliang.people.models import Department, Position, Role, RoleAssignment, User
 from shangliang.units.models import Unit
@@ -112,7 +113,7 @@ def _png() -> SimpleUploadedFile:
 
 class _Cast:
     def __init__(self, county: Unit):
-        today = timezone.localdate()
+        today = clock.today()
         rows = RoleAssignment.objects.filter(
             unit__path__startswith=county.path, renounced_at__isnull=True, assumed_at__lte=today
         ).select_related("user")
@@ -194,7 +195,7 @@ def _work(plan: Plan, c: Consultation, suggestion, cast: _Cast) -> Responsibilit
     """Assign the task and take it to its state, now."""
     office = cast.office(c)
     body_kwargs = {"owner_unit": c.unit} if plan.body == "unit" else {"department": cast.departments[plan.body]}
-    soon = timezone.localdate() + timedelta(days=30)
+    soon = clock.today() + timedelta(days=30)
     task = services.task_assign(
         actor=office, suggestion=suggestion, owner_name=plan.person, owner_phone=plan.phone, action=plan.action,
         deadline=soon, **body_kwargs,
@@ -224,7 +225,7 @@ def _work(plan: Plan, c: Consultation, suggestion, cast: _Cast) -> Responsibilit
         return task
     if plan.state == T.EXTENSION_REQUESTED:
         services.extension_request(
-            actor=body, task=task, new_deadline=timezone.localdate() + timedelta(days=220), reason=EXTENSION
+            actor=body, task=task, new_deadline=clock.today() + timedelta(days=220), reason=EXTENSION
         )
         return task
     services.progress_report(actor=body, task=task, text="主体工作已完成，正在收尾。", percent=80)
@@ -261,7 +262,7 @@ def _place(plan: Plan, task: ResponsibilityTask) -> None:
     """Move the task back to its place in the calendar: assigned on `start`, its events spread until its last step."""
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(plan.start, time(9, 30)), tz)
-    today = timezone.localdate()
+    today = clock.today()
     end_day = min(plan.deadline - timedelta(days=10), today - timedelta(days=12))
     if plan.state in (T.DONE, T.REOPENED, T.COMPLETION_REPORTED) or "follow_up_not_lasted" in plan.steps:
         end_day = min(end_day, today - timedelta(days=20))
@@ -331,9 +332,9 @@ def _place(plan: Plan, task: ResponsibilityTask) -> None:
 
 def _chase(cast: _Cast) -> None:
     """The periodic command eight days ago (overdue reminders) and today (the notices after the grace period)."""
-    today = timezone.localdate()
-    run_periodic(today=today - timedelta(days=8))
-    run_periodic(today=today)
+    with clock.frozen(clock.now() - timedelta(days=8)):
+        run_periodic()
+    run_periodic()
     for model, column, action in ((Reminder, "sent_at", "remind"), (PublicNotice, "published_at", "notice")):
         for row in model.objects.filter(key__gt="").select_related("task"):
             data_key = "reminder" if model is Reminder else "notice"

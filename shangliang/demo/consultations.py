@@ -32,6 +32,7 @@ from shangliang.consultations.models import (
     SuggestionVote,
 )
 from shangliang.consultations.models import ConsultationStatus as S
+from shangliang.core import clock
 from shangliang.core.models import Event
 from shangliang.people.models import Position, Role, RoleAssignment, User
 from shangliang.topics.models import Topic, TopicStatus
@@ -114,7 +115,7 @@ class _Cast:
     """Who acts in a unit: its first convenor (or a named demo account), its approver, the demo accounts."""
 
     def __init__(self, county: Unit):
-        today = timezone.localdate()
+        today = clock.today()
         rows = RoleAssignment.objects.filter(
             unit__path__startswith=county.path, renounced_at__isnull=True, assumed_at__lte=today
         ).select_related("user")
@@ -173,11 +174,11 @@ def _run(topic: Topic, s: Scenario, cast: _Cast) -> Consultation:
     if s.state == S.PARTICIPANTS_CHOSEN:
         return c
     kind, title, text = s.research
-    services.research_add(actor=actor, consultation=c, kind=kind, title=title, text=text, done_on=timezone.localdate())
+    services.research_add(actor=actor, consultation=c, kind=kind, title=title, text=text, done_on=clock.today())
     if s.visit:
         party, views, agreed = s.visit
         services.visit_add(
-            actor=actor, consultation=c, party=party, visited_on=timezone.localdate(), views=views, agreed=agreed
+            actor=actor, consultation=c, party=party, visited_on=clock.today(), views=views, agreed=agreed
         )
     if s.state == S.RESEARCH_RECORDED:
         return c
@@ -239,7 +240,7 @@ def _needs_reason(c: Consultation) -> bool:
 
 
 def _schedule(c: Consultation, actor: User, *, soon: bool) -> None:
-    start = timezone.localtime() + timedelta(days=6 if soon else 1)
+    start = clock.localtime() + timedelta(days=6 if soon else 1)
     start = start.replace(hour=9, minute=30, second=0, microsecond=0)
     services.consultation_schedule(
         actor=actor,
@@ -327,7 +328,7 @@ def _reconvened(c: Consultation, actor: User, s: Scenario) -> None:
         kind="survey",
         title="新增人口家庭摸底",
         text="全村新增人口 37 人，涉及 21 户。",
-        done_on=timezone.localdate(),
+        done_on=clock.today(),
     )
     _schedule(c, actor, soon=False)
     services.consultation_open(actor=actor, consultation=c)

@@ -15,9 +15,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import numpy as np
-from django.utils import timezone
 
 from shangliang.consultations.models import Consultation, ConsultationStatus
+from shangliang.core import clock
 from shangliang.online import polis, services, tasks
 from shangliang.online.consensus import PolisExport, VoteLog
 from shangliang.online.consensus.polis_io import PolisStatement
@@ -118,7 +118,7 @@ def build_online_room(ctx) -> bool:
     if c is None or OnlineRoom.objects.filter(consultation=c).exists():
         return False
     convenor = User.objects.get(username="demo_convenor")
-    now = timezone.now()
+    now = clock.now()
     room = services.room_create(
         actor=convenor,
         consultation=c,
@@ -127,24 +127,23 @@ def build_online_room(ctx) -> bool:
         moderation=ModerationMode.PRE,
         opens_at=now - timedelta(days=8),
         closes_at=now + timedelta(days=21),
-        now=now,
     )
     polis.import_into_room(actor=convenor, room=room, export=synthetic_conversation(now))
-    services.room_open(actor=convenor, room=room, now=now)
+    services.room_open(actor=convenor, room=room)
 
     # What came in online afterwards: a statement awaiting review, one that was not approved, the demo resident.
     def resident(number: str):
         return services.participant_for(room=room, mobile=MobileIdentity(mobile_hash(number), mask_phone(number)))
 
-    services.statement_add(participant=resident("13904530001"), text=PENDING, now=now)
-    rejected = services.statement_add(participant=resident("13904530002"), text=REJECTED[0], now=now)
+    services.statement_add(participant=resident("13904530001"), text=PENDING)
+    rejected = services.statement_add(participant=resident("13904530002"), text=REJECTED[0])
     services.statement_moderate(actor=convenor, statement=rejected, action="reject", note=REJECTED[1])
     demo_resident = User.objects.filter(username="demo_resident").first()
     if demo_resident is not None:
         me = services.participant_for(room=room, user=demo_resident)
         by_polis = dict(room.statements.values_list("polis_id", "pk"))
         for polis_id, value in DEMO_RESIDENT_VOTES:
-            services.vote_cast(participant=me, statement_id=by_polis[polis_id], value=value, now=now)
+            services.vote_cast(participant=me, statement_id=by_polis[polis_id], value=value)
 
     run = tasks.recompute(room.pk)
     # The convenor has already put the strongest common ground into the suggestion list.

@@ -17,6 +17,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from shangliang.core import clock
 from shangliang.core.models import Event
 from shangliang.people.models import Department, LinkKind, MemberLink, Position, Role, RoleAssignment, User
 from shangliang.topics import screening, services
@@ -144,7 +145,7 @@ class _People:
 
     def __init__(self, county: Unit):
         self.county = county
-        today = timezone.localdate()
+        today = clock.today()
         rows = (
             RoleAssignment.objects.filter(unit__path__startswith=county.path, renounced_at__isnull=True)
             .filter(assumed_at__lte=today)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.utils import timezone
-
+from shangliang.core import clock
 from shangliang.people.models import Position, Role, RoleAssignment
 from shangliang.units.models import Unit, UnitKind
 from shangliang.villageaffairs.models import (
@@ -144,7 +143,7 @@ def build_cases(ctx) -> bool:
 def _close(rng, case, received: date, outcomes: dict, statuses: list) -> None:
     """Most cases end within a month; the ones received in the last weeks of 2025 are still being handled."""
     closed = received + timedelta(days=rng.randint(2, 40))
-    if closed > LAST_DAY or closed > timezone.localdate():
+    if closed > LAST_DAY or closed > clock.today():
         return
     case.status = rng.choice(statuses)
     case.outcome = rng.choice(outcomes[case.status])

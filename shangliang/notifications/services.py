@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.core import clock
 from shangliang.core.errors import NotAllowed
 from shangliang.notifications.models import Notification
 
@@ -59,7 +59,7 @@ def notification_read(*, actor, notification: Notification) -> Notification:
     if notification.user_id != getattr(actor, "pk", None):
         raise NotAllowed(_("这不是您的消息。"))
     if notification.read_at is None:
-        notification.read_at = timezone.now()
+        notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])
     return notification
 
@@ -67,4 +67,4 @@ def notification_read(*, actor, notification: Notification) -> Notification:
 def notifications_read_all(*, actor) -> int:
     if not getattr(actor, "is_authenticated", False):
         raise NotAllowed(_("请先登录。"))
-    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=clock.now())

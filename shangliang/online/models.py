@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core import clock
 from shangliang.core.models import TimeStamped
 
 STATEMENT_MAX = 140  # what a participant or the convenor types: one short statement
@@ -78,9 +79,9 @@ class OnlineRoom(TimeStamped):
     def __str__(self) -> str:
         return self.question
 
-    def accepting(self, now=None) -> bool:
+    def accepting(self) -> bool:
         """Open and inside its period: votes and statements are taken."""
-        now = now or timezone.now()
+        now = clock.now()
         return (
             self.status == RoomStatus.OPEN
             and (self.opens_at is None or now >= self.opens_at)

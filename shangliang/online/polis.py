@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.online.consensus import PolisExport, PolisExportError, VoteLog, load_polis_export, write_polis_export
@@ -226,7 +226,7 @@ def import_into_room(*, actor, room: OnlineRoom, export: PolisExport, require_pe
         from shangliang.core.permissions import require_perm
 
         require_perm(actor, "online.run_room", room, _("只有本单元的召集人可以导入数据。"))
-    now = timezone.now()
+    now = clock.now()
     log = export.votes
     keep = _latest_votes(log)
     timestamps = None if log.timestamps is None else log.timestamps.tolist()
@@ -276,6 +276,6 @@ def import_into_room(*, actor, room: OnlineRoom, export: PolisExport, require_pe
             )
         _insert_votes(votes)
         summary = ImportSummary(participants=len(participants), statements=len(statements), votes=len(votes))
-        _changed(room, now)
+        _changed(room)
         record_event(room, actor=actor, action="import", data=vars(summary))
     return summary

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from shangliang.consultations import services as consultation_services
 from shangliang.consultations.models import CLOSED as CONSULTATION_CLOSED
 from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus, Suggestion
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -93,12 +94,12 @@ def _locked(room: OnlineRoom) -> OnlineRoom:
     return room
 
 
-def _changed(room: OnlineRoom, now: datetime | None = None) -> None:
+def _changed(room: OnlineRoom) -> None:
     """Record that the analysis is out of date; enqueue one recomputation unless one is queued (debounce).
 
     Call inside the transaction that makes the change, with the room locked (so the queued flag is read fresh).
     """
-    now = now or timezone.now()
+    now = clock.now()
     fields: dict = {"change_seq": F("change_seq") + 1}
     queued = room.recompute_queued_at
     enqueue = queued is None or queued < now - RECOMPUTE_LEASE
@@ -125,11 +126,10 @@ def room_create(
     allow_statements: bool = True,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
-    now: datetime | None = None,
 ) -> OnlineRoom:
     """Open an online room for a consultation (any form; for 网络协商 its period is the default)."""
     require_perm(actor, "online.create_room", consultation, _("只有本单元的召集人可以开设网上协商议事室。"))
-    now = now or timezone.now()
+    now = clock.now()
     question = clean_text(question, label=_("协商的问题"), field="question", max_length=QUESTION_MAX)
     description = clean_text(
         description, label=_("背景说明"), field="description", max_length=DESCRIPTION_MAX, required=False
@@ -177,10 +177,9 @@ def room_update(
     allow_statements: bool = True,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
-    now: datetime | None = None,
 ) -> OnlineRoom:
     require_perm(actor, "online.run_room", room, _("只有本单元的召集人可以修改网上协商议事室。"))
-    now = now or timezone.now()
+    now = clock.now()
     question = clean_text(question, label=_("协商的问题"), field="question", max_length=QUESTION_MAX)
     description = clean_text(
         description, label=_("背景说明"), field="description", max_length=DESCRIPTION_MAX, required=False
@@ -209,15 +208,15 @@ def room_update(
             ]
         )
         if moderation_changed:  # pending statements appear or disappear: the analysis changes
-            _changed(room, now)
+            _changed(room)
         record_event(room, actor=actor, action="update", data={"moderation": moderation})
     return room
 
 
-def room_open(*, actor, room: OnlineRoom, now: datetime | None = None) -> OnlineRoom:
+def room_open(*, actor, room: OnlineRoom) -> OnlineRoom:
     """Open the room: it needs a closing time in the future and at least one statement to vote on."""
     ROOM_WORKFLOW.check(room, action="open", actor=actor)
-    now = now or timezone.now()
+    now = clock.now()
     with transaction.atomic():
         room = _locked(room)
         if room.closes_at is None or room.closes_at <= now:
@@ -229,11 +228,11 @@ def room_open(*, actor, room: OnlineRoom, now: datetime | None = None) -> Online
     return room
 
 
-def room_close(*, actor, room: OnlineRoom, now: datetime | None = None) -> OnlineRoom:
+def room_close(*, actor, room: OnlineRoom) -> OnlineRoom:
     ROOM_WORKFLOW.check(room, action="close", actor=actor)
     with transaction.atomic():
         room = _locked(room)
-        room.closed_at = now or timezone.now()
+        room.closed_at = clock.now()
         ROOM_WORKFLOW.apply(room, action="close", actor=actor, extra_update_fields=["closed_at"])
         _changed(room)  # one last analysis of everything that came in
     return room
@@ -327,13 +326,12 @@ def statement_add(
     text: str,
     idempotency_key: str = "",
     client: str | None = None,
-    now: datetime | None = None,
 ) -> Statement:
     """A participant adds a statement: pending review in a pre-moderated room, shown at once in a post-moderated one."""
     room = participant.room
     text = clean_statement(text)
     key = clean_key(idempotency_key)
-    now = now or timezone.now()
+    now = clock.now()
     replay = _replayed_statement(room, key, author=participant)
     if replay is not None:
         return replay
@@ -355,7 +353,7 @@ def statement_add(
                 raise
             return found
         if room.moderation == ModerationMode.POST:
-            _changed(room, now)
+            _changed(room)
     return statement
 
 
@@ -453,12 +451,11 @@ def vote_cast(
     statement_id,
     value,
     client: str | None = None,
-    now: datetime | None = None,
 ) -> Vote:
     """Agree (1), disagree (−1) or pass (0) on a statement; a later vote replaces the earlier one."""
     value = _vote_value(value)
     pk = _int(statement_id)
-    now = now or timezone.now()
+    now = clock.now()
     ratelimit.hit("vote_participant", participant.pk)
     ratelimit.hit("vote_client", client)
     with transaction.atomic():
@@ -479,5 +476,5 @@ def vote_cast(
         else:
             vote.value, vote.updated_at = value, now
             vote.save(update_fields=["value", "updated_at"])
-        _changed(room, now)
+        _changed(room)
     return vote

@@ -27,9 +27,9 @@ from datetime import timedelta
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
+from shangliang.core import clock
 from shangliang.online.consensus import VoteLog, analyse
 from shangliang.online.models import AnalysisRun, OnlineRoom, Statement, Vote
 
@@ -43,7 +43,7 @@ def enqueue_recompute(room_id: int) -> None:
     delay = getattr(settings, "ONLINE_RECOMPUTE_DELAY", 5)
     try:
         if delay > 0 and job.get_backend().supports_defer:
-            job = job.using(run_after=timezone.now() + timedelta(seconds=delay))
+            job = job.using(run_after=clock.now() + timedelta(seconds=delay))
         job.enqueue(room_id)
     except Exception:  # the queue is down: let the next change try again rather than wait for the lease
         logger.exception("could not enqueue the recomputation of online room %s", room_id)
@@ -129,7 +129,7 @@ def _finish(room_id: int, seq: int) -> None:
         if room is None:
             return
         if room.change_seq > seq:
-            OnlineRoom.objects.filter(pk=room_id).update(recompute_queued_at=timezone.now())
+            OnlineRoom.objects.filter(pk=room_id).update(recompute_queued_at=clock.now())
             transaction.on_commit(lambda: enqueue_recompute(room_id))
         else:
             OnlineRoom.objects.filter(pk=room_id).update(recompute_queued_at=None)

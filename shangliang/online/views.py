@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.consultations.models import Consultation
+from shangliang.core import clock
 from shangliang.core.access import get_for
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import run_service
@@ -250,7 +251,7 @@ def reanalyse(request, pk):
 def export(request, pk):
     room = get_for(request, ROOM, "online.export_room", pk=pk)
     response = HttpResponse(polis.export_zip(room), content_type="application/zip")
-    filename = f"online-room-{room.pk}-polis-{timezone.localdate():%Y%m%d}.zip"
+    filename = f"online-room-{room.pk}-polis-{clock.today():%Y%m%d}.zip"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 

@@ -11,9 +11,9 @@ Nobody is told about their own action.
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.core import clock
 from shangliang.notifications.services import notify
 from shangliang.opinions.models import OpinionReport
 from shangliang.opinions.workflow import TIMELINE_LABELS
@@ -26,9 +26,9 @@ TO_BODY = {"hand", "send_back"}
 
 
 def _office(county_id: int) -> list[User]:
-    ids = RoleAssignment.objects.filter(
-        active_q(timezone.localdate()), role=Role.CPPCC_STAFF, unit_id=county_id
-    ).values("user_id")
+    ids = RoleAssignment.objects.filter(active_q(clock.today()), role=Role.CPPCC_STAFF, unit_id=county_id).values(
+        "user_id"
+    )
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
@@ -36,7 +36,7 @@ def _body(department_id: int | None) -> list[User]:
     if department_id is None:
         return []
     ids = RoleAssignment.objects.filter(
-        active_q(timezone.localdate()), role=Role.DEPARTMENT, department_id=department_id
+        active_q(clock.today()), role=Role.DEPARTMENT, department_id=department_id
     ).values("user_id")
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 

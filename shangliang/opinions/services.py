@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -162,7 +162,7 @@ def report_submit(*, actor, report: OpinionReport, note: str = "") -> OpinionRep
     note = clean_text(note, label=_("说明"), field="note", max_length=500, required=False)
     with transaction.atomic():
         report.submitted_title, report.submitted_body = report.title, report.body
-        report.submitted_at = report.submitted_at or timezone.now()
+        report.submitted_at = report.submitted_at or clock.now()
         REPORT_WORKFLOW.apply(
             report,
             action=action,
@@ -195,7 +195,7 @@ def report_transition(*, actor, report: OpinionReport, action: str, note: str = 
     note = clean_text(note, label=_("说明"), field="note", max_length=2000, required=False)
     extra, data = [], {}
     if action == "accept":
-        report.closed_at = timezone.now()
+        report.closed_at = clock.now()
         extra = ["closed_at"]
     elif action == "send_back":
         report.answered_at = None  # not answered until the body answers again
@@ -259,7 +259,7 @@ def report_adopt(
     """Record an adoption (采用): the first one moves a submitted report to `adopted`; later ones record that a city,
     provincial or national CPPCC took it up as well."""
     require_perm(actor, OFFICE, report)
-    today = timezone.localdate()
+    today = clock.today()
     level = _clean_level(level)
     adopted_on = _clean_date(adopted_on, label=_("采用日期"), field="adopted_on", required=False, not_after=today)
     adoption = Adoption(
@@ -299,7 +299,7 @@ def report_endorse(
         leader=clean_text(leader, label=_("批示领导"), field="leader", max_length=50),
         leader_title=clean_text(leader_title, label=_("职务"), field="leader_title", max_length=100),
         level=_clean_level(level),
-        endorsed_on=_clean_date(endorsed_on, label=_("批示日期"), field="endorsed_on", not_after=timezone.localdate()),
+        endorsed_on=_clean_date(endorsed_on, label=_("批示日期"), field="endorsed_on", not_after=clock.today()),
         text=clean_text(text, label=_("批示内容"), field="text", max_length=2000),
         recorded_by=actor,
     )
@@ -317,10 +317,10 @@ def report_hand(
     if department is None or not department.is_active or department.county_id != report.county_id:
         raise InvalidInput(_("请选择本区县的承办单位。"), field="department")
     due = _clean_date(answer_due, label=_("答复期限"), field="answer_due", required=False)
-    if due is not None and due < timezone.localdate():
+    if due is not None and due < clock.today():
         raise InvalidInput(_("答复期限不能早于今天。"), field="answer_due")
     note = clean_text(note, label=_("交办意见"), field="note", max_length=500, required=False)
-    report.department, report.answer_due, report.handed_at = department, due, timezone.now()
+    report.department, report.answer_due, report.handed_at = department, due, clock.now()
     REPORT_WORKFLOW.apply(
         report,
         action="hand",
@@ -336,7 +336,7 @@ def report_answer(*, actor, report: OpinionReport, answer: str) -> OpinionReport
     """The body answers: what it did about the matter. The office then accepts or sends it back."""
     REPORT_WORKFLOW.check(report, action="answer", actor=actor)
     report.answer = clean_text(answer, label=_("办理答复"), field="answer", max_length=5000)
-    report.answered_at = timezone.now()
+    report.answered_at = clock.now()
     REPORT_WORKFLOW.apply(
         report, action="answer", actor=actor, note=report.answer, extra_update_fields=["answer", "answered_at"]
     )

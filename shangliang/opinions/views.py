@@ -5,10 +5,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shangliang.core import clock
 from shangliang.core.access import LoginRequired, get_for
 from shangliang.core.events import timeline
 from shangliang.core.forms import run_service
@@ -60,7 +60,7 @@ def index(request):
         query=(data.get("q") or "").strip(),
         mine=bool(data.get("mine")),
     )
-    year = _year(request) or timezone.localdate().year
+    year = _year(request) or clock.today().year
     can_write = selectors.may_write(request.user)
     return render(
         request,

@@ -1,15 +1,15 @@
 import re
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core import clock
 from shangliang.people.models import Department, LinkKind, Position, Role, Sector, TalentKind
 from shangliang.people.selectors import AssignmentStatus, LinkStatus
 
 
 def today():
-    return timezone.localdate()
+    return clock.today()
 
 
 def _date_field(label, *, required: bool = True, **kwargs) -> forms.DateField:

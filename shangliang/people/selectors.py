@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
-from django.utils import timezone
 
+from shangliang.core import clock
 from shangliang.people.models import Expertise, MemberLink, Role, RoleAssignment, Talent, User
 from shangliang.units.models import Unit, UnitKind
 
@@ -43,7 +43,7 @@ def user_scopes(user) -> tuple[Scope, ...]:
         return ()
     cached = getattr(user, "_sl_scopes", None)
     if cached is None:
-        today = timezone.localdate()
+        today = clock.today()
         rows = (
             RoleAssignment.objects.filter(active_q(today), user_id=user.pk)
             .values_list("role", "unit_id", "unit__path", "unit__county_id", "unit__name")
@@ -60,7 +60,7 @@ def linked_paths(user) -> tuple[str, ...]:
         return ()
     cached = getattr(user, "_sl_linked_paths", None)
     if cached is None:
-        today = timezone.localdate()
+        today = clock.today()
         cached = tuple(
             MemberLink.objects.filter(active_q(today, "started_on", "ended_on"), member_id=user.pk)
             .values_list("unit__path", flat=True)
@@ -146,7 +146,7 @@ def department_ids(user) -> frozenset[int]:
     if cached is None:
         cached = frozenset(
             RoleAssignment.objects.filter(
-                active_q(timezone.localdate()), user_id=user.pk, role=Role.DEPARTMENT, department__isnull=False
+                active_q(clock.today()), user_id=user.pk, role=Role.DEPARTMENT, department__isnull=False
             ).values_list("department_id", flat=True)
         )
         user._sl_department_ids = cached
@@ -161,7 +161,7 @@ def county_ids(user, roles: Iterable[str] | None = None) -> set[int]:
 def assignments_of_unit(unit, *, current_only: bool = True):
     qs = RoleAssignment.objects.filter(unit=unit).select_related("user", "sector", "department")
     if current_only:
-        qs = qs.filter(active_q(timezone.localdate()))
+        qs = qs.filter(active_q(clock.today()))
     return qs.order_by("role", "position", "id")
 
 
@@ -187,7 +187,7 @@ class AssignmentStatus:
 
 def unit_assignments(unit, *, status: str = AssignmentStatus.CURRENT, role: str = ""):
     """A unit's role assignments for its people page, current ones by default; past ones behind the filter."""
-    today = timezone.localdate()
+    today = clock.today()
     qs = RoleAssignment.objects.filter(unit=unit).select_related("user", "sector", "department")
     if status == AssignmentStatus.CURRENT:
         qs = qs.filter(Q(renounced_at__isnull=True) | Q(renounced_at__gt=today))
@@ -241,7 +241,7 @@ def link_target_units(county):
 
 
 def member_links_of_county(county, *, kind: str = "", member: str = "", unit=None, status: str = LinkStatus.CURRENT):
-    today = timezone.localdate()
+    today = clock.today()
     qs = MemberLink.objects.filter(unit__path__startswith=county.path).select_related("member", "unit", "sector")
     if status == LinkStatus.CURRENT:
         qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))

@@ -3,10 +3,10 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from shangliang.core import clock
 from shangliang.core.access import LoginRequired, check_perm, get_for
 from shangliang.core.errors import NotAllowed
 from shangliang.core.forms import run_service
@@ -48,7 +48,7 @@ def unit_people(request, pk):
             "ancestors": ancestors(unit),
             "filters": filters,
             "page": paginate(request, assignments),
-            "today": timezone.localdate(),
+            "today": clock.today(),
             # Full phone numbers only for those who may change this unit's assignments; everyone else sees them masked.
             "can_change": request.user.has_perm("people.change_assignments", unit),
         },

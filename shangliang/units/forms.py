@@ -1,12 +1,12 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core import clock
 from shangliang.units.models import RoomKind, RoomStage, UnitKind
 
 
 def this_year() -> int:
-    return timezone.localdate().year
+    return clock.today().year
 
 
 class UnitForm(forms.Form):

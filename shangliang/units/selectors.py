@@ -8,8 +8,8 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Substr
-from django.utils import timezone
 
+from shangliang.core import clock
 from shangliang.people.selectors import subtree_filter, view_paths
 from shangliang.units.models import OPERATIONAL_STAGES, ROOM_BEARING_KINDS, Assessment, Room, RoomStage, Unit
 
@@ -93,7 +93,7 @@ def coverage(unit: Unit, *, year: int | None = None) -> Coverage:
 
 
 def coverage_by_year(unit: Unit, *, first_year: int | None = None, last_year: int | None = None) -> list[Coverage]:
-    last_year = last_year or timezone.localdate().year
+    last_year = last_year or clock.today().year
     if first_year is None:
         first_year = (
             Room.objects.filter(unit__path__startswith=unit.path, operational_since__isnull=False)

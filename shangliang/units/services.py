@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm as _require
@@ -289,7 +289,7 @@ def room_assess(*, actor, room: Room, assessed_on: date, results: list[ItemResul
         raise InvalidInput(_("议事室尚在规划中，建成或试点后才能评估。"), field="room")
     if assessed_on is None:
         raise InvalidInput(_("请填写评估日期。"), field="assessed_on")
-    if assessed_on > timezone.localdate():
+    if assessed_on > clock.today():
         raise InvalidInput(_("评估日期不能晚于今天。"), field="assessed_on")
     note = clean_text(note, label=_("总体说明"), field="note", max_length=2000, required=False)
     items = {i.pk: i for i in standard.items.filter(is_active=True)}
@@ -302,7 +302,7 @@ def room_assess(*, actor, room: Room, assessed_on: date, results: list[ItemResul
     prepared = []
     for r in results:
         label = items[r.item_id].name
-        if r.evidence_date and r.evidence_date > timezone.localdate():
+        if r.evidence_date and r.evidence_date > clock.today():
             raise InvalidInput(_("“%(item)s”的佐证日期不能晚于今天。") % {"item": label}, field=f"date_{r.item_id}")
         photo = checked_image(r.photo, field=f"photo_{r.item_id}") if r.photo else None
         prepared.append(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -55,11 +55,10 @@ def dispute_record(
     parties: int = 2,
     mediator: str = "",
     idempotency_key: str = "",
-    today: date | None = None,
 ) -> Dispute:
     require_perm(actor, RECORD_CASES, unit)
     require_village(unit)
-    today = today or timezone.localdate()
+    today = clock.today()
     key = clean_key(idempotency_key)
     if kind not in DisputeKind.values:
         raise InvalidInput(_("请选择纠纷类型。"), field="kind")
@@ -90,12 +89,10 @@ def _closing_date(value, *, opened: date, today: date, field: str) -> date:
     return closed
 
 
-def dispute_decide(
-    *, actor, dispute: Dispute, action: str, outcome: str, closed_on=None, today: date | None = None
-) -> Dispute:
+def dispute_decide(*, actor, dispute: Dispute, action: str, outcome: str, closed_on=None) -> Dispute:
     """Record how a dispute ended: mediated (resolve), mediation failed (fail), or handed on (refer)."""
     DISPUTE_WORKFLOW.check(dispute, action=action, actor=actor)
-    today = today or timezone.localdate()
+    today = clock.today()
     dispute.outcome = clean_text(outcome, label=_("化解结果"), field="outcome", max_length=2000)
     dispute.closed_on = _closing_date(closed_on, opened=dispute.received_on, today=today, field="closed_on")
     DISPUTE_WORKFLOW.apply(
@@ -113,11 +110,10 @@ def petition_record(
     subject: str,
     collective: bool = False,
     idempotency_key: str = "",
-    today: date | None = None,
 ) -> Petition:
     require_perm(actor, RECORD_CASES, unit)
     require_village(unit)
-    today = today or timezone.localdate()
+    today = clock.today()
     key = clean_key(idempotency_key)
     if channel not in PetitionChannel.values:
         raise InvalidInput(_("请选择信访形式。"), field="channel")
@@ -132,11 +128,9 @@ def petition_record(
     return _insert(Petition, key, unit, row, actor)
 
 
-def petition_decide(
-    *, actor, petition: Petition, action: str, outcome: str, concluded_on=None, today: date | None = None
-) -> Petition:
+def petition_decide(*, actor, petition: Petition, action: str, outcome: str, concluded_on=None) -> Petition:
     PETITION_WORKFLOW.check(petition, action=action, actor=actor)
-    today = today or timezone.localdate()
+    today = clock.today()
     petition.outcome = clean_text(outcome, label=_("办理结果"), field="outcome", max_length=2000)
     petition.concluded_on = _closing_date(concluded_on, opened=petition.received_on, today=today, field="concluded_on")
     PETITION_WORKFLOW.apply(

@@ -4,11 +4,11 @@ negative or non-numeric amount; text limits are HTML attributes for the browser 
 from uuid import uuid4
 
 from django import forms
-from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core import clock
 from shangliang.villageaffairs.models import (
     AttendeeCapacity,
     DisputeKind,
@@ -177,7 +177,7 @@ class MeetingPlanForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("month", timezone.localdate().strftime("%Y-%m"))
+            self.initial.setdefault("month", clock.today().strftime("%Y-%m"))
 
 
 class MeetingEditForm(forms.Form):

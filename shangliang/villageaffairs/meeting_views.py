@@ -3,10 +3,10 @@ attendance, recording it as held or not held. Thin: parse, call a service or sel
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shangliang.core import clock
 from shangliang.core.access import check_perm, get_for
 from shangliang.core.events import timeline
 from shangliang.core.forms import run_service
@@ -212,7 +212,7 @@ def meeting_hold(request, pk):
     meeting = get_for(request, MEETINGS, "villageaffairs.manage_village", pk=pk)
     MEETING_WORKFLOW.check(meeting, action="hold", actor=request.user)
     attendance = selectors.meeting_attendance(meeting)
-    form = HoldForm(request.POST or None, attendance=attendance, initial={"held_on": timezone.localdate()})
+    form = HoldForm(request.POST or None, attendance=attendance, initial={"held_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_service(

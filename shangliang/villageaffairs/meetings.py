@@ -16,11 +16,11 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus
 from shangliang.consultations.services import consultation_create
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -65,10 +65,10 @@ def _locked_planned(unit: Unit):
     return MonthlyMeeting.objects.select_for_update().filter(unit=unit, status=MeetingStatus.PLANNED).order_by("month")
 
 
-def next_meeting(unit: Unit, *, today: date | None = None) -> MonthlyMeeting:
+def next_meeting(unit: Unit) -> MonthlyMeeting:
     """The village's next monthly meeting: the earliest one still being prepared, or a new one for the first month
     without a meeting (this month, or the month after the latest). Called inside the caller's transaction."""
-    today = today or timezone.localdate()
+    today = clock.today()
     planned = _locked_planned(unit).first()
     if planned is not None:
         return planned
@@ -88,10 +88,10 @@ def _next_order(meeting: MonthlyMeeting) -> int:
     return (AgendaItem.objects.filter(meeting=meeting).aggregate(m=Max("order"))["m"] or 0) + 1
 
 
-def enqueue_objection(feedback: Feedback, *, today: date | None = None) -> AgendaItem:
+def enqueue_objection(feedback: Feedback) -> AgendaItem:
     """Put a resident's objection on the agenda of the village's next monthly meeting (in the caller's transaction)."""
     disclosure = feedback.disclosure
-    meeting = next_meeting(disclosure.unit, today=today)
+    meeting = next_meeting(disclosure.unit)
     item = AgendaItem.objects.create(
         meeting=meeting,
         source=AgendaSource.OBJECTION,
@@ -162,7 +162,7 @@ def expected_attendees(meeting: MonthlyMeeting) -> list[tuple[object, str]]:
     party officials (乡镇干部), the village's convenors and party branch (村“两委”)."""
     village = meeting.unit
     town_path = village.path[: -Unit.steplen]
-    on = meeting.scheduled_on or max(meeting.month, min(timezone.localdate(), month_end(meeting.month)))
+    on = meeting.scheduled_on or max(meeting.month, min(clock.today(), month_end(meeting.month)))
     seen: dict[int, tuple[object, str]] = {}
     links = (
         MemberLink.objects.filter(active_q(on, "started_on", "ended_on"))
@@ -281,11 +281,11 @@ def _carry_open_items(meeting: MonthlyMeeting, actor) -> MonthlyMeeting | None:
 
 
 def meeting_hold(
-    *, actor, meeting: MonthlyMeeting, held_on, minutes: str, present_ids: Iterable[int], today: date | None = None
+    *, actor, meeting: MonthlyMeeting, held_on, minutes: str, present_ids: Iterable[int]
 ) -> MonthlyMeeting:
     """Record that the meeting was held: date, minutes, who attended. Items not settled go to the next meeting."""
     MEETING_WORKFLOW.check(meeting, action="hold", actor=actor)
-    today = today or timezone.localdate()
+    today = clock.today()
     held_on = clean_date(held_on, label=_("召开日期"), field="held_on")
     last_day = month_end(meeting.month) + timedelta(days=HELD_GRACE_DAYS)
     if held_on < meeting.month or held_on > last_day:

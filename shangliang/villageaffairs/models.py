@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core import clock
 from shangliang.core.errors import NotPossible
 from shangliang.core.models import TimeStamped
 from shangliang.people.models import mask_phone
@@ -205,7 +205,7 @@ class Disclosure(TimeStamped):
 
     @property
     def is_open(self) -> bool:
-        return self.is_open_on(timezone.localdate())
+        return self.is_open_on(clock.today())
 
 
 def document_upload_to(instance, filename: str) -> str:

@@ -7,9 +7,9 @@ agenda it was put on. Comments are read on the disclosure's page; nobody is told
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.core import clock
 from shangliang.notifications.services import notify
 from shangliang.people.models import Role, RoleAssignment, User
 from shangliang.people.selectors import active_q
@@ -29,7 +29,7 @@ def on_disclosure_event(event) -> None:
         return
     village = item.meeting.unit
     units = [village.pk, *_town_ids(village)]
-    ids = RoleAssignment.objects.filter(active_q(timezone.localdate()), role=Role.CONVENOR, unit_id__in=units).values(
+    ids = RoleAssignment.objects.filter(active_q(clock.today()), role=Role.CONVENOR, unit_id__in=units).values(
         "user_id"
     )
     notify(

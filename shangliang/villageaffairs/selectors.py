@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Substr
-from django.utils import timezone
 
+from shangliang.core import clock
 from shangliang.units.models import Unit, UnitKind
 from shangliang.villageaffairs.models import (
     PUBLIC_DISCLOSURE_STATUSES,
@@ -41,10 +41,10 @@ def is_village(unit: Unit) -> bool:
     return unit.kind in VILLAGE_KINDS
 
 
-def latest_year(unit: Unit, *, today: date | None = None) -> int:
+def latest_year(unit: Unit) -> int:
     """The latest year, up to this one, in which the subtree held a meeting or disclosed something (the year the
     pages show first); this year when there is nothing yet."""
-    this_year = (today or timezone.localdate()).year
+    this_year = clock.today().year
     last_meeting = MonthlyMeeting.objects.filter(
         unit__path__startswith=unit.path, status=MeetingStatus.HELD, month__year__lte=this_year
     ).aggregate(m=Max("month"))["m"]
@@ -217,10 +217,10 @@ class NormStatus:
         return None if self.expected == 0 else 100.0 * self.held / self.expected
 
 
-def norm_status(unit: Unit, *, year: int, today: date | None = None) -> NormStatus:
+def norm_status(unit: Unit, *, year: int) -> NormStatus:
     """For every village and community of the subtree under a county norm: meetings due in `year` so far (months
     ended since the norm started, divided by its interval) and meetings held; who is behind."""
-    today = today or timezone.localdate()
+    today = clock.today()
     norms = {
         n.county_id: n
         for n in MeetingNorm.objects.filter(

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -291,7 +291,7 @@ def disclosure_publish(*, actor, disclosure: Disclosure) -> Disclosure:
             previous = Disclosure.objects.select_for_update().get(pk=disclosure.previous_id)
             if previous.status != DisclosureStatus.PUBLISHED:
                 raise NotPossible(_("被更正的公示已不是最新版本，不能再发布这份更正。"))
-        disclosure.published_at = timezone.now()
+        disclosure.published_at = clock.now()
         disclosure.published_by = actor
         DISCLOSURE_WORKFLOW.apply(
             disclosure,
@@ -425,14 +425,13 @@ def feedback_submit(
     mobile: str = "",
     idempotency_key: str = "",
     client: str | None = None,
-    today: date | None = None,
 ) -> Feedback:
     """A resident comments on, or objects to, a disclosure during its period; no account needed (a mainland mobile
     number identifies them). An objection is queued on the agenda of the village's next monthly meeting."""
     from shangliang.villageaffairs.meetings import enqueue_objection
 
     require_perm(actor, "villageaffairs.give_feedback", disclosure)
-    today = today or timezone.localdate()
+    today = clock.today()
     key = clean_key(idempotency_key)
     if key:
         earlier = Feedback.objects.filter(idempotency_key=key).first()
@@ -476,7 +475,7 @@ def feedback_submit(
             feedback.save()
             record_event(disclosure, actor=actor, action=kind, data={"feedback": feedback.pk})
             if kind == FeedbackKind.OBJECTION:
-                enqueue_objection(feedback, today=today)
+                enqueue_objection(feedback)
     except IntegrityError:
         earlier = Feedback.objects.filter(idempotency_key=key).first() if key else None
         if earlier is None:
@@ -489,7 +488,7 @@ def feedback_reply(*, actor, feedback: Feedback, reply: str) -> Feedback:
     """The village answers a comment (an objection is answered by the meeting that settles it)."""
     require_perm(actor, MANAGE, feedback.disclosure)
     feedback.reply = clean_text(reply, label=_("答复"), field="reply", max_length=1000)
-    feedback.replied_at = timezone.now()
+    feedback.replied_at = clock.now()
     with transaction.atomic():
         feedback.save(update_fields=["reply", "replied_at"])
         record_event(feedback.disclosure, actor=actor, action="reply", data={"feedback": feedback.pk})

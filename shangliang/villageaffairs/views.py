@@ -4,10 +4,10 @@ Thin: parse, call a service or selector, render. Disclosures, meetings and cases
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from shangliang.core import clock
 from shangliang.core.access import get_for
 from shangliang.core.forms import run_service
 from shangliang.units.models import Unit, UnitKind
@@ -29,7 +29,7 @@ def chosen_year(request, unit=None) -> int:
     year = form.cleaned_data.get("year") if form.is_valid() else None
     if year:
         return year
-    return selectors.latest_year(unit) if unit is not None else timezone.localdate().year
+    return selectors.latest_year(unit) if unit is not None else clock.today().year
 
 
 def overview(request, pk):

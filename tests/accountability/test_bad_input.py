@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from shangliang.accountability import services
 from shangliang.accountability.models import Evidence, ProgressReport, Rating, Reminder, ResponsibilityTask
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import timeline
 from shangliang.core.models import Event
@@ -38,10 +39,11 @@ def test_deadline_before_today_is_refused(world, consultation):
 
 def test_working_days_into_a_year_the_calendar_lacks(world, consultation):
     last = covered_years()[1]
-    with pytest.raises(CalendarNotCovered, match="请直接选择截止日期") as caught:
-        assign(world, consultation, deadline=None, working_days=30, today=date(last, 12, 20))
+    with pytest.raises(CalendarNotCovered, match="请直接选择截止日期") as caught, clock.frozen(date(last, 12, 20)):
+        assign(world, consultation, deadline=None, working_days=30)
     assert caught.value.field == "working_days"
-    task = assign(world, consultation, deadline=None, working_days=3, today=date(2025, 1, 24))
+    with clock.frozen(date(2025, 1, 24)):
+        task = assign(world, consultation, deadline=None, working_days=3)
     assert task.deadline == date(2025, 2, 5) and task.deadline_working_days == 3
 
 

@@ -18,6 +18,7 @@ from shangliang.accountability.models import (
     Rating,
     ResponsibilityTask,
 )
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import timeline
 from shangliang.notifications.models import Notification
@@ -65,9 +66,10 @@ def test_codes_expire_and_wrong_guesses_run_out(sms_outbox):
     with pytest.raises(InvalidInput, match="错误次数过多"):
         services.phone_code_verify(mobile="13900001234", code=code_of(sms_outbox))
     later = timezone.now() + timedelta(minutes=11)
-    services.phone_code_send(mobile="13900001234", now=timezone.now() + timedelta(minutes=2))
-    with pytest.raises(InvalidInput, match="过期"):
-        services.phone_code_verify(mobile="13900001234", code=code_of(sms_outbox), now=later + timedelta(minutes=5))
+    with clock.frozen(timezone.now() + timedelta(minutes=2)):
+        services.phone_code_send(mobile="13900001234")
+    with clock.frozen(later + timedelta(minutes=5)), pytest.raises(InvalidInput, match="过期"):
+        services.phone_code_verify(mobile="13900001234", code=code_of(sms_outbox))
 
 
 def test_bad_mobile_numbers_are_refused(sms_outbox):

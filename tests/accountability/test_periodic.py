@@ -17,10 +17,17 @@ from shangliang.accountability.models import (
     Supervision,
 )
 from shangliang.accountability.periodic import run_periodic
+from shangliang.core import clock
 from shangliang.core.models import Event
 from shangliang.notifications.models import Notification
 from tests.accountability.conftest import S, assign, body, office, reload, today, walk
 from tests.conftest import fresh
+
+
+def run_on(day):
+    """The periodic command run on that day (the clock stands at 09:00 there)."""
+    with clock.frozen(day):
+        return run_periodic()
 
 
 @pytest.fixture
@@ -51,7 +58,7 @@ def counts():
 def test_due_soon_then_overdue_then_notice_after_grace(world, chased, sms_outbox, django_capture_on_commit_callbacks):
     soon, later, working = chased
     with django_capture_on_commit_callbacks(execute=True):
-        first = run_periodic(today=today())
+        first = run_on(today())
     # Within the default 3 days: the task due in 2 days and the one due tomorrow; not the one due in 10.
     assert (first.due_soon, first.overdue, first.notices) == (2, 0, 0)
     assert {r.task_id for r in Reminder.objects.filter(kind=ReminderKind.DUE_SOON)} == {soon.pk, working.pk}
@@ -59,15 +66,15 @@ def test_due_soon_then_overdue_then_notice_after_grace(world, chased, sms_outbox
 
     day = today() + timedelta(days=3)  # both past their deadline now
     with django_capture_on_commit_callbacks(execute=True):
-        second = run_periodic(today=day)
+        second = run_on(day)
     assert (second.due_soon, second.overdue, second.notices) == (0, 2, 0)
     overdue_sms = [m for m in sms_outbox if m.to == "13900002222"]
     assert overdue_sms, "the supervising member is told of overdue tasks by SMS"
 
     # The grace period (default 5 days) runs from the overdue reminder.
-    assert run_periodic(today=day + timedelta(days=4)).notices == 0
+    assert run_on(day + timedelta(days=4)).notices == 0
     with django_capture_on_commit_callbacks(execute=True):
-        third = run_periodic(today=day + timedelta(days=5))
+        third = run_on(day + timedelta(days=5))
     assert third.notices == 2
     notice = PublicNotice.objects.get(task=soon)
     assert notice.unit == soon.unit and "住建局" in notice.text and "逾期" in notice.text
@@ -77,13 +84,13 @@ def test_due_soon_then_overdue_then_notice_after_grace(world, chased, sms_outbox
 def test_running_twice_sends_nothing_twice(world, chased, sms_outbox, django_capture_on_commit_callbacks):
     day = today() + timedelta(days=20)
     with django_capture_on_commit_callbacks(execute=True):
-        run_periodic(today=today())
-        run_periodic(today=day)
-        run_periodic(today=day + timedelta(days=10))
+        run_on(today())
+        run_on(day)
+        run_on(day + timedelta(days=10))
     before, sent = counts(), len(sms_outbox)
     with django_capture_on_commit_callbacks(execute=True):
-        again = run_periodic(today=day + timedelta(days=10))
-        also = run_periodic(today=day + timedelta(days=11))
+        again = run_on(day + timedelta(days=10))
+        also = run_on(day + timedelta(days=11))
     assert again.total == 0 and also.total == 0
     assert counts() == before and len(sms_outbox) == sent
     assert Reminder.objects.filter(kind=ReminderKind.OVERDUE).count() == 3
@@ -92,38 +99,38 @@ def test_running_twice_sends_nothing_twice(world, chased, sms_outbox, django_cap
 
 def test_a_new_deadline_starts_the_chase_again(world, chased):
     soon, _later, _working = chased
-    run_periodic(today=soon.deadline + timedelta(days=1))
+    run_on(soon.deadline + timedelta(days=1))
     assert Reminder.objects.filter(task=soon, kind=ReminderKind.OVERDUE).count() == 1
     t = walk(world, reload(soon), S.IN_PROGRESS)
     services.extension_request(actor=body(world), task=t, new_deadline=today() + timedelta(days=30), reason="材料未到")
     services.extension_decide(actor=office(world), task=reload(t), approve=True)
-    assert run_periodic(today=today() + timedelta(days=31)).overdue >= 1
+    assert run_on(today() + timedelta(days=31)).overdue >= 1
     assert Reminder.objects.filter(task=soon, kind=ReminderKind.OVERDUE).count() == 2
 
 
 def test_finished_tasks_are_not_chased(world, consultation):
     t = walk(world, assign(world, consultation, deadline=today() + timedelta(days=1)), S.DONE)
-    result = run_periodic(today=today() + timedelta(days=30))
+    result = run_on(today() + timedelta(days=30))
     assert (result.overdue, result.notices) == (0, 0)
     assert not Reminder.objects.filter(task=t).exists()
 
 
 def test_county_settings_change_the_grace_and_the_reminder_window(world, chased):
     AccountabilitySettings.objects.create(county=world.a, notice_grace_days=1, remind_before_days=0)
-    assert run_periodic(today=today()).due_soon == 0
+    assert run_on(today()).due_soon == 0
     soon = chased[0]
     day = soon.deadline + timedelta(days=1)
-    run_periodic(today=day)
-    assert run_periodic(today=day + timedelta(days=1)).notices >= 1
+    run_on(day)
+    assert run_on(day + timedelta(days=1)).notices >= 1
 
 
 def test_follow_up_checks_are_announced_once_when_due(world, consultation, django_capture_on_commit_callbacks):
     t = walk(world, assign(world, consultation), S.DONE)
     check = FollowUpCheck.objects.get(task=t)
-    assert run_periodic(today=check.due_on - timedelta(days=1)).follow_ups == 0
+    assert run_on(check.due_on - timedelta(days=1)).follow_ups == 0
     with django_capture_on_commit_callbacks(execute=True):
-        assert run_periodic(today=check.due_on).follow_ups == 1
-        assert run_periodic(today=check.due_on + timedelta(days=1)).follow_ups == 0
+        assert run_on(check.due_on).follow_ups == 1
+        assert run_on(check.due_on + timedelta(days=1)).follow_ups == 0
     check.refresh_from_db()
     assert check.notified_at is not None
     assert Notification.objects.filter(user=fresh(world.users["convenor"]), verb="task.follow_up_due").count() == 1

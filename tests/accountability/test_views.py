@@ -10,6 +10,7 @@ from django.urls import reverse
 from shangliang.accountability import services
 from shangliang.accountability.models import FollowUpCheck, ResponsibilityTask, Supervision
 from shangliang.accountability.periodic import run_periodic
+from shangliang.core import clock
 from tests.accountability.conftest import S, assign, png, reload, today, walk
 from tests.conftest import fresh
 
@@ -125,8 +126,10 @@ def test_failures_page_lists_each_failure(client, world, several, consultation):
 
 
 def test_public_pages_need_no_account(client, world, several, consultation):
-    run_periodic(today=today() + timedelta(days=60))
-    run_periodic(today=today() + timedelta(days=70))
+    with clock.frozen(today() + timedelta(days=60)):
+        run_periodic()
+    with clock.frozen(today() + timedelta(days=70)):
+        run_periodic()
     html = client.get(reverse("accountability:public_consultation", args=[consultation.pk])).content.decode()
     assert "协商成果公示" in html and "在小区东侧划设 40 个停车位" in html
     assert "13800001111" not in html and "138****1111" not in html  # no phone on public pages

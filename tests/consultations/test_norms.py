@@ -118,7 +118,7 @@ def _held(unit, on: date, status="closed_consensus"):
     return Consultation.objects.create(unit=unit, title="x", form="meeting", status=status, held_at=at)
 
 
-def test_norm_status_and_who_is_behind(world):
+def test_norm_status_and_who_is_behind(world, freeze):
     FrequencyNorm.objects.create(
         county=world.a, level=UnitLevel.VILLAGE, min_count=1, period_months=2, effective_from=date(2025, 1, 1)
     )
@@ -131,14 +131,15 @@ def test_norm_status_and_who_is_behind(world):
     _held(world.v3, date(2025, 6, 1), status="cancelled")  # never held: does not count
     _held(world.t1, date(2025, 2, 1))
     _held(world.t1, date(2025, 5, 1))
-    assert not norm_status(world.v1, today=today).behind
-    s = norm_status(world.v2, today=today)
+    freeze(today)
+    assert not norm_status(world.v1).behind
+    s = norm_status(world.v2)
     assert s.behind and s.due_on == date(2025, 5, 1) and s.behind_since == date(2025, 5, 2)
-    behind = {u.name: s for u, s in units_behind(world.a, today=today)}
+    behind = {u.name: s for u, s in units_behind(world.a)}
     # 二镇 has held none, but has until a year after the norm's start (2026-01-01) to hold two.
     assert set(behind) == {"二村", "三村"}
     assert behind["三村"].due_on == date(2025, 3, 1)  # from the norm's start
-    assert norm_status(world.t2, today=today).due_on == date(2026, 1, 1)
+    assert norm_status(world.t2).due_on == date(2026, 1, 1)
 
 
 @pytest.mark.parametrize("days_ago", [0, 59, 61])

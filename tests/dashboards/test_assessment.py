@@ -82,8 +82,9 @@ def test_county_weights_change_the_score(tree):
     assert rec.score.maximum == Decimal(175)
 
 
-def test_unit_assessment_of_villages(tree):
-    rows = assessment.unit_assessments(tree.a, Y2025, level="village", today=TODAY)
+def test_unit_assessment_of_villages(tree, freeze):
+    freeze(TODAY)
+    rows = assessment.unit_assessments(tree.a, Y2025, level="village")
     by = {r.unit.name: r for r in rows}
     # V2: norm kept 20, no room yet 0, 1 consultation 5, no consensus, 1 suggestion 2, 1 attendance 0.1
     assert by["二村"].score.total == Decimal("27.1") and by["二村"].rank == 1
@@ -93,7 +94,7 @@ def test_unit_assessment_of_villages(tree):
     assert by["一村"].score.total == Decimal("14.2") and by["一村"].rank == 3
     assert by["一村"].behind_days == (TODAY - date(2025, 5, 12)).days
     assert by["四村"].score.total == Decimal(0)
-    towns = assessment.unit_assessments(tree.a, Y2025, level="town", today=TODAY)
+    towns = assessment.unit_assessments(tree.a, Y2025, level="town")
     assert [r.unit.name for r in towns] == ["一镇", "二镇"]  # T1: covered 20 + C2 5 + 0.1
 
 

@@ -14,8 +14,13 @@ Y2025 = periods.year(2025)
 pytestmark = pytest.mark.parametrize("cached", [False, True], ids=["live", "cached"])
 
 
+@pytest.fixture(autouse=True)
+def _mid_december(freeze):
+    freeze(TODAY)
+
+
 def scope(unit, period=Y2025, cached=True):
-    return Scope(unit, period, cached=cached, today=TODAY)
+    return Scope(unit, period, cached=cached)
 
 
 def column(table, label_col=0, value_col=1):

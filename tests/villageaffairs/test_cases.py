@@ -5,11 +5,18 @@ from datetime import date
 
 import pytest
 
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.villageaffairs import cases, selectors
 from shangliang.villageaffairs.models import Dispute, DisputeStatus, Petition, PetitionStatus
 
 TODAY = date(2025, 12, 31)
+
+
+@pytest.fixture(autouse=True)
+def _on_new_years_eve():
+    with clock.frozen(TODAY):
+        yield
 
 
 def dispute(world, unit, received, **extra):
@@ -19,7 +26,6 @@ def dispute(world, unit, received, **extra):
         received_on=received,
         kind=extra.pop("kind", "neighbour"),
         summary=extra.pop("summary", "宅前排水沟堵塞引发邻里纠纷"),
-        today=TODAY,
         **extra,
     )
 
@@ -31,7 +37,6 @@ def petition(world, unit, received, **extra):
         received_on=received,
         channel=extra.pop("channel", "visit"),
         subject=extra.pop("subject", "反映土地流转租金未按时支付"),
-        today=TODAY,
         **extra,
     )
 
@@ -40,9 +45,9 @@ def test_a_dispute_is_recorded_and_its_outcome_is_a_transition(world):
     d = dispute(world, world.v1, date(2025, 3, 2), mediator="村调委会")
     assert d.status == DisputeStatus.OPEN
     with pytest.raises(InvalidInput):  # an outcome needs its note
-        cases.dispute_decide(actor=world.users["convenor"], dispute=d, action="resolve", outcome="", today=TODAY)
+        cases.dispute_decide(actor=world.users["convenor"], dispute=d, action="resolve", outcome="")
     with pytest.raises(NotAllowed):
-        cases.dispute_decide(actor=world.users["approver"], dispute=d, action="resolve", outcome="和解", today=TODAY)
+        cases.dispute_decide(actor=world.users["approver"], dispute=d, action="resolve", outcome="和解")
     with pytest.raises(InvalidInput) as caught:
         cases.dispute_decide(
             actor=world.users["convenor"],
@@ -50,18 +55,15 @@ def test_a_dispute_is_recorded_and_its_outcome_is_a_transition(world):
             action="resolve",
             outcome="和解",
             closed_on="2025-03-01",
-            today=TODAY,
         )
     assert "不能早于受理日期" in str(caught.value.message)
-    cases.dispute_decide(
-        actor=world.users["convenor"], dispute=d, action="resolve", outcome="双方签订调解协议", today=TODAY
-    )
+    cases.dispute_decide(actor=world.users["convenor"], dispute=d, action="resolve", outcome="双方签订调解协议")
     d.refresh_from_db()
     assert (d.status, d.closed_on, d.outcome) == (DisputeStatus.RESOLVED, TODAY, "双方签订调解协议")
     with pytest.raises(NotPossible):
-        cases.dispute_decide(actor=world.users["convenor"], dispute=d, action="fail", outcome="再议", today=TODAY)
+        cases.dispute_decide(actor=world.users["convenor"], dispute=d, action="fail", outcome="再议")
     with pytest.raises(NotPossible):
-        cases.dispute_decide(actor=world.users["convenor"], dispute=d, action="bribe", outcome="x", today=TODAY)
+        cases.dispute_decide(actor=world.users["convenor"], dispute=d, action="bribe", outcome="x")
 
 
 @pytest.mark.parametrize(
@@ -93,7 +95,6 @@ def test_cases_are_recorded_in_villages_only_by_their_managers(world):
             received_on=date(2025, 3, 2),
             kind="land",
             summary="x",
-            today=TODAY,
         )
     with pytest.raises(NotAllowed):
         cases.petition_record(
@@ -102,16 +103,15 @@ def test_cases_are_recorded_in_villages_only_by_their_managers(world):
             received_on=date(2025, 3, 2),
             channel="visit",
             subject="x",
-            today=TODAY,
         )
 
 
 def test_a_petition_is_concluded_or_referred(world):
     p = petition(world, world.v2, date(2025, 5, 5), collective=True)
-    cases.petition_decide(actor=world.users["convenor"], petition=p, action="refer", outcome="转区信访局", today=TODAY)
+    cases.petition_decide(actor=world.users["convenor"], petition=p, action="refer", outcome="转区信访局")
     assert Petition.objects.get().status == PetitionStatus.REFERRED
     with pytest.raises(NotPossible):
-        cases.petition_decide(actor=world.users["convenor"], petition=p, action="conclude", outcome="x", today=TODAY)
+        cases.petition_decide(actor=world.users["convenor"], petition=p, action="conclude", outcome="x")
 
 
 def test_double_submit_records_one_case(world):
@@ -144,7 +144,7 @@ def ledger(world):
     for unit, received, action in plan:
         d = dispute(world, unit, received)
         if action:
-            cases.dispute_decide(actor=world.users["staff"], dispute=d, action=action, outcome="结果", today=TODAY)
+            cases.dispute_decide(actor=world.users["staff"], dispute=d, action=action, outcome="结果")
     for unit, received, collective in [
         (world.v1, date(2024, 1, 5), True),
         (world.v1, date(2024, 2, 5), False),

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.models import Event
 from shangliang.villageaffairs import meetings, selectors, services
@@ -205,23 +206,24 @@ def test_norm_status_against_hand_counted_meetings(world):
         for m in months:
             MonthlyMeeting.objects.create(unit=unit, month=date(2024, m, 1), status=MeetingStatus.HELD)
     MonthlyMeeting.objects.create(unit=world.v3, month=date(2024, 5, 1), status=MeetingStatus.CANCELLED)
-    status = selectors.norm_status(world.a, year=2024, today=date(2025, 2, 1))
+    with clock.frozen(date(2025, 2, 1)):
+        status = selectors.norm_status(world.a, year=2024)
     rows = {r.unit.name: (r.expected, r.held, r.behind) for r in status.rows}
     # April to December: 9 months due; v1's three meetings before the norm do not make up for anything.
     assert rows == {"一村": (9, 12, False), "二村": (9, 5, True), "三村": (9, 0, True)}
     assert (status.expected, status.held, len(status.behind)) == (27, 9 + 5, 2)
     assert round(status.percent) == 52
     # During 2024, on 15 July: April, May and June are due.
-    mid = selectors.norm_status(world.a, year=2024, today=date(2024, 7, 15))
+    with clock.frozen(date(2024, 7, 15)):
+        mid = selectors.norm_status(world.a, year=2024)
     assert {r.unit.name: r.expected for r in mid.rows} == {"一村": 3, "二村": 3, "三村": 3}
     # Every two months: April–December is 9 months, so 5 meetings are due.
     MeetingNorm.objects.filter(county=world.a).update(interval_months=2)
-    assert {r.expected for r in selectors.norm_status(world.a, year=2024, today=date(2025, 2, 1)).rows} == {5}
+    with clock.frozen(date(2025, 2, 1)):
+        assert {r.expected for r in selectors.norm_status(world.a, year=2024).rows} == {5}
     # A town sees its own villages; county B has no norm, so nothing is due there.
-    assert [r.unit.name for r in selectors.norm_status(world.t1, year=2024, today=date(2025, 1, 1)).rows] == [
-        "一村",
-        "二村",
-    ]
+    with clock.frozen(date(2025, 1, 1)):
+        assert [r.unit.name for r in selectors.norm_status(world.t1, year=2024).rows] == ["一村", "二村"]
     assert selectors.norm_status(world.b, year=2024).rows == []
 
 

@@ -7,10 +7,9 @@ however often the command runs, even by two workers at once.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.accountability.models import (
@@ -23,6 +22,7 @@ from shangliang.accountability.models import (
     SupervisionComment,
 )
 from shangliang.accountability.services.common import county_of, locked
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -43,12 +43,9 @@ def notice_key(task: ResponsibilityTask) -> str:
 
 
 def reminder_create(
-    *, task: ResponsibilityTask, kind: str, actor=None, note: str = "", key: str = "", at: datetime | None = None
+    *, task: ResponsibilityTask, kind: str, actor=None, note: str = "", key: str = ""
 ) -> Reminder | None:
-    """Write a reminder and its event (the event's handler sends it). None if one with the key exists already.
-
-    `at`: when it counts as sent (the periodic command run for a given day passes that day).
-    """
+    """Write a reminder and its event (the event's handler sends it). None if one with the key exists already."""
     try:
         with transaction.atomic():
             reminder = Reminder.objects.create(
@@ -58,7 +55,7 @@ def reminder_create(
                 note=note,
                 sent_by=actor if getattr(actor, "is_authenticated", False) else None,
                 key=key,
-                sent_at=at or timezone.now(),
+                sent_at=clock.now(),
             )
             record_event(
                 task,
@@ -81,7 +78,7 @@ def task_remind(*, actor, task: ResponsibilityTask, note: str = "") -> Reminder:
     if task.status not in OPEN_STATUSES:
         raise NotPossible(_("当前状态为“%(state)s”，无需催办。") % {"state": task.get_status_display()})
     recent = Reminder.objects.filter(
-        task=task, kind=ReminderKind.MANUAL, sent_by=actor, sent_at__gte=timezone.now() - MANUAL_REMINDER_GAP
+        task=task, kind=ReminderKind.MANUAL, sent_by=actor, sent_at__gte=clock.now() - MANUAL_REMINDER_GAP
     )
     if recent.exists():
         raise InvalidInput(_("您刚刚已催办过该事项，请勿重复提交。"))
@@ -101,11 +98,9 @@ def notice_text(task: ResponsibilityTask, today: date) -> str:
     }
 
 
-def notice_create(
-    *, task: ResponsibilityTask, text: str, actor=None, today: date | None = None, at: datetime | None = None
-) -> PublicNotice | None:
+def notice_create(*, task: ResponsibilityTask, text: str, actor=None) -> PublicNotice | None:
     """Post the notice on the unit's public page and record it. None if this deadline was noticed already."""
-    today = today or timezone.localdate()
+    today = clock.today()
     try:
         with transaction.atomic():
             notice = PublicNotice.objects.create(
@@ -116,7 +111,7 @@ def notice_create(
                 days_overdue=task.days_overdue(today),
                 published_by=actor if getattr(actor, "is_authenticated", False) else None,
                 key=notice_key(task),
-                published_at=at or timezone.now(),
+                published_at=clock.now(),
             )
             record_event(task, actor=actor, action="notice", note=text, public=True, data={"notice": notice.pk})
     except IntegrityError:
@@ -126,14 +121,14 @@ def notice_create(
     return notice
 
 
-def task_notice(*, actor, task: ResponsibilityTask, text: str = "", today: date | None = None) -> PublicNotice:
+def task_notice(*, actor, task: ResponsibilityTask, text: str = "") -> PublicNotice:
     """The office posts a notice (通报) on an overdue task before the grace period ends."""
     require_perm(actor, "accountability.manage_task", task, _("只有交办单位可以通报。"))
-    today = today or timezone.localdate()
+    today = clock.today()
     text = clean_text(text, label=_("通报内容"), field="text", max_length=1000, required=False)
     if not task.is_overdue(today):
         raise NotPossible(_("该事项未逾期，不能通报。"))
-    notice = notice_create(task=task, text=text or notice_text(task, today), actor=actor, today=today)
+    notice = notice_create(task=task, text=text or notice_text(task, today), actor=actor)
     if notice is None:
         raise InvalidInput(_("该事项在当前时限下已通报过。"))
     return notice
@@ -145,7 +140,7 @@ def member_candidates(task: ResponsibilityTask):
 
     county = county_of(task.unit)
     ids = RoleAssignment.objects.filter(
-        active_q(timezone.localdate()), role=Role.MEMBER, unit__path__startswith=county.path
+        active_q(clock.today()), role=Role.MEMBER, unit__path__startswith=county.path
     ).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "pk")
 
@@ -175,7 +170,7 @@ def supervision_comment(*, actor, task: ResponsibilityTask, text: str, escalate:
             raise NotPossible(_("当前状态为“%(state)s”，无需升级督办。") % {"state": t.get_status_display()})
         comment = SupervisionComment.objects.create(task=t, author=actor, text=text, escalated=bool(escalate))
         if escalate:
-            t.escalated_at = timezone.now()
+            t.escalated_at = clock.now()
             t.save(update_fields=["escalated_at", "updated_at"])
         record_event(
             t,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.accountability.models import AccountabilitySettings, ResponsibilityTask
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.workdays import add_working_days
 
@@ -47,11 +47,9 @@ def clean_percent(value, *, field: str = "percent") -> int:
     return percent
 
 
-def resolve_deadline(
-    *, deadline: date | None, working_days, today: date | None = None, field: str = "deadline"
-) -> tuple[date, int | None]:
+def resolve_deadline(*, deadline: date | None, working_days, field: str = "deadline") -> tuple[date, int | None]:
     """A deadline given as a date, or as N working days from today (Chinese calendar). Not before today."""
-    today = today or timezone.localdate()
+    today = clock.today()
     if working_days not in (None, ""):
         try:
             n = int(working_days)

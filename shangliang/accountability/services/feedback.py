@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ from shangliang.accountability.services.common import county_of, locked, setting
 from shangliang.accountability.services.tasks import _store_checked, task_reopen
 from shangliang.consultations.models import CLOSED, Consultation
 from shangliang.consultations.uploads import checked_documents
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -63,10 +63,10 @@ def _mobile(value) -> str:
     return mobile
 
 
-def phone_code_send(*, mobile: str, client: str = "", now: datetime | None = None) -> PhoneVerification:
+def phone_code_send(*, mobile: str, client: str = "") -> PhoneVerification:
     """Send a 6-digit code to a mainland mobile number (a few per number and per client, stored hashed)."""
     mobile = _mobile(mobile)
-    now = now or timezone.now()
+    now = clock.now()
     recent = PhoneVerification.objects.filter(mobile=mobile, created_at__gte=now - timedelta(days=1))
     last = recent.order_by("-created_at").first()
     if last is not None and last.created_at > now - CODE_GAP:
@@ -95,10 +95,10 @@ def phone_code_send(*, mobile: str, client: str = "", now: datetime | None = Non
     return verification
 
 
-def phone_code_verify(*, mobile: str, code: str, now: datetime | None = None) -> str:
+def phone_code_verify(*, mobile: str, code: str) -> str:
     """Check the code; returns the verified number (the view keeps it in the session)."""
     mobile = _mobile(mobile)
-    now = now or timezone.now()
+    now = clock.now()
     code = "".join(ch for ch in str(code or "") if ch.isdigit())
     # The failed attempt is counted in its own committed transaction: raising inside it would roll the count back.
     with transaction.atomic():
@@ -125,8 +125,8 @@ def phone_code_verify(*, mobile: str, code: str, now: datetime | None = None) ->
     return mobile
 
 
-def is_verified(mobile: str, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
+def is_verified(mobile: str) -> bool:
+    now = clock.now()
     return PhoneVerification.objects.filter(mobile=mobile, verified_at__gte=now - VERIFIED_FOR).exists()
 
 
@@ -225,7 +225,7 @@ def task_unfollow(*, token: str) -> int:
 
 
 def follow_up_record(
-    *, actor, check: FollowUpCheck, lasted: bool, note: str = "", files: Sequence = (), today: date | None = None
+    *, actor, check: FollowUpCheck, lasted: bool, note: str = "", files: Sequence = ()
 ) -> FollowUpCheck:
     """回访: did the result last? If not, the task reopens for another round."""
     task = check.task
@@ -238,7 +238,7 @@ def follow_up_record(
         if c.status != FollowUpStatus.PENDING:
             raise NotPossible(_("该回访已记录。"))
         c.status = FollowUpStatus.LASTED if lasted else FollowUpStatus.NOT_LASTED
-        c.note, c.checked_by, c.checked_at = note, actor, timezone.now()
+        c.note, c.checked_by, c.checked_at = note, actor, clock.now()
         c.save(update_fields=["status", "note", "checked_by", "checked_at"])
         _store_checked(t, checked, actor, follow_up=c)
         record_event(
@@ -256,7 +256,6 @@ def follow_up_record(
                 cause="follow_up",
                 note=_("回访发现成效未持续（行而不久）：%(note)s") % {"note": note},
                 data={"check": c.pk},
-                today=today,
             )
     check.refresh_from_db()
     return check

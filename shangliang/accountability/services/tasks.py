@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.accountability.models import (
@@ -38,6 +37,7 @@ from shangliang.accountability.workflow import TASK_WORKFLOW as FLOW
 from shangliang.consultations.models import Consultation, ConsultationStatus, Suggestion, SuggestionStatus
 from shangliang.consultations.norms import add_months
 from shangliang.consultations.uploads import checked_documents
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -103,7 +103,6 @@ def task_assign(
     deadline: date | None = None,
     working_days: int | None = None,
     idempotency_key: str = "",
-    today: date | None = None,
 ) -> ResponsibilityTask:
     """交办: one line of the responsibility list for an agreed suggestion (具体人、具体事、具体时间节点)."""
     consultation = suggestion.consultation
@@ -117,7 +116,7 @@ def task_assign(
     department, owner_unit = _body(consultation, department, owner_unit)
     owner_name, owner, owner_phone = _person(owner_name, owner, owner_phone)
     action = clean_text(action, label=_("具体事项"), field="action", max_length=ACTION_MAX)
-    deadline, n = resolve_deadline(deadline=deadline, working_days=working_days, today=today)
+    deadline, n = resolve_deadline(deadline=deadline, working_days=working_days)
     key = clean_key(idempotency_key)
     if key:
         earlier = ResponsibilityTask.objects.filter(idempotency_key=key).first()
@@ -169,7 +168,7 @@ def task_sign(*, actor, task: ResponsibilityTask, note: str = "") -> Responsibil
     note = clean_text(note, label=_("说明"), field="note", max_length=500, required=False)
     with transaction.atomic():
         t = locked(task)
-        t.signed_at = timezone.now()
+        t.signed_at = clock.now()
         FLOW.apply(t, action="sign", actor=actor, note=note, extra_update_fields=["signed_at"])
     return t
 
@@ -207,7 +206,6 @@ def task_reassign(
     deadline: date | None = None,
     working_days: int | None = None,
     note: str = "",
-    today: date | None = None,
 ) -> ResponsibilityTask:
     """改派: another body or person, optionally a new deadline; the task waits for the new body to sign."""
     FLOW.check(task, action="reassign", actor=actor)
@@ -216,7 +214,7 @@ def task_reassign(
     note = clean_text(note, label=_("改派说明"), field="note", max_length=1000, required=False)
     new_deadline, n = (None, None)
     if deadline is not None or working_days not in (None, ""):
-        new_deadline, n = resolve_deadline(deadline=deadline, working_days=working_days, today=today)
+        new_deadline, n = resolve_deadline(deadline=deadline, working_days=working_days)
     with transaction.atomic():
         t = locked(task)
         before = t.body_name
@@ -264,7 +262,7 @@ def progress_report(*, actor, task: ResponsibilityTask, text: str, percent, file
             raise NotPossible(
                 _("当前状态为“%(state)s”，不能报告进展（请先签收）。") % {"state": t.get_status_display()}
             )
-        recent = timezone.now() - DOUBLE_SUBMIT_WINDOW
+        recent = clock.now() - DOUBLE_SUBMIT_WINDOW
         if ProgressReport.objects.filter(
             task=t, author=actor, text=text, percent=percent, created_at__gte=recent
         ).exists():
@@ -306,7 +304,7 @@ def completion_report(*, actor, task: ResponsibilityTask, text: str, files: Sequ
             task=t, text=text, percent=100, is_completion=True, author=actor, round=t.round
         )
         _store_checked(t, checked, actor, report)
-        t.percent, t.reported_at, t.completion_note = 100, timezone.now(), text
+        t.percent, t.reported_at, t.completion_note = 100, clock.now(), text
         FLOW.apply(
             t,
             action="report_completion",
@@ -318,14 +316,14 @@ def completion_report(*, actor, task: ResponsibilityTask, text: str, files: Sequ
     return report
 
 
-def completion_verify(*, actor, task: ResponsibilityTask, note: str = "", today: date | None = None):
+def completion_verify(*, actor, task: ResponsibilityTask, note: str = ""):
     """验收: the office accepts the result; a follow-up check is scheduled (行而不久) the county's months later."""
     FLOW.check(task, action="verify", actor=actor)
     note = clean_text(note, label=_("验收意见"), field="note", max_length=1000, required=False)
-    today = today or timezone.localdate()
+    today = clock.today()
     with transaction.atomic():
         t = locked(task)
-        t.completed_at = timezone.now()
+        t.completed_at = clock.now()
         months = settings_for(county_of(t.unit)).follow_up_months
         FollowUpCheck.objects.get_or_create(task=t, round=t.round, defaults={"due_on": add_months(today, months)})
         FLOW.apply(t, action="verify", actor=actor, note=note, extra_update_fields=["completed_at"])
@@ -343,12 +341,10 @@ def completion_send_back(*, actor, task: ResponsibilityTask, note: str) -> Respo
     return t
 
 
-def extension_request(
-    *, actor, task: ResponsibilityTask, new_deadline: date | None, reason: str, today: date | None = None
-) -> ExtensionRequest:
+def extension_request(*, actor, task: ResponsibilityTask, new_deadline: date | None, reason: str) -> ExtensionRequest:
     FLOW.check(task, action="request_extension", actor=actor)
     reason = clean_text(reason, label=_("延期理由"), field="note", max_length=1000)
-    today = today or timezone.localdate()
+    today = clock.today()
     if not isinstance(new_deadline, date):
         raise InvalidInput(_("请填写申请延至的日期。"), field="new_deadline")
     if new_deadline <= task.deadline or new_deadline < today:
@@ -383,7 +379,7 @@ def extension_decide(*, actor, task: ResponsibilityTask, approve: bool, note: st
         if request is None:
             raise NotPossible(_("没有待审批的延期申请。"))
         request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-        request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
+        request.decided_by, request.decided_at, request.decision_note = actor, clock.now(), note
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         fields = []
         data = {"extension": request.pk}
@@ -403,7 +399,6 @@ def task_reopen(
     deadline: date | None = None,
     cause: str = "office",
     data: dict | None = None,
-    today: date | None = None,
 ) -> ResponsibilityTask:
     """重办: a finished task goes back to its body for another round, with a new deadline.
 
@@ -412,13 +407,13 @@ def task_reopen(
     """
     FLOW.check(task, action="reopen", actor=actor)
     note = clean_text(note, label=_("重办理由"), field="note", max_length=1000)
-    today = today or timezone.localdate()
+    today = clock.today()
     if deadline is None:
         if actor is not SYSTEM:
             raise InvalidInput(_("请填写重办的完成时限。"), field="deadline")
         deadline = today + timedelta(days=settings_for(county_of(task.unit)).reopen_days)
     else:
-        deadline, _n = resolve_deadline(deadline=deadline, working_days=None, today=today)
+        deadline, _n = resolve_deadline(deadline=deadline, working_days=None)
     with transaction.atomic():
         t = locked(task)
         # The pending follow-up of the finished round no longer applies; the next verification schedules a new one.

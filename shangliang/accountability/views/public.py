@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +17,7 @@ from shangliang.accountability.models import ProgressReport, TaskStatus
 from shangliang.accountability.services.feedback import is_verified
 from shangliang.accountability.views.tasks import evidence_response
 from shangliang.accountability.workflow import TIMELINE_LABELS
+from shangliang.core import clock
 from shangliang.core.errors import DomainError
 from shangliang.core.pagination import paginate
 from shangliang.topics.ratelimit import client_address
@@ -50,7 +50,7 @@ def consultation(request, pk):
             "topics": list(c.topics.all()),
             "suggestions": suggestions,
             "ratings": selectors.rating_summary(tasks),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -82,7 +82,7 @@ def _task_page(request, t, *, rating_form=None, status=200):
             "phone_form": PhoneForm(initial={"mobile": request.session.get("acc_pending_mobile", "")}),
             "code_form": CodeForm(initial={"mobile": request.session.get("acc_pending_mobile", "")}),
             "pending_mobile": request.session.get("acc_pending_mobile", ""),
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "notices": list(t.notices.all()[:5]),
         },
         status=status,

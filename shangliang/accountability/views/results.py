@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,6 +19,7 @@ from shangliang.accountability.services.feedback import active_form
 from shangliang.accountability.services.tasks import ASSIGNABLE
 from shangliang.accountability.views.common import DOCX, XLSX, bodies_for, body_kwargs, owner_account, status_of
 from shangliang.consultations.models import Consultation, Suggestion, SuggestionStatus
+from shangliang.core import clock
 from shangliang.core.access import get_for
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
@@ -57,7 +57,7 @@ def consultation(request, pk):
             "evaluations": list(c.evaluations.select_related("evaluator").order_by("id")),
             "can_assign": c.status in ASSIGNABLE and user.has_perm("accountability.assign_tasks", c),
             "can_evaluate": my_evaluation is None and user.has_perm("accountability.evaluate", c),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -133,12 +133,12 @@ def evaluate(request, pk):
 def failures_page(request, pk):
     """The three failures (议而不决、决而不行、行而不久) of a unit's subtree; one list at a time, paginated."""
     unit = get_for(request, Unit.objects.select_related("county"), "accountability.view_lists", pk=pk)
-    today = timezone.localdate()
+    today = clock.today()
     show = request.GET.get("show", "overdue")
     lists = {
         "undecided": failures.undecided(unit),
         "unassigned": failures.unassigned_suggestions(unit),
-        "overdue": failures.overdue_tasks(unit, today=today),
+        "overdue": failures.overdue_tasks(unit),
         "not_lasting": failures.not_lasting(unit),
     }
     if show not in lists:
@@ -149,7 +149,7 @@ def failures_page(request, pk):
         {
             "unit": unit,
             "ancestors": ancestors(unit),
-            "counts": failures.failure_counts(unit, today=today),
+            "counts": failures.failure_counts(unit),
             "show": show,
             "page": paginate(request, lists[show]),
             "today": today,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,6 +37,7 @@ from shangliang.accountability.views.common import (
     status_of,
 )
 from shangliang.accountability.workflow import TASK_WORKFLOW, TIMELINE_LABELS
+from shangliang.core import clock
 from shangliang.core.access import LoginRequired, check_perm, get_for
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
@@ -75,7 +75,7 @@ def index(request):
             "units": list(top_units_for(user)[:20]),
             "filters": form,
             "page": paginate(request, selectors.task_list(user, filters)),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -93,7 +93,7 @@ def unit_list(request, pk):
             "ancestors": ancestors(unit),
             "filters": form,
             "page": paginate(request, selectors.task_list(request.user, filters)),
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "can_configure": unit.kind == "county" and request.user.has_perm("accountability.configure", unit),
         },
     )
@@ -115,7 +115,7 @@ def task(request, pk):
             "unit": t.unit,
             "ancestors": ancestors(t.unit),
             **context,
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "available": available,
             "can_manage": can_manage,
             "can_act": user.has_perm("accountability.act_on_task", t),

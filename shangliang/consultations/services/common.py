@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import Consultation, ConsultationStatus, Participant
 from shangliang.consultations.workflow import RUN
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.permissions import require_perm
 
@@ -76,10 +76,10 @@ def may_run(actor, consultation: Consultation) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False) and actor.has_perm(RUN, consultation)
 
 
-def contributions_open(consultation: Consultation, now: datetime | None = None) -> None:
+def contributions_open(consultation: Consultation) -> None:
     """Written and online consultations accept opinions and votes until their deadline."""
     close = consultation.contributions_close_at
-    now = now or timezone.now()
+    now = clock.now()
     if close is not None and now > close:
         raise NotPossible(
             _("意见征求已于 %(when)s 截止。") % {"when": timezone.localtime(close).strftime("%Y-%m-%d %H:%M")}

@@ -29,6 +29,7 @@ from shangliang.consultations.models import (
 from shangliang.consultations.representation import composition, uncovered_warnings
 from shangliang.consultations.services.common import current, locked, not_in_state, require_run, require_status
 from shangliang.consultations.workflow import CONSULTATION_WORKFLOW as FLOW
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -223,7 +224,6 @@ def consultation_schedule(
     online_closes_at: datetime | None = None,
     room: Room | None = None,
     location: str = "",
-    now: datetime | None = None,
 ) -> Consultation:
     """Fix the time and place and send the invitations. Refused before research is recorded: 不调研不协商."""
     require_run(actor, consultation)
@@ -234,7 +234,7 @@ def consultation_schedule(
             _("不调研不协商：本次协商还没有商前调研记录。请先记录走访、问卷或政策解读等调研情况，再安排协商。")
         )
     FLOW.check(current(consultation), action="schedule", actor=actor)
-    now = now or timezone.now()
+    now = clock.now()
     times = _check_times(
         consultation.form,
         {
@@ -281,7 +281,7 @@ def consultation_schedule(
 def consultation_reschedule(*, actor, consultation: Consultation, note: str = "", **fields) -> Consultation:
     """Change the time or place of a scheduled consultation; everyone still invited is told."""
     require_run(actor, consultation)
-    now = fields.pop("now", None) or timezone.now()
+    now = clock.now()
     room, location = fields.pop("room", None), fields.pop("location", "")
     times = _check_times(consultation.form, fields, now)
     location = clean_text(location, label=_("地点"), field="location", max_length=200, required=False)
@@ -303,11 +303,11 @@ def consultation_reschedule(*, actor, consultation: Consultation, note: str = ""
     return c
 
 
-def consultation_open(*, actor, consultation: Consultation, now: datetime | None = None) -> Consultation:
+def consultation_open(*, actor, consultation: Consultation) -> Consultation:
     FLOW.check(current(consultation), action="open", actor=actor)
     with transaction.atomic():
         c = locked(consultation)
-        c.held_at = now or timezone.now()
+        c.held_at = clock.now()
         FLOW.apply(c, action="open", actor=actor, extra_update_fields=["held_at"])
     return c
 
@@ -321,9 +321,7 @@ def _blocked(c: Consultation) -> list[tuple[Suggestion, int]]:
     return [(s, blocks[s.pk]) for s in Suggestion.objects.filter(pk__in=blocks).order_by("order")]
 
 
-def consultation_close(
-    *, actor, consultation: Consultation, consensus: bool, conclusion: str = "", now: datetime | None = None
-) -> Consultation:
+def consultation_close(*, actor, consultation: Consultation, consensus: bool, conclusion: str = "") -> Consultation:
     """Close with consensus (达成共识: at least one suggestion, none blocked) or without (议而不决: say why)."""
     action = "close_consensus" if consensus else "close_no_consensus"
     FLOW.check(current(consultation), action=action, actor=actor)
@@ -347,7 +345,7 @@ def consultation_close(
                 )
         c.outcome = Outcome.CONSENSUS if consensus else Outcome.NO_CONSENSUS
         c.conclusion = conclusion
-        c.closed_at = now or timezone.now()
+        c.closed_at = clock.now()
         FLOW.apply(
             c, action=action, actor=actor, note=conclusion, extra_update_fields=["outcome", "conclusion", "closed_at"]
         )
@@ -405,7 +403,7 @@ def consultation_reconvene(*, actor, consultation: Consultation, title: str = ""
 def approvers_of(unit_id: int):
     from shangliang.people.models import User
 
-    ids = RoleAssignment.objects.filter(active_q(timezone.localdate()), role=Role.APPROVER, unit_id=unit_id)
+    ids = RoleAssignment.objects.filter(active_q(clock.today()), role=Role.APPROVER, unit_id=unit_id)
     return User.objects.filter(pk__in=ids.values("user_id"), is_active=True).order_by("pk")
 
 
@@ -434,14 +432,14 @@ def consultation_submit(
     return submission
 
 
-def results_acknowledge(*, actor, consultation: Consultation, note: str = "", now=None) -> Submission:
+def results_acknowledge(*, actor, consultation: Consultation, note: str = "") -> Submission:
     FLOW.check(current(consultation), action="acknowledge", actor=actor)
     note = clean_text(note, label=_("签收意见"), field="note", max_length=2000, required=False)
     with transaction.atomic():
         c = locked(consultation)
         submission = Submission.objects.select_for_update().get(consultation=c)
         submission.acknowledged_by = actor
-        submission.acknowledged_at = now or timezone.now()
+        submission.acknowledged_at = clock.now()
         submission.acknowledgement = note
         submission.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement"])
         c._sl_receiver_unit_id = submission.receiver_unit_id

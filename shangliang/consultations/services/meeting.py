@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import (
@@ -34,6 +31,7 @@ from shangliang.consultations.services.common import (
     own_participant,
     require_run,
 )
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.validation import clean_text
@@ -73,7 +71,7 @@ def _int(value) -> int:
         return 0
 
 
-def segment_start(*, actor, consultation: Consultation, segment_id, now: datetime | None = None) -> AgendaSegment:
+def segment_start(*, actor, consultation: Consultation, segment_id) -> AgendaSegment:
     """Move the meeting to this segment: the running one ends."""
     require_run(actor, consultation)
     with transaction.atomic():
@@ -85,7 +83,7 @@ def segment_start(*, actor, consultation: Consultation, segment_id, now: datetim
             return segment
         if segment.ended_at is not None:
             raise NotPossible(_("该议程已经结束。"))
-        now = now or timezone.now()
+        now = clock.now()
         AgendaSegment.objects.filter(consultation=c, started_at__isnull=False, ended_at__isnull=True).update(
             ended_at=now
         )

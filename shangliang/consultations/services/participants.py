@@ -3,12 +3,9 @@ account, or (for people without one) by the personal link they were given."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import (
@@ -29,6 +26,7 @@ from shangliang.consultations.services.common import (
     own_participant,
     require_run,
 )
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.validation import clean_text
@@ -108,7 +106,7 @@ def participant_add(
             raise InvalidInput(_("“%(name)s”已在名单中。") % {"name": name}, field="name")
         if user is None and talent is None and duplicate.filter(name=name, user=None, talent=None).exists():
             raise InvalidInput(_("“%(name)s”已在名单中。") % {"name": name}, field="name")
-        now = timezone.now()
+        now = clock.now()
         invited = c.status == S.SCHEDULED
         try:
             with transaction.atomic():
@@ -167,7 +165,7 @@ def participant_respond(
         if p.status == target and (accept or p.decline_reason == reason):
             return p
         p.status = target
-        p.responded_at = timezone.now()
+        p.responded_at = clock.now()
         p.decline_reason = "" if accept else reason
         p.save(update_fields=["status", "responded_at", "decline_reason", "updated_at"])
         record_event(
@@ -180,7 +178,7 @@ def participant_respond(
     return p
 
 
-def _sign_in(c: Consultation, participant: Participant, *, actor, method: str, now: datetime | None) -> tuple:
+def _sign_in(c: Consultation, participant: Participant, *, actor, method: str) -> tuple:
     if c.form not in IN_PERSON_FORMS:
         raise NotPossible(_("书面协商和网络协商不需要签到。"))
     if c.status != S.IN_SESSION:
@@ -190,7 +188,7 @@ def _sign_in(c: Consultation, participant: Participant, *, actor, method: str, n
     p = Participant.objects.select_for_update().get(pk=participant.pk)
     if p.signed_in_at is not None:
         return p, True
-    p.signed_in_at = now or timezone.now()
+    p.signed_in_at = clock.now()
     p.signin_method = method
     fields = ["signed_in_at", "signin_method", "updated_at"]
     if p.status != InvitationStatus.CONFIRMED:  # came after all (or never answered): present means taking part
@@ -202,7 +200,7 @@ def _sign_in(c: Consultation, participant: Participant, *, actor, method: str, n
     return p, False
 
 
-def sign_in_by_code(*, actor, code: str, token: str | None = None, now: datetime | None = None) -> tuple:
+def sign_in_by_code(*, actor, code: str, token: str | None = None) -> tuple:
     """A participant scans the meeting's QR code. Returns (participant, already_signed_in).
 
     The person is the logged-in account on the list, or the person without an account whose personal link was
@@ -221,13 +219,13 @@ def sign_in_by_code(*, actor, code: str, token: str | None = None, now: datetime
     check_identity(actor, participant, token)
     with transaction.atomic():
         c = locked(consultation)
-        return _sign_in(c, participant, actor=actor, method=SignInMethod.QR, now=now)
+        return _sign_in(c, participant, actor=actor, method=SignInMethod.QR)
 
 
-def sign_in_by_convenor(*, actor, consultation: Consultation, participant_id, now: datetime | None = None) -> tuple:
+def sign_in_by_convenor(*, actor, consultation: Consultation, participant_id) -> tuple:
     """The convenor ticks someone who came (no phone, no account)."""
     require_run(actor, consultation)
     with transaction.atomic():
         c = locked(consultation)
         participant = own_participant(c, participant_id)
-        return _sign_in(c, participant, actor=actor, method=SignInMethod.CONVENOR, now=now)
+        return _sign_in(c, participant, actor=actor, method=SignInMethod.CONVENOR)

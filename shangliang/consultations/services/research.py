@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import (
@@ -24,6 +23,7 @@ from shangliang.consultations.models import (
 from shangliang.consultations.services.common import locked, not_in_state, own_participant, require_run
 from shangliang.consultations.uploads import checked_documents
 from shangliang.consultations.workflow import CONSULTATION_WORKFLOW as FLOW
+from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.validation import clean_text
@@ -35,7 +35,7 @@ RESEARCH_STATES = (S.PARTICIPANTS_CHOSEN, S.RESEARCH_RECORDED, S.SCHEDULED)
 def _past_date(value: date | None, *, label: str, field: str) -> date:
     if value is None:
         raise InvalidInput(_("请填写%(label)s。") % {"label": label}, field=field)
-    today = timezone.localdate()
+    today = clock.today()
     if value > today:
         raise InvalidInput(_("%(label)s不能晚于今天。") % {"label": label}, field=field)
     if value < today - timedelta(days=3 * 365):

@@ -16,6 +16,7 @@ from shangliang.consultations import selectors, services
 from shangliang.consultations.forms import OwnOpinionForm, RespondForm, VoteForm
 from shangliang.consultations.models import Consultation, ConsultationStatus, Opinion, Participant
 from shangliang.consultations.views.common import DETAIL, acting_participant, call, remember_token
+from shangliang.core import clock
 
 S = ConsultationStatus
 
@@ -38,7 +39,7 @@ def take_part(request, pk):
     mine = selectors.my_votes(participant)
     opinion = Opinion.objects.filter(participant=participant).first()
     close = c.contributions_close_at
-    deadline_passed = close is not None and timezone.now() > close
+    deadline_passed = close is not None and clock.now() > close
     return render(
         request,
         "consultations/take_part.html",
@@ -56,7 +57,7 @@ def take_part(request, pk):
             and (participant.signed_in_at or not c.in_person)
             and not deadline_passed,
             "deadline_passed": deadline_passed,
-            "now": timezone.now(),
+            "now": clock.now(),
         },
     )
 

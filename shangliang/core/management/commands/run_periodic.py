@@ -1,10 +1,11 @@
 """The one periodic command: every app's scheduled job (core.periodic) — implementation's deadlines, reminders, public
 notices and follow-up checks, then the dashboards' missing figures. Safe to run often."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from shangliang.core import clock
 from shangliang.core.periodic import run_all
 
 
@@ -15,11 +16,15 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="按这一天运行（YYYY-MM-DD），默认今天")
 
     def handle(self, *args, **options):
-        today = None
-        if options["today"]:
+        if not options["today"]:
+            lines = run_all()
+        else:
             try:
-                today = date.fromisoformat(options["today"])
+                day = date.fromisoformat(options["today"])
             except ValueError as exc:
                 raise CommandError("--today 应为 YYYY-MM-DD 格式的日期") from exc
-        for line in run_all(today=today):
+            # That day at this time of day: the clock stands there while every job runs.
+            with clock.frozen(datetime.combine(day, clock.localtime().time())):
+                lines = run_all()
+        for line in lines:
             self.stdout.write(line)

@@ -19,9 +19,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from shangliang.consultations.models import Consultation
+from shangliang.core import clock
 from shangliang.online import polis, tasks
 from shangliang.online.consensus import PolisExport
 from shangliang.online.consensus.polis_io import PolisStatement
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             pass
 
     def _run(self, o: dict) -> None:
-        now = timezone.now()
+        now = clock.now()
         county = Unit.add_root(name="基准县", kind=UnitKind.COUNTY)
         c = Consultation.objects.create(unit=county, title="基准网上协商", form="online", status="in_session")
         room = OnlineRoom.objects.create(
