@@ -9,7 +9,7 @@ class AccountabilityConfig(AppConfig):
 
     def ready(self) -> None:
         from shangliang.accountability.notify import on_task_event
-        from shangliang.accountability.periodic import periodic_line
+        from shangliang.accountability.services.periodic import periodic_line
         from shangliang.core.events import register_event_handler
         from shangliang.core.periodic import register_periodic
 

@@ -1,10 +1,9 @@
 from django.urls import path
 
-from shangliang.accountability.views import public, results, tasks
+from shangliang.accountability.views import results, tasks
 
 app_name = "accountability"
 urlpatterns = [
-    # Inside the app.
     path("", tasks.index, name="index"),
     path("units/<int:pk>/", tasks.unit_list, name="unit"),
     path("units/<int:pk>/failures/", results.failures_page, name="failures"),
@@ -31,15 +30,4 @@ urlpatterns = [
     path("tasks/<int:pk>/comment/", tasks.comment, name="comment"),
     path("tasks/<int:pk>/follow-ups/<int:check_pk>/", tasks.follow_up, name="follow_up"),
     path("evidence/<int:pk>/", tasks.evidence, name="evidence"),
-    # Public, no account: publication (公示), rating, following, notices (通报).
-    path("public/consultations/<int:pk>/", public.consultation, name="public_consultation"),
-    path("public/tasks/<int:pk>/", public.task, name="public_task"),
-    path("public/tasks/<int:pk>/rate/", public.rate, name="rate"),
-    path("public/tasks/<int:pk>/follow/", public.follow, name="follow"),
-    path("public/unfollow/<str:token>/", public.unfollow, name="unfollow"),
-    path("public/phone/send/", public.phone_send, name="phone_send"),
-    path("public/phone/verify/", public.phone_verify, name="phone_verify"),
-    path("public/units/<int:pk>/notices/", public.notices, name="public_notices"),
-    path("public/units/<int:pk>/results/", public.results, name="public_results"),
-    path("public/photos/<int:pk>/", public.photo, name="public_photo"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangliang.consultations.views import config, main, meeting, participants, research, results, take_part
+from shangliang.consultations.views import config, main, meeting, participants, research, results
 
 app_name = "consultations"
 urlpatterns = [
@@ -36,11 +36,5 @@ urlpatterns = [
     path("<int:pk>/acknowledge/", results.acknowledge, name="acknowledge"),
     path("<int:pk>/report.docx", results.report, name="report"),
     path("<int:pk>/suggestions.xlsx", results.suggestions_excel, name="suggestions_xlsx"),
-    path("<int:pk>/take-part/", take_part.take_part, name="take_part"),
-    path("<int:pk>/take-part/respond/", take_part.respond, name="respond"),
-    path("<int:pk>/take-part/opinion/", take_part.own_opinion, name="own_opinion"),
-    path("<int:pk>/take-part/vote/<int:suggestion_pk>/", take_part.own_vote, name="own_vote"),
-    path("signin/<str:code>/", take_part.signin, name="signin"),
-    path("invitation/<str:token>/", take_part.invitation, name="invitation"),
     path("rules/<int:pk>/", config.county_rules, name="rules"),
 ]

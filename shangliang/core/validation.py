@@ -74,3 +74,21 @@ def clean_period(start: date | None, end: date | None, *, field: str = "end") ->
         raise InvalidInput(_("请填写起始日期。"), field="start")
     if end is not None and end < start:
         raise InvalidInput(_("终止日期不能早于起始日期。"), field=field)
+
+
+def clean_date(value, *, label: str, field: str, required: bool = True, not_after: date | None = None) -> date | None:
+    """A date from a form (ISO text) or from code; with `not_after`, a later date is refused ("not after today")."""
+    if value in (None, ""):
+        if required:
+            raise InvalidInput(_("请填写%(label)s。") % {"label": label}, field=field)
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise InvalidInput(_("%(label)s格式不正确。") % {"label": label}, field=field) from exc
+    if not isinstance(value, date):
+        raise InvalidInput(_("%(label)s格式不正确。") % {"label": label}, field=field)
+    if not_after is not None and value > not_after:
+        raise InvalidInput(_("%(label)s不能晚于今天。") % {"label": label}, field=field)
+    return value

@@ -13,6 +13,4 @@ urlpatterns = [
     path("counties/<int:pk>/members/<int:user_pk>/", assessment_views.member, name="member"),
     path("counties/<int:pk>/units/", assessment_views.units, name="units"),
     path("counties/<int:pk>/scoring/", assessment_views.scoring, name="scoring"),
-    path("public/<int:pk>/", views.public, name="public"),
-    path("public/<int:pk>/export/", views.public_export, name="public_export"),
 ]

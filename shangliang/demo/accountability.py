@@ -36,7 +36,7 @@ from shangliang.accountability.models import (
     SupervisionComment,
 )
 from shangliang.accountability.models import TaskStatus as T
-from shangliang.accountability.periodic import run_periodic
+from shangliang.accountability.services.periodic import run_periodic
 from shangliang.consultations.models import CLOSED, Consultation
 from shangliang.consultations.norms import add_months
 from shangliang.core import clock

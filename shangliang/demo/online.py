@@ -18,11 +18,12 @@ import numpy as np
 
 from shangliang.consultations.models import Consultation, ConsultationStatus
 from shangliang.core import clock
-from shangliang.online import polis, services, tasks
+from shangliang.online import services
 from shangliang.online.consensus import PolisExport, VoteLog
 from shangliang.online.consensus.polis_io import PolisStatement
 from shangliang.online.identity import MobileIdentity, mobile_hash
 from shangliang.online.models import ModerationMode, OnlineRoom
+from shangliang.online.services import polis, tasks
 from shangliang.people.models import User, mask_phone
 from shangliang.units.models import Unit, UnitKind
 

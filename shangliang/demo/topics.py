@@ -20,8 +20,9 @@ from django.utils import timezone
 from shangliang.core import clock
 from shangliang.core.models import Event
 from shangliang.people.models import Department, LinkKind, MemberLink, Position, Role, RoleAssignment, User
-from shangliang.topics import screening, services
+from shangliang.topics import services
 from shangliang.topics.models import CODE_ALPHABET, CODE_LENGTH, Topic, TopicSource
+from shangliang.topics.services import screening
 from shangliang.units.models import Unit
 
 from .county import SEED, require_county

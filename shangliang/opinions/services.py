@@ -3,8 +3,6 @@ written. Status changes go through the one transition table (`workflow.REPORT_WO
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -12,7 +10,7 @@ from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
-from shangliang.core.validation import clean_key, clean_text
+from shangliang.core.validation import clean_date, clean_key, clean_text
 from shangliang.opinions.models import (
     ADOPTED_STATES,
     AUTHOR_EDITABLE,
@@ -33,23 +31,6 @@ TITLE_MAX = 100
 BODY_MAX = 8000
 MAX_MERGE = 20
 S = ReportStatus
-
-
-def _clean_date(value, *, label: str, field: str, required: bool = True, not_after: date | None = None):
-    if value in (None, ""):
-        if required:
-            raise InvalidInput(_("请填写%(label)s。") % {"label": label}, field=field)
-        return None
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise InvalidInput(_("%(label)s格式不正确。") % {"label": label}, field=field) from exc
-    if not isinstance(value, date):
-        raise InvalidInput(_("%(label)s格式不正确。") % {"label": label}, field=field)
-    if not_after is not None and value > not_after:
-        raise InvalidInput(_("%(label)s不能晚于今天。") % {"label": label}, field=field)
-    return value
 
 
 def _county_of(unit: Unit) -> Unit:
@@ -261,7 +242,7 @@ def report_adopt(
     require_perm(actor, OFFICE, report)
     today = clock.today()
     level = _clean_level(level)
-    adopted_on = _clean_date(adopted_on, label=_("采用日期"), field="adopted_on", required=False, not_after=today)
+    adopted_on = clean_date(adopted_on, label=_("采用日期"), field="adopted_on", required=False, not_after=today)
     adoption = Adoption(
         report=report,
         level=level,
@@ -299,7 +280,7 @@ def report_endorse(
         leader=clean_text(leader, label=_("批示领导"), field="leader", max_length=50),
         leader_title=clean_text(leader_title, label=_("职务"), field="leader_title", max_length=100),
         level=_clean_level(level),
-        endorsed_on=_clean_date(endorsed_on, label=_("批示日期"), field="endorsed_on", not_after=clock.today()),
+        endorsed_on=clean_date(endorsed_on, label=_("批示日期"), field="endorsed_on", not_after=clock.today()),
         text=clean_text(text, label=_("批示内容"), field="text", max_length=2000),
         recorded_by=actor,
     )
@@ -316,7 +297,7 @@ def report_hand(
     REPORT_WORKFLOW.check(report, action="hand", actor=actor)
     if department is None or not department.is_active or department.county_id != report.county_id:
         raise InvalidInput(_("请选择本区县的承办单位。"), field="department")
-    due = _clean_date(answer_due, label=_("答复期限"), field="answer_due", required=False)
+    due = clean_date(answer_due, label=_("答复期限"), field="answer_due", required=False)
     if due is not None and due < clock.today():
         raise InvalidInput(_("答复期限不能早于今天。"), field="answer_due")
     note = clean_text(note, label=_("交办意见"), field="note", max_length=500, required=False)

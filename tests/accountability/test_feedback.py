@@ -203,7 +203,7 @@ def test_following_by_account_and_by_verified_mobile(world, task, sms_outbox, dj
         services.task_sign(actor=body(world), task=task)
     assert Notification.objects.filter(user=resident, verb="task.followed").exists()
     texts = [m.text for m in sms_outbox if m.to == "13722223333"]
-    assert len(texts) == 1 and f"/accountability/public/tasks/{task.pk}/" in texts[0] and f2.token in texts[0]
+    assert len(texts) == 1 and f"/public/tasks/{task.pk}/" in texts[0] and f2.token in texts[0]
     assert services.task_unfollow(token=f2.token) == 1
 
 

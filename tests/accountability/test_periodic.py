@@ -16,7 +16,7 @@ from shangliang.accountability.models import (
     ReminderKind,
     Supervision,
 )
-from shangliang.accountability.periodic import run_periodic
+from shangliang.accountability.services.periodic import run_periodic
 from shangliang.core import clock
 from shangliang.core.models import Event
 from shangliang.notifications.models import Notification

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from shangliang.accountability import services
 from shangliang.accountability.models import FollowUpCheck, ResponsibilityTask, Supervision
-from shangliang.accountability.periodic import run_periodic
+from shangliang.accountability.services.periodic import run_periodic
 from shangliang.core import clock
 from tests.accountability.conftest import S, assign, png, reload, today, walk
 from tests.conftest import fresh

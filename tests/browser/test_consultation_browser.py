@@ -29,8 +29,8 @@ def test_convenor_runs_a_meeting_while_two_participants_vote_from_phones(page, c
         page.wait_for_function("document.querySelector('img.qr').complete")
         assert page.evaluate("document.querySelector('img.qr').naturalWidth") > 100  # the code is drawn, not broken
         signin_url = page.locator(".signin-url").inner_text().strip()
-        assert signin_url.endswith(f"/consultations/signin/{c.signin_code}/")
-        path = signin_url[signin_url.index("/consultations/") :]
+        assert signin_url.endswith(f"/public/signin/{c.signin_code}/")
+        path = signin_url[signin_url.index("/public/") :]
 
         # Two participants scan the code with their phones (log in first, then land on the sign-in page).
         phones = {}
@@ -73,7 +73,7 @@ def test_convenor_runs_a_meeting_while_two_participants_vote_from_phones(page, c
         # The participants vote from their phones; Bob disagrees with the first in his own words.
         for username, choice, dissent in (("alice", "同意", ""), ("bob", "不同意", "东侧是老人活动区，应该放在西侧。")):
             phone = phones[username]
-            phone.goto(f"{live_server.url}/consultations/{c.pk}/take-part/")
+            phone.goto(f"{live_server.url}/public/consultations/{c.pk}/take-part/")
             cards = phone.locator(".vote-card")
             assert cards.count() == 2
             for i in range(2):

@@ -59,7 +59,7 @@ def test_staff_drill_from_county_to_village_on_a_phone_and_export(phone, live_se
 
 def test_public_dashboard_on_a_phone(phone, live_server, world):
     _activity(world)
-    phone.goto(f"{live_server.url}/dashboards/public/{world.a.pk}/")
+    phone.goto(f"{live_server.url}/public/units/{world.a.pk}/figures/")
     assert "公开统计" in phone.title()
     phone.wait_for_selector("[data-chart='chart-funnel'][data-drawn='1'] canvas")
     assert_fits(phone)

@@ -5,8 +5,8 @@ ground (最大公约数) is listed. No Content-Security-Policy violations on the
 
 import numpy as np
 
-from shangliang.online import public_views
 from shangliang.online.models import AnalysisRun, OnlineRoom, Vote
+from shangliang.online.views import public as public_views
 from tests.browser.conftest import PHONE, assert_fits
 from tests.online.rooms import SEEDS, make_room, participant, statements
 
@@ -56,14 +56,14 @@ def test_vote_at_phone_width_and_see_the_results_update(chromium, live_server, w
     # The results page is open on one phone: nothing analysed yet.
     results = _phone(chromium)
     watch(results)
-    results.goto(f"{live_server.url}/online/r/{room.pk}/results/")
+    results.goto(f"{live_server.url}/public/online/{room.pk}/results/")
     assert "还没有分析结果" in results.content()
     assert_fits(results)
 
     # A resident opens the room on another phone and proves their mobile number.
     phone = _phone(chromium)
     watch(phone)
-    phone.goto(f"{live_server.url}/online/r/{room.pk}/")
+    phone.goto(f"{live_server.url}/public/online/{room.pk}/")
     assert phone.locator("h1").inner_text() == room.question
     assert_fits(phone)
     phone.get_by_role("link", name="验证手机号").first.click()

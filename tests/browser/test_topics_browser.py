@@ -6,7 +6,7 @@ import io
 from PIL import Image
 
 from shangliang.topics.models import Topic, TopicStatus
-from shangliang.topics.public_views import submission_url
+from shangliang.topics.views.public import submission_url
 from tests.browser.conftest import PHONE, assert_fits, login
 
 
@@ -79,7 +79,7 @@ def test_resident_to_approval_at_phone_width(phone, chromium, live_server, world
     assert Topic.objects.get(pk=topic.pk).status == TopicStatus.APPROVED
 
     # Back on the resident's phone: the tracking code shows the approval and the public timeline.
-    phone.goto(f"{live_server.url}/topics/track/{code}/")
+    phone.goto(f"{live_server.url}/public/track/{code}/")
     assert "已审定" in phone.locator("#topic-status").inner_text()
     timeline = phone.locator("ol.timeline").inner_text()
     assert "受理" in timeline and "审定通过" in timeline and "同意，请相关部门参加协商。" in timeline
@@ -99,7 +99,7 @@ def test_support_and_similar_suggestions_on_a_phone(phone, live_server, world, s
     topic = enter(world, unit=world.t1, room=room, title="小区停车难，车辆占用消防通道")
     screening.topic_screen(topic=topic, actor=fresh(world.users["convenor"]), decision="accept", category="governance")
 
-    phone.goto(f"{live_server.url}/topics/rooms/{room.pk}/new/")
+    phone.goto(f"{live_server.url}/public/rooms/{room.pk}/new/")
     phone.get_by_label("标题").fill("停车难")
     # While the title is typed, similar open topics are suggested (jieba words, htmx fragment).
     phone.wait_for_selector("#similar >> text=小区停车难，车辆占用消防通道")

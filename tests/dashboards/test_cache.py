@@ -11,9 +11,9 @@ from shangliang.consultations.models import ConsultationForm, ParticipantKind
 from shangliang.dashboards import periods
 from shangliang.dashboards.models import FigureCell
 from shangliang.dashboards.scope import Scope
-from shangliang.topics import screening
 from shangliang.topics import services as ts
 from shangliang.topics.models import Topic, TopicCategory, TopicSource
+from shangliang.topics.services import screening
 from shangliang.units import services as us
 from shangliang.units.models import RoomStage, Unit, UnitKind
 from shangliang.units.services import ItemResult

@@ -10,8 +10,9 @@ from shangliang.core.events import deliver_event
 from shangliang.core.models import Event
 from shangliang.notifications.models import Notification
 from shangliang.notifications.services import notify
-from shangliang.topics import screening, services
+from shangliang.topics import services
 from shangliang.topics.models import TopicSource
+from shangliang.topics.services import screening
 from tests.conftest import fresh
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shangliang.core.events import timeline
 from shangliang.notifications.sms import BaseSmsBackend
-from shangliang.online import services, tasks
+from shangliang.online import services
 from shangliang.online.models import (
     AnalysisRun,
     OnlineParticipant,
@@ -21,6 +21,7 @@ from shangliang.online.models import (
     StatementStatus,
     Vote,
 )
+from shangliang.online.services import tasks
 from tests.online.rooms import _clear_cache, consultation, convenor, key, make_room, participant, statements  # noqa: F401
 
 pytestmark = pytest.mark.django_db

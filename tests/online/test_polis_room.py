@@ -11,9 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from shangliang.online import services, tasks
+from shangliang.online import services
 from shangliang.online.consensus import load_polis_export
 from shangliang.online.models import OnlineParticipant, RoomStatus, Statement, StatementStatus, Vote
+from shangliang.online.services import tasks
 from tests.online.conftest import require_conversation
 from tests.online.rooms import _clear_cache, convenor, make_room, participant, statements  # noqa: F401
 

@@ -9,9 +9,10 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from shangliang.online import selectors, services, tasks
+from shangliang.online import selectors, services
 from shangliang.online.consensus import analyse as real_analyse
 from shangliang.online.models import AnalysisRun, OnlineRoom, Vote
+from shangliang.online.services import tasks
 from tests.online.rooms import _clear_cache, convenor, make_room, participant, statements  # noqa: F401
 
 pytestmark = pytest.mark.django_db

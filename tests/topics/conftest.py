@@ -7,8 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from shangliang.topics import screening, services
+from shangliang.topics import services
 from shangliang.topics.models import Topic, TopicCategory, TopicSource, TopicStatus
+from shangliang.topics.services import screening
 from tests.conftest import fresh
 
 

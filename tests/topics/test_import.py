@@ -9,8 +9,8 @@ from openpyxl import Workbook, load_workbook
 
 from shangliang.core.errors import NotAllowed
 from shangliang.core.events import timeline
-from shangliang.topics import importing
 from shangliang.topics.models import Topic, TopicSource
+from shangliang.topics.services import importing
 from tests.conftest import fresh
 from tests.topics.conftest import key
 

@@ -6,9 +6,10 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from shangliang.core.errors import InvalidInput, NotPossible
-from shangliang.topics import screening, services
+from shangliang.topics import services
 from shangliang.topics.models import Support, Topic, TopicStatus
 from shangliang.topics.ratelimit import RateLimited
+from shangliang.topics.services import screening
 from tests.conftest import fresh
 from tests.topics.conftest import enter
 

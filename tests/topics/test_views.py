@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from shangliang.topics import screening
 from shangliang.topics.models import Support, Topic, TopicPhoto, TopicStatus
+from shangliang.topics.services import screening
 from tests.conftest import fresh
 from tests.topics.conftest import enter, key, png
 
@@ -182,11 +182,11 @@ def test_the_png_qr_holds_the_submission_url(client, world, settings):
     import segno
     from PIL import Image
 
-    from shangliang.topics.public_views import submission_url
+    from shangliang.topics.views.public import submission_url
 
     settings.SITE_URL = "https://ysh.example.cn/"
     room = world.rooms["一村"]
-    assert submission_url(room) == f"https://ysh.example.cn/topics/rooms/{room.pk}/new/"
+    assert submission_url(room) == f"https://ysh.example.cn/public/rooms/{room.pk}/new/"
     expected = [list(row) for row in segno.make(submission_url(room), error="m").matrix]
     image = Image.open(io.BytesIO(client.get(reverse("topics:qr_png", args=[room.pk])).content)).convert("L")
     n, scale, border = len(expected), 12, 4

@@ -5,9 +5,10 @@ import pytest
 
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import timeline
-from shangliang.topics import screening, services
+from shangliang.topics import services
 from shangliang.topics.guards import require_topic_approved, topic_is_approved
 from shangliang.topics.models import Topic, TopicStatus
+from shangliang.topics.services import screening
 from shangliang.topics.workflow import TOPIC_WORKFLOW
 from tests.conftest import fresh
 from tests.topics.conftest import enter

@@ -7,8 +7,9 @@ import pytest
 
 from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
-from shangliang.villageaffairs import cases, selectors
+from shangliang.villageaffairs import selectors
 from shangliang.villageaffairs.models import Dispute, DisputeStatus, Petition, PetitionStatus
+from shangliang.villageaffairs.services import cases
 
 TODAY = date(2025, 12, 31)
 

@@ -9,8 +9,8 @@ from shangliang.consultations.models import Consultation, ConsultationForm, Cons
 from shangliang.consultations.services import consultation_create
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.topics.models import Topic, TopicCategory, TopicSource, TopicStatus
-from shangliang.villageaffairs import meetings
 from shangliang.villageaffairs.models import MonthlyMeeting
+from shangliang.villageaffairs.services import meetings
 from tests.conftest import fresh
 from tests.factories import UserFactory, assign
 

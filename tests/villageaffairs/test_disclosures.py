@@ -317,7 +317,7 @@ def test_a_comment_does_not_go_onto_the_agenda(va):
 def test_objections_after_a_held_meeting_go_to_the_following_month(va):
     MonthlyMeeting.objects.create(unit=va.world.v1, month=TODAY.replace(day=1), status="held", held_on=TODAY)
     item = AgendaItem.objects.get(feedback=submit(va))
-    from shangliang.villageaffairs.meetings import add_months
+    from shangliang.villageaffairs.services.meetings import add_months
 
     assert item.meeting.month == add_months(TODAY.replace(day=1), 1)
 

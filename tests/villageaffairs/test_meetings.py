@@ -11,8 +11,7 @@ from django.utils import timezone
 from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.models import Event
-from shangliang.villageaffairs import meetings, selectors, services
-from shangliang.villageaffairs.meetings import add_months, month_start
+from shangliang.villageaffairs import selectors, services
 from shangliang.villageaffairs.models import (
     AgendaItem,
     AgendaSource,
@@ -23,6 +22,8 @@ from shangliang.villageaffairs.models import (
     MeetingStatus,
     MonthlyMeeting,
 )
+from shangliang.villageaffairs.services import meetings
+from shangliang.villageaffairs.services.meetings import add_months, month_start
 from tests.factories import UserFactory, assign
 
 TODAY = timezone.localdate()

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from shangliang.villageaffairs import meetings, services
+from shangliang.villageaffairs import services
 from shangliang.villageaffairs.models import (
     AgendaItem,
     Disclosure,
@@ -18,6 +18,7 @@ from shangliang.villageaffairs.models import (
     MonthlyMeeting,
     PowerCategory,
 )
+from shangliang.villageaffairs.services import meetings
 from tests.villageaffairs.conftest import disclosure_data
 
 TODAY = timezone.localdate()

@@ -233,7 +233,7 @@ class Participant(TimeStamped):
     decline_reason = models.CharField(_("婉拒原因"), max_length=200, blank=True)
     signed_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     signin_method = models.CharField(_("签到方式"), max_length=10, choices=SignInMethod.choices, blank=True, default="")
-    # The personal invitation link (/consultations/invitation/<token>/): lets a person without an account answer
+    # The personal invitation link (/public/invitations/<token>/): lets a person without an account answer
     # the invitation and, in the same browser, sign in by scanning the meeting's code.
     token = models.CharField(_("个人邀请码"), max_length=64, unique=True, default=new_code, editable=False)
     added_by = models.ForeignKey(

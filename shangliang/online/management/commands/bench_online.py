@@ -22,11 +22,11 @@ from django.urls import reverse
 
 from shangliang.consultations.models import Consultation
 from shangliang.core import clock
-from shangliang.online import polis, tasks
 from shangliang.online.consensus import PolisExport
 from shangliang.online.consensus.polis_io import PolisStatement
 from shangliang.online.consensus.synthetic import planted_conversation
 from shangliang.online.models import OnlineRoom, RoomStatus, Statement, Vote
+from shangliang.online.services import polis, tasks
 from shangliang.people.models import User
 from shangliang.units.models import Unit, UnitKind
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shangliang.online import polis
 from shangliang.online.models import OnlineRoom
+from shangliang.online.services import polis
 
 
 class Command(BaseCommand):

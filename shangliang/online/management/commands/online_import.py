@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shangliang.core.errors import DomainError
-from shangliang.online import polis
 from shangliang.online.models import OnlineRoom
+from shangliang.online.services import polis
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
-from shangliang.core.validation import clean_amount, clean_key, clean_text
+from shangliang.core.validation import clean_amount, clean_date, clean_key, clean_text
 from shangliang.people.services import clean_phone
 from shangliang.units.models import Unit, UnitKind
 from shangliang.villageaffairs import ratelimit
@@ -32,32 +32,13 @@ from shangliang.villageaffairs.models import (
     PowerCategory,
     PowerItem,
 )
+from shangliang.villageaffairs.selectors import VILLAGE_KINDS
+from shangliang.villageaffairs.services.common import require_village
 from shangliang.villageaffairs.workflow import DISCLOSURE_WORKFLOW, MANAGE
 
-VILLAGE_KINDS = (UnitKind.VILLAGE, UnitKind.COMMUNITY)
 MAX_DOCUMENTS = 10
 MAX_FEEDBACK_PER_PERSON = 3
 MAX_PERIOD_DAYS = 366
-
-
-def clean_date(value, *, label: str, field: str, required: bool = True) -> date | None:
-    if value in (None, ""):
-        if required:
-            raise InvalidInput(_("请填写%(label)s。") % {"label": label}, field=field)
-        return None
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise InvalidInput(_("%(label)s格式不正确。") % {"label": label}, field=field) from exc
-    if not isinstance(value, date):
-        raise InvalidInput(_("%(label)s格式不正确。") % {"label": label}, field=field)
-    return value
-
-
-def require_village(unit: Unit) -> None:
-    if unit is None or not unit.is_active or unit.kind not in VILLAGE_KINDS:
-        raise InvalidInput(_("村务公开、月例会和纠纷信访登记只适用于村（社区）。"), field="unit")
 
 
 # --- the micro-power list ----------------------------------------------------------------------------------------
@@ -428,7 +409,7 @@ def feedback_submit(
 ) -> Feedback:
     """A resident comments on, or objects to, a disclosure during its period; no account needed (a mainland mobile
     number identifies them). An objection is queued on the agenda of the village's next monthly meeting."""
-    from shangliang.villageaffairs.meetings import enqueue_objection
+    from shangliang.villageaffairs.services.meetings import enqueue_objection
 
     require_perm(actor, "villageaffairs.give_feedback", disclosure)
     today = clock.today()

@@ -19,8 +19,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from shangliang.core.errors import InvalidInput
 from shangliang.core.permissions import require_perm
 from shangliang.core.validation import clean_key
-from shangliang.topics import services
 from shangliang.topics.models import Topic, TopicSource
+from shangliang.topics.services import intake
 from shangliang.units.models import Unit
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -182,10 +182,10 @@ def _check_row(number, cells, unit, units, duplicates, actor, errors) -> Row | N
 
     anonymous = flag("是否匿名") if "是否匿名" in cells else False
     urgent = flag("是否紧急") if "是否紧急" in cells else False
-    title = check("标题", lambda: services.clean_title(cells["标题"]))
-    description = check("详细描述", lambda: services.clean_description(cells["详细描述"]))
-    name = "" if anonymous else check("反映人姓名", lambda: services.clean_name(cells.get("反映人姓名"), required=True))
-    mobile = check("手机号", lambda: services.clean_mobile(cells.get("手机号", "")))
+    title = check("标题", lambda: intake.clean_title(cells["标题"]))
+    description = check("详细描述", lambda: intake.clean_description(cells["详细描述"]))
+    name = "" if anonymous else check("反映人姓名", lambda: intake.clean_name(cells.get("反映人姓名"), required=True))
+    mobile = check("手机号", lambda: intake.clean_mobile(cells.get("手机号", "")))
     row_unit = unit
     unit_name = cells.get("所属单元", "")
     if unit_name and unit_name != unit.name:
@@ -236,7 +236,7 @@ def topics_import(*, actor, unit: Unit, upload, idempotency_key: str = "") -> li
             fields = {"unit": row.unit, "room": None, "source": TopicSource.GRID, **row.fields}
             event_data = {"import_row": row.number, "import_index": i, "import_size": len(rows)}
             created.append(
-                services.insert_topic(
+                intake.insert_topic(
                     actor=actor, fields=fields, photos=[], key=f"{key}:{i}" if key else "", event_data=event_data
                 )
             )

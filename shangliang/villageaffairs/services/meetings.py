@@ -24,7 +24,7 @@ from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
-from shangliang.core.validation import clean_text
+from shangliang.core.validation import clean_date, clean_text
 from shangliang.people.models import MemberLink, Role, RoleAssignment
 from shangliang.people.selectors import active_q
 from shangliang.units.models import Room, Unit, UnitKind
@@ -41,7 +41,7 @@ from shangliang.villageaffairs.models import (
     MeetingStatus,
     MonthlyMeeting,
 )
-from shangliang.villageaffairs.services import clean_date, require_village
+from shangliang.villageaffairs.services.common import require_village
 from shangliang.villageaffairs.workflow import AGENDA_WORKFLOW, MANAGE, MEETING_WORKFLOW
 
 # A meeting may be recorded as held up to this many days into the next month (a meeting on the 2nd for last month).

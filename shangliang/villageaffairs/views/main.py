@@ -12,9 +12,10 @@ from shangliang.core.access import get_for
 from shangliang.core.forms import run_service
 from shangliang.units.models import Unit, UnitKind
 from shangliang.units.selectors import ancestors
-from shangliang.villageaffairs import meetings, selectors, services
+from shangliang.villageaffairs import selectors, services
 from shangliang.villageaffairs.forms import NormForm, PowerItemForm, YearForm
 from shangliang.villageaffairs.models import MeetingNorm, PowerItem
+from shangliang.villageaffairs.services import meetings
 
 UNITS = Unit.objects.select_related("county")
 

@@ -10,7 +10,7 @@ from shangliang.core.access import check_perm, get_for
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
 from shangliang.units.selectors import ancestors
-from shangliang.villageaffairs import cases, selectors
+from shangliang.villageaffairs import selectors
 from shangliang.villageaffairs.forms import (
     DisputeDecideForm,
     DisputeForm,
@@ -20,7 +20,8 @@ from shangliang.villageaffairs.forms import (
     petition_filter,
 )
 from shangliang.villageaffairs.models import Dispute, Petition
-from shangliang.villageaffairs.views import UNITS, form_status
+from shangliang.villageaffairs.services import cases
+from shangliang.villageaffairs.views.main import UNITS, form_status
 
 
 def _cases_page(request, pk, *, kind: str):

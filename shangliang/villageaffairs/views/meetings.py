@@ -12,7 +12,7 @@ from shangliang.core.events import timeline
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
 from shangliang.units.selectors import ancestors
-from shangliang.villageaffairs import meetings, selectors
+from shangliang.villageaffairs import selectors
 from shangliang.villageaffairs.forms import (
     AgendaItemForm,
     AttendeeForm,
@@ -25,7 +25,8 @@ from shangliang.villageaffairs.forms import (
     ResolveForm,
 )
 from shangliang.villageaffairs.models import AgendaItem, MeetingStatus, MonthlyMeeting
-from shangliang.villageaffairs.views import UNITS, chosen_year, form_status
+from shangliang.villageaffairs.services import meetings
+from shangliang.villageaffairs.views.main import UNITS, chosen_year, form_status
 from shangliang.villageaffairs.workflow import MEETING_WORKFLOW
 
 MEETINGS = MonthlyMeeting.objects.select_related("unit", "unit__county", "consultation")

@@ -21,9 +21,10 @@ from shangliang.core import clock
 from shangliang.core.access import get_for
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import run_service
-from shangliang.online import polis, selectors, services
+from shangliang.online import selectors, services
 from shangliang.online.forms import ImportForm, ModerateForm, RoomForm, SeedForm
 from shangliang.online.models import OnlineRoom, RoomStatus, Statement, StatementStatus
+from shangliang.online.services import polis
 from shangliang.online.workflow import ROOM_WORKFLOW, STATEMENT_WORKFLOW, TIMELINE_LABELS
 from shangliang.units.selectors import ancestors
 

@@ -16,7 +16,7 @@ from shangliang.core.access import LoginRequired, get_for
 from shangliang.core.errors import InvalidInput
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
-from shangliang.topics import importing, screening, selectors, services
+from shangliang.topics import selectors, services
 from shangliang.topics.forms import (
     ENTRY_FORMS,
     SCREEN_FORMS,
@@ -29,7 +29,8 @@ from shangliang.topics.forms import (
     UrgentForm,
 )
 from shangliang.topics.models import Topic, TopicPhoto, TopicSource, TopicStatus
-from shangliang.topics.public_views import _photo_response
+from shangliang.topics.services import importing, screening
+from shangliang.topics.views.public import _photo_response
 from shangliang.topics.workflow import TIMELINE_LABELS, TOPIC_WORKFLOW
 from shangliang.units.models import Unit
 

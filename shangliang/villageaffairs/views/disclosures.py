@@ -28,7 +28,7 @@ from shangliang.villageaffairs.models import (
     DisclosureStatus,
     Feedback,
 )
-from shangliang.villageaffairs.views import UNITS, form_status
+from shangliang.villageaffairs.views.main import UNITS, form_status
 from shangliang.villageaffairs.workflow import DISCLOSURE_WORKFLOW
 
 DISCLOSURES = Disclosure.objects.select_related("unit", "unit__county", "power_item", "created_by", "published_by")

@@ -35,7 +35,7 @@ from shangliang.online.models import (
     StatementStatus,
     Vote,
 )
-from shangliang.online.services import _changed, _locked
+from shangliang.online.services.rooms import _changed, _locked
 
 BATCH = 5000
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # each file, and the unpacked total of a zip

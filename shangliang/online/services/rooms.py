@@ -107,7 +107,7 @@ def _changed(room: OnlineRoom) -> None:
         fields["recompute_queued_at"] = now
     OnlineRoom.objects.filter(pk=room.pk).update(**fields)
     if enqueue:
-        from shangliang.online.tasks import enqueue_recompute
+        from shangliang.online.services.tasks import enqueue_recompute
 
         room_id = room.pk
         transaction.on_commit(lambda: enqueue_recompute(room_id))

@@ -11,10 +11,10 @@ from shangliang.core import clock
 from shangliang.core.errors import InvalidInput
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
-from shangliang.core.validation import clean_key, clean_text
+from shangliang.core.validation import clean_date, clean_key, clean_text
 from shangliang.units.models import Unit
 from shangliang.villageaffairs.models import Dispute, DisputeKind, Petition, PetitionChannel
-from shangliang.villageaffairs.services import clean_date, require_village
+from shangliang.villageaffairs.services.common import require_village
 from shangliang.villageaffairs.workflow import DISPUTE_WORKFLOW, PETITION_WORKFLOW, RECORD_CASES
 
 

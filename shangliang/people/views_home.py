@@ -1,3 +1,5 @@
+"""The home page and the login page (with the demo accounts in demo mode): the two pages everyone starts from."""
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
