@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shangliang.opinions",
     "shangliang.dashboards",
     "shangliang.demo",
+    "shangliang.bench",
 ]
 
 MIDDLEWARE = [

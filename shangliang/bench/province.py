@@ -18,6 +18,8 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from shangliang.bench.bulk import Loader
+from shangliang.bench.province_tasks import Tasks, opinion_reports
 from shangliang.consultations.models import (
     Consultation,
     FrequencyNorm,
@@ -28,8 +30,6 @@ from shangliang.consultations.models import (
     Suggestion,
 )
 from shangliang.core import clock
-from shangliang.dashboards.bulk import Loader
-from shangliang.demo.names import FEMALE_CHARS, MALE_CHARS, SURNAMES
 from shangliang.people.models import MemberLink, RoleAssignment, User
 from shangliang.topics.models import CODE_ALPHABET, Topic
 from shangliang.units.models import (
@@ -73,6 +73,13 @@ STATUSES = [
 ]
 REASONS = ["against_policy", "individual_dispute", "unfair", "severe_disagreement"]
 CATEGORIES = [("livelihood", 60), ("governance", 25), ("party_government", 15)]
+# Names of generated people (nobody reads them; the demo county has its own, richer lists).
+SURNAMES = (
+    "王李张刘陈杨赵孙周吴徐高马朱胡郭何林于董宋郑韩唐冯曹姜许邓程田袁彭曲苏吕"
+    "丁蒋沈魏姚潘金任崔谭白贾石付范方邹熊陆杜夏钟汪孔"
+)
+MALE_CHARS = "伟强磊军勇杰涛明超辉刚平斌鹏亮波宇浩凯俊峰建国春林海东志永文忠成德庆利福胜宏兵立新学"
+FEMALE_CHARS = "丽娟艳敏静芳玲燕霞红梅英华秀兰萍洁颖慧琳婷雪晶凤玉春桂荣淑云琴丹莉倩晓佳欣"
 
 
 def segment(n: int) -> str:
@@ -182,7 +189,7 @@ class Generator:
     def name(self) -> str:
         chars = MALE_CHARS if self.rng.random() < 0.5 else FEMALE_CHARS
         given = "".join(self.rng.choice(chars) for _ in range(self.rng.choice((1, 2))))
-        return self.rng.choice(SURNAMES[:60]) + given
+        return self.rng.choice(SURNAMES) + given
 
     # --- the run ------------------------------------------------------------------------------------------------
 
@@ -372,8 +379,6 @@ class Generator:
         L.load(MemberLink, links)
 
     def prepare_tasks(self) -> None:
-        from shangliang.dashboards.province_tasks import Tasks
-
         self.tasks = Tasks(self, tasks=self.plan.tasks, consultations=self.plan.consultations)
         self.tasks.prepare()
 
@@ -566,8 +571,6 @@ class Generator:
         flush()
 
     def build_opinions(self) -> None:
-        from shangliang.dashboards.province_tasks import opinion_reports
-
         opinion_reports(self)
 
 

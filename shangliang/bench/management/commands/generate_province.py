@@ -11,8 +11,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from shangliang.bench.province import PROVINCE_NAME, Generator, Plan
 from shangliang.dashboards import cells
-from shangliang.dashboards.province import PROVINCE_NAME, Generator, Plan
 from shangliang.units.models import Unit
 
 

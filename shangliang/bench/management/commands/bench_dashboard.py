@@ -23,9 +23,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path
 
+from shangliang.bench.province import PROVINCE_NAME
 from shangliang.dashboards import cells
 from shangliang.dashboards.models import CellKind, FigureCell
-from shangliang.dashboards.province import PROVINCE_NAME
 from shangliang.people.models import User
 from shangliang.units.models import Unit, UnitKind
 

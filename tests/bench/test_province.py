@@ -6,10 +6,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from shangliang.bench.province import PROVINCE_NAME
 from shangliang.consultations.models import Consultation, Participant
 from shangliang.dashboards import periods
 from shangliang.dashboards.models import FigureCell
-from shangliang.dashboards.province import PROVINCE_NAME
 from shangliang.dashboards.scope import Scope
 from shangliang.topics.models import Topic
 from shangliang.units.models import Unit, UnitKind
