@@ -17,12 +17,21 @@ from django_tasks import task
 logger = logging.getLogger(__name__)
 
 _handlers: dict[str, list[Callable]] = defaultdict(list)
+_projectors: dict[str, list[Callable]] = defaultdict(list)
 
 
 def register_event_handler(model_label: str, handler: Callable) -> None:
     """Run `handler(event)` after commit for every event about a `model_label` ("topics.topic") object."""
     if handler not in _handlers[model_label]:
         _handlers[model_label].append(handler)
+
+
+def register_projector(model_label: str, projector: Callable) -> None:
+    """Run `projector(event)` inside the transaction that records an event about a `model_label` object, right after
+    the event row: for data derived from the change that must commit or roll back with it (the dashboards' figures).
+    It adds to the cost of every such write, so it must be quick; an exception in it fails the change."""
+    if projector not in _projectors[model_label]:
+        _projectors[model_label].append(projector)
 
 
 def record_event(
@@ -54,6 +63,8 @@ def record_event(
         data=data or {},
     )
     label = subject._meta.label_lower
+    for projector in _projectors.get(label, ()):
+        projector(event)
     if _handlers.get(label):
         transaction.on_commit(lambda: deliver_event.enqueue(event.pk))
     return event

@@ -1,9 +1,13 @@
 """The transition table and the event log, exercised on room stages (the first workflow-shaped field)."""
 
-import pytest
+from collections import defaultdict
 
+import pytest
+from django.db import transaction
+
+from shangliang.core import events
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
-from shangliang.core.events import register_event_handler, timeline
+from shangliang.core.events import register_event_handler, register_projector, timeline
 from shangliang.core.models import Event
 from shangliang.core.workflow import Transition, Workflow
 from tests.conftest import fresh
@@ -101,3 +105,42 @@ def test_handlers_run_after_commit(world, room, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         ROLLOUT.apply(room, action="start_pilot", actor=fresh(world.users["convenor"]))
     assert ("start_pilot", "pilot") in seen
+
+
+def test_projectors_run_inside_the_change_and_roll_back_with_it(world, room, monkeypatch):
+    monkeypatch.setattr(events, "_projectors", defaultdict(list))
+    seen = []
+
+    def projector(event):
+        # Inside the change's transaction: the new state and the event row are there; what it writes goes with them.
+        seen.append(
+            (event.to_state, type(room).objects.get(pk=room.pk).stage, transaction.get_connection().in_atomic_block)
+        )
+        Event.objects.filter(pk=event.pk).update(note="projected")
+
+    register_projector("units.room", projector)
+    event = ROLLOUT.apply(room, action="start_pilot", actor=fresh(world.users["convenor"]))
+    assert seen == [("pilot", "pilot", True)]
+    assert Event.objects.get(pk=event.pk).note == "projected"
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        ROLLOUT.apply(reloaded(room), action="complete", actor=fresh(world.users["convenor"]))
+        raise Undo
+    assert len(seen) == 2 and not Event.objects.filter(action="complete").exists()
+
+    def broken(event):
+        raise RuntimeError("projection failed")
+
+    register_projector("units.room", broken)
+    with pytest.raises(RuntimeError):
+        ROLLOUT.apply(reloaded(room), action="complete", actor=fresh(world.users["convenor"]))
+    room.refresh_from_db()
+    assert room.stage == "pilot"  # a failing projection fails the change
+
+
+def reloaded(room):
+    room.refresh_from_db()
+    return room
