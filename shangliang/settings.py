@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shangliang.core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -237,6 +238,18 @@ if _cache_backend not in _CACHE_BACKENDS:
 
     raise ImproperlyConfigured(f"CACHE_BACKEND={_cache_backend!r} must be one of {sorted(_CACHE_BACKENDS)}")
 CACHES = {"default": _CACHE_BACKENDS[_cache_backend]}
+
+# --- Audit trail (core.audit; 等保 2.0 安全审计) ---
+# AUDIT_KEY: the HMAC-SM3 key that seals the audit trail (64 hex digits, e.g. `python -c "import secrets;
+# print(secrets.token_hex(32))"`); set it in production, apart from SECRET_KEY, and keep it out of the database's
+# reach (without it the development default is derived from SECRET_KEY, and security_check fails).
+AUDIT_KEY = envstr("AUDIT_KEY", "")
+# Records are kept at least 180 days (the legal minimum); a longer period may be set, never a shorter one.
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 180)
+if AUDIT_RETENTION_DAYS < 180:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} is below the legal minimum of 180 days")
 
 PAGE_SIZE = envint("PAGE_SIZE", 25)
 

@@ -6,3 +6,13 @@ class CoreConfig(AppConfig):
     name = "shangliang.core"
     label = "core"
     verbose_name = _("公共内核")
+
+    def ready(self):
+        from shangliang.core.periodic import register_periodic
+
+        def seal_audit_trail(today) -> str:
+            from shangliang.core import audit
+
+            return f"audit: {audit.seal_pending()} records sealed"
+
+        register_periodic("audit", seal_audit_trail)

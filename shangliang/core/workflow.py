@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from shangliang.core import audit
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import record_event
 
@@ -109,7 +110,7 @@ class Workflow:
                 raise NotPossible(_("该事项的状态已被他人更改，请刷新后重试。"))
             setattr(obj, self.state_field, transition.target)
             obj.save(update_fields=[self.state_field, *extra_update_fields, *self._auto_now_fields(obj)])
-            return record_event(
+            event = record_event(
                 obj,
                 actor=actor,
                 action=action,
@@ -119,6 +120,19 @@ class Workflow:
                 public=transition.public,
                 data=data or {},
             )
+            audit.record(
+                audit.WORKFLOW_TRANSITION,
+                actor=actor,
+                subject=obj,
+                unit=event.unit_id,
+                detail={
+                    "workflow": str(self.name),
+                    "action": action,
+                    "from": transition.source,
+                    "to": transition.target,
+                },
+            )
+            return event
 
     @staticmethod
     def _auto_now_fields(obj: models.Model) -> list[str]:
