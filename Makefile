@@ -35,6 +35,7 @@ test: install
 	bash scripts/ensure-system.sh
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-browser
@@ -58,6 +59,7 @@ test-browser:
 lint:
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
+	$(UV) run --frozen lint-imports
 
 messages:
 	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=build

@@ -13,6 +13,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from docx import Document
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from shangliang.accountability import selectors
 from shangliang.accountability.models import FollowUpCheck, ResponsibilityTask, Supervision, TaskStatus
@@ -47,9 +51,6 @@ def _rows(tasks):
 
 
 def _sheet(title: str, subtitle: str, header: list, rows: list[list], widths: list[int]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
@@ -182,7 +183,6 @@ def effects_xlsx(tasks, *, title_of: str) -> bytes:
 
 def loop_docx(consultation, *, full_phones: bool) -> bytes:
     """协商闭环报告: the consultation's results report, then what became of its results."""
-    from docx import Document
 
     today = clock.today()
     doc = Document(io.BytesIO(report_docx(consultation)))

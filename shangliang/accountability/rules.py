@@ -20,6 +20,7 @@ from __future__ import annotations
 import rules
 from django.contrib.auth.models import AnonymousUser
 
+from shangliang.accountability.models import Supervision
 from shangliang.people.models import Role
 from shangliang.people.rules import is_county_staff, sees_unit
 from shangliang.people.selectors import department_ids, scope_paths, user_scopes, within
@@ -44,8 +45,6 @@ def supervised_task_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_sl_acc_supervised", None)
     if cached is None:
-        from shangliang.accountability.models import Supervision
-
         cached = frozenset(Supervision.objects.filter(member_id=user.pk).values_list("task_id", flat=True))
         user._sl_acc_supervised = cached
     return cached

@@ -10,9 +10,14 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from docx import Document
+from icalendar import Calendar, Event
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from shangliang.consultations import selectors
 from shangliang.consultations.models import Consultation, ConsultationForm, InvitationStatus
+from shangliang.consultations.workflow import TIMELINE_LABELS
 from shangliang.core import clock
 from shangliang.core.events import timeline
 
@@ -25,7 +30,6 @@ def _url(path: str) -> str:
 
 def ics_bytes(c: Consultation, *, participant=None) -> bytes:
     """One VEVENT: the meeting (or, for a written consultation, the deadline for opinions)."""
-    from icalendar import Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", "-//Shangliang//有事好商量//ZH")
@@ -71,8 +75,6 @@ def _safe(value) -> str:
 
 
 def suggestions_xlsx(c: Consultation) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     tallies = selectors.suggestion_tallies(c)
     wb = Workbook()
@@ -124,7 +126,6 @@ def suggestions_xlsx(c: Consultation) -> bytes:
 
 def report_docx(c: Consultation) -> bytes:
     """协商成果报告: what was consulted, with whom, what research, what was said, what was agreed, where it went."""
-    from docx import Document
 
     doc = Document()
     doc.add_heading(_("协商成果报告"), level=0)
@@ -240,8 +241,6 @@ def report_docx(c: Consultation) -> bytes:
                     "note": submission.acknowledgement,
                 }
             )
-
-    from shangliang.consultations.workflow import TIMELINE_LABELS
 
     doc.add_heading(_("附：过程记录"), level=1)
     for e in timeline(c).order_by("created_at", "id")[:200]:

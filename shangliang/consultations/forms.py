@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.consultations.models import (
     ConsultationForm,
+    ConsultationStatus,
     ParticipantKind,
     ResearchKind,
     SegmentKind,
@@ -256,7 +257,6 @@ class FilterForm(forms.Form):
     form = forms.ChoiceField(label=_("形式"), required=False, choices=[("", _("全部"))] + ConsultationForm.choices)
 
     def __init__(self, *args, **kwargs):
-        from shangliang.consultations.models import ConsultationStatus
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("全部"))] + ConsultationStatus.choices

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from shangliang.consultations.models import Consultation, FrequencyNorm
+from shangliang.consultations.models import HELD, Consultation, FrequencyNorm
 from shangliang.core import clock
 from shangliang.units.models import LEVEL_OF_KIND, Unit, UnitKind, UnitLevel
 
@@ -116,7 +116,6 @@ def _held_dates(qs) -> list[tuple[int, date]]:
 
 
 def held_queryset():
-    from shangliang.consultations.models import HELD
 
     return Consultation.objects.filter(held_at__isnull=False, status__in=HELD)
 

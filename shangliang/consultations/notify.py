@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.consultations.exports import ics_bytes
 from shangliang.consultations.models import Consultation, Participant
 from shangliang.core import clock
 from shangliang.notifications.services import notify
@@ -64,7 +65,6 @@ def _tell_participants(c: Consultation, event, ids: list[int]) -> None:
 
 
 def _email_without_account(c: Consultation, p: Participant, text: str, *, with_ics: bool) -> None:
-    from shangliang.consultations.exports import ics_bytes
 
     link = f"{settings.SITE_URL.rstrip('/')}{reverse('consultations:invitation', args=[p.token])}"
     body = _(

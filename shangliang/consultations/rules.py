@@ -12,6 +12,7 @@
 
 import rules
 
+from shangliang.consultations.models import Participant, Submission
 from shangliang.people.models import Role
 from shangliang.people.rules import is_county_staff, sees_unit
 from shangliang.people.selectors import user_scopes
@@ -29,8 +30,6 @@ def invited_consultation_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_sl_invited", None)
     if cached is None:
-        from shangliang.consultations.models import Participant
-
         cached = frozenset(Participant.objects.filter(user_id=user.pk).values_list("consultation_id", flat=True))
         user._sl_invited = cached
     return cached
@@ -53,7 +52,6 @@ def is_participant_self(user, participant) -> bool:
 
 
 def _receiver_unit_id(consultation) -> int | None:
-    from shangliang.consultations.models import Submission
 
     cached = getattr(consultation, "_sl_receiver_unit_id", False)
     if cached is False:

@@ -19,7 +19,7 @@ from shangliang.consultations.models import (
 from shangliang.consultations.rules import invited_consultation_ids
 from shangliang.core import clock
 from shangliang.people.models import MemberLink, Role, RoleAssignment, Talent, User
-from shangliang.people.selectors import active_q, county_path, in_subtrees_or, view_paths
+from shangliang.people.selectors import active_q, county_path, in_subtrees_or, user_scopes, view_paths
 from shangliang.topics.models import Topic, TopicStatus
 
 LIST = Consultation.objects.select_related("unit", "room").prefetch_related("topics")
@@ -37,7 +37,6 @@ def consultations_visible_to(user):
 
 
 def _scopes(user):
-    from shangliang.people.selectors import user_scopes
 
     return user_scopes(user)
 

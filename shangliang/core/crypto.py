@@ -31,6 +31,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
@@ -231,7 +232,6 @@ class EncryptedTextField(models.TextField):
 
 def encrypted_fields() -> list[EncryptedTextField]:
     """Every EncryptedTextField of every installed model (the rotation command and the tests walk them)."""
-    from django.apps import apps
 
     found = []
     for model in apps.get_models():

@@ -14,6 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django_tasks import task
 
+from shangliang.core.models import Event
+
 logger = logging.getLogger(__name__)
 
 _handlers: dict[str, list[Callable]] = defaultdict(list)
@@ -46,7 +48,6 @@ def record_event(
     data: dict | None = None,
     unit=None,
 ):
-    from shangliang.core.models import Event
 
     if unit is None:
         unit = getattr(subject, "unit", None) if hasattr(subject, "unit_id") else None
@@ -72,7 +73,6 @@ def record_event(
 
 @task()
 def deliver_event(event_id: int) -> None:
-    from shangliang.core.models import Event
 
     event = Event.objects.select_related("content_type").filter(pk=event_id).first()
     if event is None:
@@ -86,7 +86,6 @@ def deliver_event(event_id: int) -> None:
 
 
 def timeline(subject: models.Model, *, public_only: bool = False):
-    from shangliang.core.models import Event
 
     qs = Event.objects.filter(
         content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk

@@ -19,7 +19,7 @@ from shangliang.dashboards.db import without_jit
 from shangliang.dashboards.metrics import Table, rate
 from shangliang.dashboards.models import CoverageTarget, ScoreSubject
 from shangliang.dashboards.scope import Scope
-from shangliang.dashboards.views import _period, _xlsx_response, period_query
+from shangliang.dashboards.views import chosen_period, period_query, xlsx_response
 from shangliang.people.models import User
 from shangliang.units import selectors as unit_selectors
 from shangliang.units.models import Unit, UnitKind, UnitLevel
@@ -66,7 +66,7 @@ def coverage_plan(scope: Scope, county: Unit | None) -> Table:
 @without_jit
 def norms(request, pk):
     unit = get_for(request, Unit.objects.select_related("county"), "dashboards.view_dashboard", pk=pk)
-    period, _error = _period(request)
+    period, _error = chosen_period(request)
     scope = Scope(unit, period)
     county = unit if unit.kind == UnitKind.COUNTY else None
     can_plan = county is not None and request.user.has_perm("dashboards.configure", county)
@@ -103,7 +103,7 @@ def norms(request, pk):
             sheets.append(
                 exports.Sheet(_("未达协商频次的单元"), _("截至今天落后于协商频次要求的单元。"), _behind_table(rows))
             )
-        return _xlsx_response(exports.workbook(unit.name, sheets), f"{unit.name}-{_('协商频次与阵地覆盖')}")
+        return xlsx_response(exports.workbook(unit.name, sheets), f"{unit.name}-{_('协商频次与阵地覆盖')}")
     return render(
         request,
         "dashboards/norms.html",
@@ -138,13 +138,13 @@ def _behind_table(rows) -> Table:
 @without_jit
 def members(request, pk):
     county = _county(request, pk)
-    period, _error = _period(request)
+    period, _error = chosen_period(request)
     records = assessment.member_records(county, period)
     rules = assessment.rules_for(county, ScoreSubject.MEMBER)
     if request.GET.get("format") == "xlsx":
         table = _member_table(records, rules)
         sheet = exports.Sheet(_("委员履职考核"), _formula_text(rules), table)
-        return _xlsx_response(
+        return xlsx_response(
             exports.workbook(f"{county.name} · {period.label}", [sheet]),
             f"{county.name}-{period.value}-{_('委员履职')}",
         )
@@ -198,7 +198,7 @@ def member(request, pk, user_pk):
     person = get_object_or_404(User, pk=user_pk)
     if not (request.user.pk == person.pk or request.user.has_perm("dashboards.view_assessment", county)):
         raise PermissionDenied
-    period, _error = _period(request)
+    period, _error = chosen_period(request)
     if not assessment.members_of(county, period).filter(pk=person.pk).exists():
         raise Http404
     rules = assessment.rules_for(county, ScoreSubject.MEMBER)
@@ -213,7 +213,7 @@ def member(request, pk, user_pk):
         rows.append([str(_("合计")), None, None, _plain(score.maximum), _plain(score.total), _formula_text(rules)])
         sheet = exports.Sheet(_("履职档案"), _formula_text(rules), Table([str(c) for c in columns], rows))
         heading = f"{person.display_name} · {county.name} · {period.label}"
-        return _xlsx_response(
+        return xlsx_response(
             exports.workbook(heading, [sheet]), f"{person.display_name}-{period.value}-{_('履职档案')}"
         )
     return render(
@@ -240,7 +240,7 @@ LEVELS = [UnitLevel.VILLAGE, UnitLevel.TOWN, UnitLevel.SPECIAL]
 @without_jit
 def units(request, pk):
     county = _county(request, pk)
-    period, _error = _period(request)
+    period, _error = chosen_period(request)
     level = request.GET.get("level", UnitLevel.VILLAGE)
     if level not in LEVELS:
         level = UnitLevel.VILLAGE
@@ -263,7 +263,7 @@ def units(request, pk):
             ],
         )
         sheet = exports.Sheet(_("单元工作考核"), _formula_text(rules), table)
-        return _xlsx_response(
+        return xlsx_response(
             exports.workbook(f"{county.name} · {period.label}", [sheet]),
             f"{county.name}-{period.value}-{_('单元考核')}",
         )

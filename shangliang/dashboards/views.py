@@ -18,6 +18,7 @@ from shangliang.dashboards import exports, periods
 from shangliang.dashboards.db import without_jit
 from shangliang.dashboards.metrics import CARDS, METRICS, PUBLIC_CARDS, PUBLIC_SECTIONS, SECTIONS, Metric, Table
 from shangliang.dashboards.scope import Scope
+from shangliang.people import selectors as people_selectors
 from shangliang.people.models import Role
 from shangliang.people.selectors import county_ids
 from shangliang.units import selectors as unit_selectors
@@ -78,7 +79,7 @@ def build(scope: Scope, key: str, *, drill: str | None = None) -> Figure:
     return fig
 
 
-def _period(request):
+def chosen_period(request):
     try:
         return periods.from_request(request), ""
     except periods.BadPeriod as exc:
@@ -104,7 +105,7 @@ def index(request):
     if not request.user.is_authenticated:
         raise LoginRequired
     user = request.user
-    tops = list(unit_selectors.top_units_for(user)[:100])
+    tops = list(people_selectors.top_units_for(user)[:100])
     member_of = list(Unit.objects.filter(pk__in=county_ids(user, {Role.MEMBER})).order_by("path"))
     if len(tops) == 1 and not member_of:
         return redirect("dashboards:unit", tops[0].pk)
@@ -114,7 +115,7 @@ def index(request):
 @without_jit
 def dashboard(request, pk):
     unit = get_for(request, Unit.objects.select_related("county"), "dashboards.view_dashboard", pk=pk)
-    period, error = _period(request)
+    period, error = chosen_period(request)
     scope = Scope(unit, period)
     ctx = _page_context(scope, cards=CARDS, sections=SECTIONS, drill="dashboards:unit", public=False, error=error)
     user = request.user
@@ -136,7 +137,7 @@ def _export_keys(request, allowed: list[str]) -> list[str]:
     return allowed
 
 
-def _xlsx_response(content: bytes, name: str) -> HttpResponse:
+def xlsx_response(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}.xlsx"
     return response
@@ -166,7 +167,7 @@ def public_export(request, pk):
 
 
 def _export(request, unit, *, cards, sections, children_key):
-    period, _error = _period(request)
+    period, _error = chosen_period(request)
     scope = Scope(unit, period)
     keys = _export_keys(request, _tables(sections, children_key))
     if not keys:
@@ -178,13 +179,13 @@ def _export(request, unit, *, cards, sections, children_key):
         exports.metric_cards(scope, cards) if whole else None,
     )
     title = _("统计") if whole else str(METRICS[keys[0]].title)
-    return _xlsx_response(content, f"{unit.name}-{period.value}-{title}")
+    return xlsx_response(content, f"{unit.name}-{period.value}-{title}")
 
 
 @without_jit
 def public(request, pk):
     unit = get_object_or_404(Unit, pk=pk, is_active=True)
-    period, error = _period(request)
+    period, error = chosen_period(request)
     scope = Scope(unit, period)
     ctx = _page_context(
         scope, cards=PUBLIC_CARDS, sections=PUBLIC_SECTIONS, drill="dashboards:public", public=True, error=error
@@ -197,7 +198,7 @@ def public(request, pk):
 def summary(request, pk):
     """The yearly summary in Word (年度工作统计), for the year of the chosen period."""
     unit = get_for(request, Unit.objects.select_related("county"), "dashboards.view_dashboard", pk=pk)
-    period, _error = _period(request)
+    period, _error = chosen_period(request)
     year = periods.year(period.end.year)
     since = request.GET.get("since", "")
     since_year = int(since) if since.isdigit() and periods.FIRST_YEAR <= int(since) < year.start.year else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from shangliang.consultations.selectors import consultations_visible_to
 from shangliang.opinions.models import (
     HANDED_STATES,
     Adoption,
@@ -15,8 +16,10 @@ from shangliang.opinions.models import (
     OpinionReport,
     ReportStatus,
 )
-from shangliang.people.models import Role
+from shangliang.people.models import Role, User
 from shangliang.people.selectors import department_ids, linked_paths, scope_paths, subtree_filter
+from shangliang.topics.selectors import topics_visible_to
+from shangliang.units.models import Unit, UnitKind
 
 REPORTS = OpinionReport.objects.select_related("unit", "county", "author", "department")
 
@@ -55,7 +58,6 @@ def report_list(user, *, status: str = "", level: str = "", query: str = "", uni
 
 def writable_units(user, *, limit: int = 300):
     """Units a member or informant may write about (their county or subtree, and their linked units)."""
-    from shangliang.units.models import Unit, UnitKind
 
     paths = [*scope_paths(user, {Role.MEMBER, Role.LIAISON}), *linked_paths(user)]
     kinds = [k for k in UnitKind.values if k not in (UnitKind.PROVINCE, UnitKind.CITY)]
@@ -68,13 +70,11 @@ def may_write(user) -> bool:
 
 def linkable_topics(user, *, limit: int = 50):
     """Topics the author may cite: those of the units they see or entered themselves, newest first."""
-    from shangliang.topics.selectors import topics_visible_to
 
     return topics_visible_to(user).order_by("-created_at", "-id")[:limit]
 
 
 def linkable_consultations(user, *, limit: int = 50):
-    from shangliang.consultations.selectors import consultations_visible_to
 
     return consultations_visible_to(user).order_by("-created_at", "-id")[:limit]
 
@@ -163,7 +163,6 @@ class PersonRow:
 
 def figures_by_person(county, *, year: int | None = None) -> list[PersonRow]:
     """Per author in the county (members and informants), with a fixed number of queries whatever their number."""
-    from shangliang.people.models import User
 
     reports = OpinionReport.objects.filter(county=county)
     through = OpinionReport.contributors.through.objects.filter(opinionreport__county=county)

@@ -128,7 +128,6 @@ def in_subtrees_or(qs, paths: Iterable[str], other: Q, prefix: str = ""):
         return qs.filter(inside)
     # Both arms: when each is a short list (a member's linked villages and their own topics elsewhere), name them by
     # id, so the database combines two index scans of the table itself instead of reading all of it.
-    from shangliang.units.models import Unit
 
     units = list(Unit.objects.filter(subtree_filter(paths)).values_list("pk", flat=True)[: SHORT_LIST + 1])
     extra = list(outside.values_list("pk", flat=True)[: SHORT_LIST + 1])
@@ -278,3 +277,17 @@ def talent_pool(county, *, kind: str = "", field_id: int | None = None, query: s
             | Q(bio__icontains=query)
         )
     return qs.prefetch_related("fields").order_by("-is_active", "kind", "id")
+
+
+def units_visible_to(user):
+    """Units the user may open inside the app (public pages are open to all)."""
+    if user.is_superuser:
+        return Unit.objects.all()
+    return Unit.objects.filter(subtree_filter(view_paths(user)))
+
+
+def top_units_for(user):
+    """The roots of what the user sees: where the unit tree starts for them."""
+    if user.is_superuser:
+        return Unit.get_root_nodes()
+    return Unit.objects.filter(path__in=view_paths(user)).order_by("path")

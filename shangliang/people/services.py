@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -61,8 +62,6 @@ def user_create(
         email=clean_text(email, label=_("邮箱"), field="email", max_length=254, required=False),
     )
     if password:
-        from django.contrib.auth.password_validation import validate_password
-
         try:
             validate_password(password, user)
         except ValidationError as exc:

@@ -6,8 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from shangliang.people.models import Role, RoleAssignment
-from shangliang.people.selectors import user_scopes
-from shangliang.units.selectors import top_units_for
+from shangliang.people.selectors import top_units_for, user_scopes
 
 
 def demo_accounts() -> list[dict]:

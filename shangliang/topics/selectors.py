@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from shangliang.core.events import timeline
 from shangliang.people.models import Role
-from shangliang.people.selectors import in_subtrees_or, scope_paths, subtree_filter, view_paths
+from shangliang.people.selectors import (
+    in_subtrees_or,
+    linked_paths,
+    scope_paths,
+    subtree_filter,
+    user_scopes,
+    view_paths,
+)
 from shangliang.topics import text
 from shangliang.topics.models import PUBLIC_STATUSES, Topic, TopicSource, TopicStatus
 from shangliang.units.models import Unit
@@ -89,7 +96,6 @@ def enterable_units(user, source: str):
     """Units where the user may enter a topic of `source` (liaisons, members, party bodies, staff)."""
     if user.is_superuser:
         return Unit.objects.filter(is_active=True).order_by("path")[:500]
-    from shangliang.people.selectors import linked_paths
 
     if source == TopicSource.GRID:
         paths = scope_paths(user, {Role.LIAISON, Role.CPPCC_STAFF, Role.CONVENOR})
@@ -106,7 +112,6 @@ def sources_for(user) -> list[str]:
     """The sources the user can enter topics for somewhere (for the "new topic" form)."""
     if user.is_superuser:
         return [TopicSource.GRID, TopicSource.MEMBER, TopicSource.ASSIGNED]
-    from shangliang.people.selectors import linked_paths, user_scopes
 
     roles = {s.role for s in user_scopes(user)}
     sources = []

@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Iterable
 
+import jieba
 from django.db.models import Q
 
 _lock = threading.Lock()
@@ -59,7 +60,6 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def _jieba():
     global _ready
-    import jieba
 
     if not _ready:
         with _lock:

@@ -10,22 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 
 from shangliang.core import clock
-from shangliang.people.selectors import subtree_filter, view_paths
 from shangliang.units.models import OPERATIONAL_STAGES, ROOM_BEARING_KINDS, Assessment, Room, RoomStage, Unit
-
-
-def units_visible_to(user):
-    """Units the user may open inside the app (public pages are open to all)."""
-    if user.is_superuser:
-        return Unit.objects.all()
-    return Unit.objects.filter(subtree_filter(view_paths(user)))
-
-
-def top_units_for(user):
-    """The roots of what the user sees: where the unit tree starts for them."""
-    if user.is_superuser:
-        return Unit.get_root_nodes()
-    return Unit.objects.filter(path__in=view_paths(user)).order_by("path")
 
 
 def ancestors(unit: Unit):

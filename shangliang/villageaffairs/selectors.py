@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Substr
 
+from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus
+from shangliang.consultations.selectors import approved_topics_for
 from shangliang.core import clock
 from shangliang.units.models import Unit, UnitKind
 from shangliang.villageaffairs.models import (
@@ -475,7 +477,6 @@ def petitions_of(unit: Unit, *, status: str = "", year: int | None = None):
 
 def linkable_consultations(meeting: MonthlyMeeting):
     """The village's consultations of form 月例会 not linked to a meeting yet (the link form's choices)."""
-    from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus
 
     return (
         Consultation.objects.filter(unit=meeting.unit_id, form=ConsultationForm.MONTHLY, monthly_meeting__isnull=True)
@@ -486,6 +487,5 @@ def linkable_consultations(meeting: MonthlyMeeting):
 
 def consultable_topics(meeting: MonthlyMeeting):
     """Approved topics of the village that no open consultation works on (what a 月例会 consultation may take up)."""
-    from shangliang.consultations.selectors import approved_topics_for
 
     return approved_topics_for(meeting.unit)

@@ -19,7 +19,7 @@ from zeal import zeal_ignore
 
 from shangliang.demo.loader import DEMO_ACCOUNTS, fingerprint
 from shangliang.people.models import LinkKind, MemberLink, Position, Role, RoleAssignment, Sector, Talent, User
-from shangliang.people.selectors import active_q
+from shangliang.people.selectors import active_q, units_visible_to
 from shangliang.units.models import (
     OPERATIONAL_STAGES,
     Assessment,
@@ -32,7 +32,7 @@ from shangliang.units.models import (
     Unit,
     UnitKind,
 )
-from shangliang.units.selectors import coverage, units_visible_to
+from shangliang.units.selectors import coverage
 
 TODAY = date(2026, 1, 1)  # every demo date lies before this; roles and links are checked as of it
 

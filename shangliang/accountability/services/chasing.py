@@ -27,7 +27,7 @@ from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
 from shangliang.core.validation import clean_text
-from shangliang.people.models import Role, RoleAssignment
+from shangliang.people.models import Role, RoleAssignment, User
 from shangliang.people.selectors import active_q
 
 # A person who just chased a task does not chase it again by a double click.
@@ -136,7 +136,6 @@ def task_notice(*, actor, task: ResponsibilityTask, text: str = "") -> PublicNot
 
 def member_candidates(task: ResponsibilityTask):
     """CPPCC members of the task's county (member role anywhere in it), who may be named supervisors."""
-    from shangliang.people.models import User
 
     county = county_of(task.unit)
     ids = RoleAssignment.objects.filter(

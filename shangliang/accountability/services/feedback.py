@@ -28,7 +28,7 @@ from shangliang.accountability.models import (
 )
 from shangliang.accountability.rules import SYSTEM
 from shangliang.accountability.services.common import county_of, locked, settings_for
-from shangliang.accountability.services.tasks import _store_checked, task_reopen
+from shangliang.accountability.services.tasks import store_checked, task_reopen
 from shangliang.consultations.models import CLOSED, Consultation
 from shangliang.consultations.uploads import checked_documents
 from shangliang.core import clock
@@ -240,7 +240,7 @@ def follow_up_record(
         c.status = FollowUpStatus.LASTED if lasted else FollowUpStatus.NOT_LASTED
         c.note, c.checked_by, c.checked_at = note, actor, clock.now()
         c.save(update_fields=["status", "note", "checked_by", "checked_at"])
-        _store_checked(t, checked, actor, follow_up=c)
+        store_checked(t, checked, actor, follow_up=c)
         record_event(
             t,
             actor=actor,

@@ -268,14 +268,14 @@ def progress_report(*, actor, task: ResponsibilityTask, text: str, percent, file
         ).exists():
             raise InvalidInput(_("刚刚已提交过相同的进展，请勿重复提交。"))
         report = ProgressReport.objects.create(task=t, text=text, percent=percent, author=actor, round=t.round)
-        _store_checked(t, checked, actor, report)
+        store_checked(t, checked, actor, report)
         t.percent = percent
         t.save(update_fields=["percent", "updated_at"])
         record_event(t, actor=actor, action="progress", note=text, public=True, data={"percent": percent})
     return report
 
 
-def _store_checked(task, checked, actor, report=None, follow_up=None) -> None:
+def store_checked(task, checked, actor, report=None, follow_up=None) -> None:
     Evidence.objects.bulk_create(
         Evidence(
             task=task,
@@ -303,7 +303,7 @@ def completion_report(*, actor, task: ResponsibilityTask, text: str, files: Sequ
         report = ProgressReport.objects.create(
             task=t, text=text, percent=100, is_completion=True, author=actor, round=t.round
         )
-        _store_checked(t, checked, actor, report)
+        store_checked(t, checked, actor, report)
         t.percent, t.reported_at, t.completion_note = 100, clock.now(), text
         FLOW.apply(
             t,

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -142,7 +143,6 @@ def unfollow(request, token):
 
 
 def _next(request, fallback: str) -> str:
-    from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next", "")
     return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else fallback

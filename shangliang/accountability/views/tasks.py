@@ -41,8 +41,9 @@ from shangliang.core import clock
 from shangliang.core.access import LoginRequired, check_perm, get_for
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
+from shangliang.people.selectors import top_units_for
 from shangliang.units.models import Unit
-from shangliang.units.selectors import ancestors, top_units_for
+from shangliang.units.selectors import ancestors
 
 
 def _login(request) -> None:

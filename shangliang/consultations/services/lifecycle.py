@@ -34,7 +34,7 @@ from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
 from shangliang.core.validation import clean_text
-from shangliang.people.models import Role, RoleAssignment
+from shangliang.people.models import Role, RoleAssignment, User
 from shangliang.people.selectors import active_q
 from shangliang.topics.guards import require_topic_approved
 from shangliang.units.models import Room, Unit
@@ -401,7 +401,6 @@ def consultation_reconvene(*, actor, consultation: Consultation, title: str = ""
 
 
 def approvers_of(unit_id: int):
-    from shangliang.people.models import User
 
     ids = RoleAssignment.objects.filter(active_q(clock.today()), role=Role.APPROVER, unit_id=unit_id)
     return User.objects.filter(pk__in=ids.values("user_id"), is_active=True).order_by("pk")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,8 +37,6 @@ def county_rules(request, pk):
     norm_form = NormForm(prefix="norm")
     if request.method == "POST":
         if not can_configure:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         if request.POST.get("what") == "norm":
             norm_form = NormForm(request.POST, prefix="norm")

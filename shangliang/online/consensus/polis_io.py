@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .analysis import analyse
 from .votes import VoteLog
 
 VOTES_FILE = "votes.csv"
@@ -86,7 +87,6 @@ class PolisExport:
         return [s.statement_id for s in self.statements if s.moderated == MODERATED_OUT]
 
     def analyse(self, **options: Any) -> Any:
-        from .analysis import analyse
 
         return analyse(self.votes, moderated_out=self.moderated_out, statement_ids=self.statement_ids, **options)
 

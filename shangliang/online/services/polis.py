@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
+from shangliang.core.permissions import require_perm
 from shangliang.online.consensus import PolisExport, PolisExportError, VoteLog, load_polis_export, write_polis_export
 from shangliang.online.consensus.polis_io import COMMENTS_FILE, VOTES_FILE, PolisStatement
 from shangliang.online.models import (
@@ -35,7 +36,7 @@ from shangliang.online.models import (
     StatementStatus,
     Vote,
 )
-from shangliang.online.services.rooms import _changed, _locked
+from shangliang.online.services.rooms import lock_room, mark_changed
 
 BATCH = 5000
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # each file, and the unpacked total of a zip
@@ -223,15 +224,13 @@ def import_into_room(*, actor, room: OnlineRoom, export: PolisExport, require_pe
     `require_permission=False` is for the management command (an operator on the server).
     """
     if require_permission:
-        from shangliang.core.permissions import require_perm
-
         require_perm(actor, "online.run_room", room, _("只有本单元的召集人可以导入数据。"))
     now = clock.now()
     log = export.votes
     keep = _latest_votes(log)
     timestamps = None if log.timestamps is None else log.timestamps.tolist()
     with transaction.atomic():
-        room = _locked(room)
+        room = lock_room(room)
         if Statement.objects.filter(room=room).exists() or OnlineParticipant.objects.filter(room=room).exists():
             raise NotPossible(_("只能导入到还没有观点和表态的议事室：请新开一个议事室再导入。"))
         voter_ids = {int(log.participant_ids[i]) for i in keep}
@@ -276,6 +275,6 @@ def import_into_room(*, actor, room: OnlineRoom, export: PolisExport, require_pe
             )
         _insert_votes(votes)
         summary = ImportSummary(participants=len(participants), statements=len(statements), votes=len(votes))
-        _changed(room)
+        mark_changed(room)
         record_event(room, actor=actor, action="import", data=vars(summary))
     return summary

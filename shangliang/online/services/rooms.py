@@ -2,7 +2,7 @@
 statement into the consultation's suggestion list, asking for a new analysis. Keyword-only, permission checked,
 Chinese messages, one transaction each, event written. Import and export of Pol.is CSV live in `polis`.
 
-Every change that affects the analysis goes through `_changed()`, in the transaction that makes it: it bumps the
+Every change that affects the analysis goes through `mark_changed()`, in the transaction that makes it: it bumps the
 room's change counter and, unless a recomputation is already queued, enqueues one after commit (see tasks.py).
 """
 
@@ -38,6 +38,7 @@ from shangliang.online.models import (
     Vote,
     VoteValue,
 )
+from shangliang.online.services.tasks import enqueue_recompute
 from shangliang.online.workflow import ROOM_WORKFLOW, STATEMENT_WORKFLOW
 
 QUESTION_MAX = 200
@@ -83,7 +84,7 @@ def _period(opens_at, closes_at, now: datetime) -> tuple[datetime | None, dateti
     return opens_at, closes_at
 
 
-def _locked(room: OnlineRoom) -> OnlineRoom:
+def lock_room(room: OnlineRoom) -> OnlineRoom:
     """Lock the room's row (inside a transaction) and re-read it: votes and steps on one room queue here."""
     current = OnlineRoom.objects.select_for_update().filter(pk=room.pk).first()
     if current is None:
@@ -94,7 +95,7 @@ def _locked(room: OnlineRoom) -> OnlineRoom:
     return room
 
 
-def _changed(room: OnlineRoom) -> None:
+def mark_changed(room: OnlineRoom) -> None:
     """Record that the analysis is out of date; enqueue one recomputation unless one is queued (debounce).
 
     Call inside the transaction that makes the change, with the room locked (so the queued flag is read fresh).
@@ -107,8 +108,6 @@ def _changed(room: OnlineRoom) -> None:
         fields["recompute_queued_at"] = now
     OnlineRoom.objects.filter(pk=room.pk).update(**fields)
     if enqueue:
-        from shangliang.online.services.tasks import enqueue_recompute
-
         room_id = room.pk
         transaction.on_commit(lambda: enqueue_recompute(room_id))
 
@@ -188,7 +187,7 @@ def room_update(
         raise InvalidInput(_("请选择审核方式。"), field="moderation")
     opens_at, closes_at = _period(opens_at, closes_at, now)
     with transaction.atomic():
-        room = _locked(room)
+        room = lock_room(room)
         if room.status == RoomStatus.CLOSED:
             raise NotPossible(_("网上协商已结束，不能再修改设置。"))
         if room.status == RoomStatus.OPEN and (closes_at is None or closes_at <= now):
@@ -208,7 +207,7 @@ def room_update(
             ]
         )
         if moderation_changed:  # pending statements appear or disappear: the analysis changes
-            _changed(room)
+            mark_changed(room)
         record_event(room, actor=actor, action="update", data={"moderation": moderation})
     return room
 
@@ -218,7 +217,7 @@ def room_open(*, actor, room: OnlineRoom) -> OnlineRoom:
     ROOM_WORKFLOW.check(room, action="open", actor=actor)
     now = clock.now()
     with transaction.atomic():
-        room = _locked(room)
+        room = lock_room(room)
         if room.closes_at is None or room.closes_at <= now:
             raise NotPossible(_("请先设置晚于现在的结束时间，再开放网上协商。"))
         if not Statement.objects.filter(room=room, status__in=room.visible_statuses()).exists():
@@ -231,10 +230,10 @@ def room_open(*, actor, room: OnlineRoom) -> OnlineRoom:
 def room_close(*, actor, room: OnlineRoom) -> OnlineRoom:
     ROOM_WORKFLOW.check(room, action="close", actor=actor)
     with transaction.atomic():
-        room = _locked(room)
+        room = lock_room(room)
         room.closed_at = clock.now()
         ROOM_WORKFLOW.apply(room, action="close", actor=actor, extra_update_fields=["closed_at"])
-        _changed(room)  # one last analysis of everything that came in
+        mark_changed(room)  # one last analysis of everything that came in
     return room
 
 
@@ -242,9 +241,9 @@ def analysis_request(*, actor, room: OnlineRoom) -> None:
     """Ask for a fresh analysis (it runs in the background, never in this request)."""
     require_perm(actor, "online.run_room", room, _("只有本单元的召集人可以请求重新分析。"))
     with transaction.atomic():
-        room = _locked(room)
+        room = lock_room(room)
         room.recompute_queued_at = None  # an explicit request always enqueues
-        _changed(room)
+        mark_changed(room)
         record_event(room, actor=actor, action="reanalyse")
 
 
@@ -293,7 +292,7 @@ def statement_seed(*, actor, room: OnlineRoom, text: str, idempotency_key: str =
     text = clean_statement(text)
     key = clean_key(idempotency_key)
     with transaction.atomic():
-        room = _locked(room)
+        room = lock_room(room)
         replay = _replayed_statement(room, key, added_by=actor)
         if replay is not None:
             return replay
@@ -302,7 +301,7 @@ def statement_seed(*, actor, room: OnlineRoom, text: str, idempotency_key: str =
         statement = _insert_statement(
             room, text=text, status=StatementStatus.APPROVED, key=key, is_seed=True, added_by=actor
         )
-        _changed(room)
+        mark_changed(room)
         record_event(room, actor=actor, action="seed", note=text, data={"statement_id": statement.pk})
     return statement
 
@@ -338,7 +337,7 @@ def statement_add(
     ratelimit.hit("statement_participant", participant.pk)
     ratelimit.hit("statement_client", client)
     with transaction.atomic():
-        room = _locked(room)
+        room = lock_room(room)
         _require_accepting(room, now, _("发表观点"))
         if not room.allow_statements:
             raise NotPossible(_("本议事室只对预设观点表态，不接受新观点。"))
@@ -353,7 +352,7 @@ def statement_add(
                 raise
             return found
         if room.moderation == ModerationMode.POST:
-            _changed(room)
+            mark_changed(room)
     return statement
 
 
@@ -364,11 +363,11 @@ def statement_moderate(*, actor, statement: Statement, action: str, note: str = 
     note = clean_text(note, label=_("说明"), field="note", max_length=500, required=False)
     STATEMENT_WORKFLOW.check(statement, action=action, actor=actor)
     with transaction.atomic():
-        room = _locked(statement.room)
+        room = lock_room(statement.room)
         was_visible = statement.status in room.visible_statuses()
         STATEMENT_WORKFLOW.apply(statement, action=action, actor=actor, note=note, data={"room": room.pk})
         if was_visible != (statement.status in room.visible_statuses()):
-            _changed(room)
+            mark_changed(room)
     return statement
 
 
@@ -428,7 +427,7 @@ def participant_for(*, room: OnlineRoom, user=None, mobile: MobileIdentity | Non
     if found is not None:
         return found
     with transaction.atomic():
-        _locked(room)
+        lock_room(room)
         found = OnlineParticipant.objects.filter(room=room, **lookup).first()
         if found is None:
             found = OnlineParticipant.objects.create(
@@ -459,7 +458,7 @@ def vote_cast(
     ratelimit.hit("vote_participant", participant.pk)
     ratelimit.hit("vote_client", client)
     with transaction.atomic():
-        room = _locked(participant.room)
+        room = lock_room(participant.room)
         _require_accepting(room, now, _("表态"))
         statement = Statement.objects.filter(pk=pk, room=room).first() if pk is not None else None
         if statement is None:
@@ -476,5 +475,5 @@ def vote_cast(
         else:
             vote.value, vote.updated_at = value, now
             vote.save(update_fields=["value", "updated_at"])
-        _changed(room)
+        mark_changed(room)
     return vote

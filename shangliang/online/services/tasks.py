@@ -2,7 +2,7 @@
 
 How it is debounced (the choice, and why):
 - Every change that affects the analysis (a vote, a visible statement, a moderation step, an import) bumps the
-  room's `change_seq` in its own transaction (services._changed). If no recomputation is queued for the room
+  room's `change_seq` in its own transaction (rooms.mark_changed). If no recomputation is queued for the room
   (`recompute_queued_at` empty, or older than RECOMPUTE_LEASE: a worker died), the change sets the flag and
   enqueues one `recompute_room` task on commit; otherwise it only bumps the counter. A burst of votes therefore
   queues one task, not one per vote.

@@ -30,7 +30,7 @@ from shangliang.topics.forms import (
 )
 from shangliang.topics.models import Topic, TopicPhoto, TopicSource, TopicStatus
 from shangliang.topics.services import importing, screening
-from shangliang.topics.views.public import _photo_response
+from shangliang.topics.views.public import photo_response
 from shangliang.topics.workflow import TIMELINE_LABELS, TOPIC_WORKFLOW
 from shangliang.units.models import Unit
 
@@ -255,7 +255,7 @@ def resubmit(request, pk):
 @require_GET
 def photo(request, pk, photo):
     topic = get_for(request, Topic.objects.select_related("unit"), "topics.view_topic", pk=pk)
-    return _photo_response(get_object_or_404(TopicPhoto, pk=photo, topic=topic))
+    return photo_response(get_object_or_404(TopicPhoto, pk=photo, topic=topic))
 
 
 @require_http_methods(["GET", "POST"])

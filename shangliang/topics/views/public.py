@@ -166,10 +166,10 @@ def track_resubmit(request, code):
 @require_GET
 def track_photo(request, code, photo):
     topic = _by_code(code)
-    return _photo_response(get_object_or_404(TopicPhoto, pk=photo, topic=topic))
+    return photo_response(get_object_or_404(TopicPhoto, pk=photo, topic=topic))
 
 
-def _photo_response(photo: TopicPhoto):
+def photo_response(photo: TopicPhoto):
     try:
         handle = photo.image.open("rb")
     except FileNotFoundError as exc:

@@ -11,6 +11,7 @@ from shangliang.core.access import LoginRequired, check_perm, get_for
 from shangliang.core.events import timeline
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
+from shangliang.people import selectors as people_selectors
 from shangliang.units import selectors, services
 from shangliang.units.forms import (
     AssessmentForm,
@@ -38,7 +39,7 @@ from shangliang.units.models import (
 def index(request):
     if not request.user.is_authenticated:
         raise LoginRequired
-    tops = list(selectors.top_units_for(request.user)[:100])
+    tops = list(people_selectors.top_units_for(request.user)[:100])
     if len(tops) == 1:
         return redirect("units:detail", tops[0].pk)
     return render(request, "units/index.html", {"units": tops})

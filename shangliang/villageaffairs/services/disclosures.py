@@ -34,6 +34,7 @@ from shangliang.villageaffairs.models import (
 )
 from shangliang.villageaffairs.selectors import VILLAGE_KINDS
 from shangliang.villageaffairs.services.common import require_village
+from shangliang.villageaffairs.services.meetings import enqueue_objection
 from shangliang.villageaffairs.workflow import DISCLOSURE_WORKFLOW, MANAGE
 
 MAX_DOCUMENTS = 10
@@ -409,7 +410,6 @@ def feedback_submit(
 ) -> Feedback:
     """A resident comments on, or objects to, a disclosure during its period; no account needed (a mainland mobile
     number identifies them). An objection is queued on the agenda of the village's next monthly meeting."""
-    from shangliang.villageaffairs.services.meetings import enqueue_objection
 
     require_perm(actor, "villageaffairs.give_feedback", disclosure)
     today = clock.today()

@@ -18,9 +18,11 @@ import resource
 import sys
 import time
 import tracemalloc
+import warnings
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from reddwarf.implementations.polis import run_pipeline
 
 from shangliang.online.consensus import analyse
 from shangliang.online.consensus.synthetic import adjusted_rand_index, planted_conversation
@@ -108,11 +110,8 @@ class Command(BaseCommand):
 
     def _import_reddwarf(self) -> Any:
         try:
-            import warnings
-
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                from reddwarf.implementations.polis import run_pipeline
         except ImportError:
             self.stdout.write("red-dwarf 未安装（dev 依赖组），跳过对比。red-dwarf is not installed (dev group).")
             return None
