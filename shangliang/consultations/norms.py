@@ -7,7 +7,7 @@ window): due = add_months(d_N, P), inclusive. The unit is behind from the day af
 A unit that has held fewer than N since the norm applies to it is counted from its start (the later of the norm's
 effective date and the unit's establishment): it has P months from then to hold its first N.
 
-Defaults, when a county has not configured a level (DOMAIN.md): town level 2 in 12 months, village level 1 in 2
+Defaults, when a county has not configured a level (docs/domain.md): town level 2 in 12 months, village level 1 in 2
 months; county, sector and enterprise rooms have none. A county that chooses monthly sets village level 1 in 1.
 Consultations count when they were held (opened), on the local date of `held_at`; cancelled ones never were.
 """

@@ -1,4 +1,5 @@
-"""The demo county 东宁市 (modelled on Dongning, seed 000): units, room standard, rooms, assessments, subsidies.
+"""The demo county 东宁市 (modelled on Dongning: 6 towns, 1 urban area, 100 villages and 8 communities): units, room
+standard, rooms, assessments, subsidies.
 
 Each `build_*` function is one loader step: it looks for what it would create, returns False when it is already
 there, and otherwise writes everything it owns with bulk inserts, keeping every derived field consistent

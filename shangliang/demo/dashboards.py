@@ -1,4 +1,4 @@
-"""The demo county's dashboard settings: its rollout plan (seed 000: pilots in 2021, 66% in 2022, every unit in
+"""The demo county's dashboard settings: its rollout plan (as Dongning's: pilots in 2021, 66% in 2022, every unit in
 2023) set against the coverage reached on the norms page, and its own weighting of the members' duty-record formula
 (supervising tasks counts more than the default), so the assessment pages show a county's formula beside the defaults.
 

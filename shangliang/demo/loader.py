@@ -65,7 +65,7 @@ STEPS: list[tuple[str, Step]] = [
     ("dashboard_settings", dashboards.build_dashboard_settings),
 ]
 
-# One demo account per role of DOMAIN.md, in the order the login page lists them.
+# One demo account per role of docs/domain.md, in the order the login page lists them.
 DEMO_ACCOUNTS: list[tuple[str, str]] = [
     ("demo_staff", Role.CPPCC_STAFF),
     ("demo_convenor", Role.CONVENOR),

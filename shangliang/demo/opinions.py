@@ -1,4 +1,4 @@
-"""Public-opinion reports (社情民意信息, seed 001) of the demo county in 2024 and 2025: written by members and invited
+"""Public-opinion reports (社情民意信息, docs/domain.md) of the demo county in 2024 and 2025: written by members and invited
 informants, at every stage — drafts, submitted, returned and resubmitted, merged, declined, adopted at county, city,
 province and national level, endorsed by leaders, handed to departments, signed for, answered, sent back and closed.
 

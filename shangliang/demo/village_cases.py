@@ -1,5 +1,5 @@
 """Disputes mediated (矛盾纠纷化解) and petitions (信访) of the demo county's villages and communities in 2024 and
-2025, each with its outcome. As in Lingling's report (seed 004), the monthly meetings take disputes up early, so 2025
+2025, each with its outcome. As in Lingling's practice, the monthly meetings take disputes up early, so 2025
 has fewer disputes than 2024 and about half the petitions.
 
 One loader step, rows inserted in bulk with an event for the recording and the outcome of each case.

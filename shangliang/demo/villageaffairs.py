@@ -1,4 +1,4 @@
-"""Village affairs of the demo county (seed 004, Lingling's practice applied to 东宁市): the county's micro-power list
+"""Village affairs of the demo county (Lingling's practice applied to 东宁市): the county's micro-power list
 and its monthly-meeting norm, and a year (2025) of disclosures with amounts (some corrected by a new version),
 residents' comments and objections, and monthly meetings with their agendas and attendance in every village and
 community. Disputes and petitions are in `village_cases`.

@@ -69,7 +69,7 @@ def next_card(room: OnlineRoom, participant: OnlineParticipant | None) -> Card:
     """The next statement for this participant, drawn with probability ∝ the engine's priority.
 
     Priorities come from the latest run; statements published since then get the priority of a statement nobody
-    has voted on (CONSENSUS.md), so new statements are shown quickly. The draw is seeded by the participant and
+    has voted on (docs/consensus.md), so new statements are shown quickly. The draw is seeded by the participant and
     how many votes they have cast, so reloading the page shows the same statement.
     """
     ids = list(visible_statements(room).order_by("pk").values_list("pk", flat=True))

@@ -1,4 +1,4 @@
-"""Public-opinion information (社情民意信息, seed 001): reports written by CPPCC members and invited informants, edited,
+"""Public-opinion information (社情民意信息): reports written by CPPCC members and invited informants, edited,
 merged and adopted (采用) by the CPPCC office at a level, endorsed (批示) by leaders, handed to a body that signs for,
 handles and answers them, and the answer reviewed by the office.
 

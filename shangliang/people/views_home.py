@@ -10,7 +10,7 @@ from shangliang.people.selectors import top_units_for, user_scopes
 
 
 def demo_accounts() -> list[dict]:
-    """One row per demo account, in the order of the roles of DOMAIN.md."""
+    """One row per demo account, in the order of the roles of docs/domain.md."""
     order = {role: i for i, role in enumerate(Role.values)}
     seen: dict[int, dict] = {}
     rows = (

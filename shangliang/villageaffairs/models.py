@@ -1,6 +1,6 @@
-"""Village affairs (村务民主协商监督, seed 004): the micro-power list, disclosures (公示) of its exercises and
-residents' comments and objections, the monthly village-affairs meeting (月例会) with its agenda and attendance, and the
-disputes mediated (矛盾纠纷化解) and petitions (信访) of each village.
+"""Village affairs (村务民主协商监督, after Lingling's monthly meeting): the micro-power list, disclosures (公示) of its
+exercises and residents' comments and objections, the monthly village-affairs meeting (月例会) with its agenda and
+attendance, and the disputes mediated (矛盾纠纷化解) and petitions (信访) of each village.
 
 Every change goes through the services (`services`, `meetings`, `cases`); never `.save()` elsewhere. A published
 disclosure is final: `Disclosure.save` refuses to change its content, whoever calls it.

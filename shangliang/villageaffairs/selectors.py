@@ -1,5 +1,5 @@
 """Reads on village affairs that encode visibility or compute figures. The figure functions take a unit and a year
-and count over the unit's subtree; dashboards (issue 6) and duty records call them."""
+and count over the unit's subtree; dashboards and duty records call them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Main paths of issue 2 in a real browser."""
+"""Main paths of units, rooms, standards and assessments in a real browser."""
 
 from datetime import date
 

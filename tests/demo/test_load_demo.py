@@ -318,7 +318,7 @@ def test_the_county_plan_and_its_own_member_formula(county):
     from shangliang.dashboards.models import CoverageTarget, ScoringRule
 
     plan = dict(CoverageTarget.objects.filter(county=county).values_list("year", "percent"))
-    assert plan[2022] == 66 and plan[2023] == 100 and min(plan) == 2021  # seed 000: pilots, 66%, everywhere
+    assert plan[2022] == 66 and plan[2023] == 100 and min(plan) == 2021  # Dongning's plan: pilots, 66%, everywhere
     rules = {r.item: (r.points, r.cap) for r in ScoringRule.objects.filter(county=county, subject="member")}
     assert rules == {"supervisions": (4, 20), "opinion_reports": (3, 15)}
     client = Client()

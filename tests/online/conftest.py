@@ -1,4 +1,4 @@
-"""The three real Pol.is conversations (../shared/data/polis-opendata), loaded once per test session."""
+"""The three real Pol.is conversations (Pol.is open data, in SHANGLIANG_POLIS_DATA), loaded once per test session."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def require_conversation(name: str) -> Path:
     if not (folder / "votes.csv").is_file():
         reason = (
             f"Pol.is open data not found at {folder} (set SHANGLIANG_POLIS_DATA to the polis-opendata folder; "
-            "it sits in the repository's sibling shared/data/ on the team's machines)"
+            "the Pol.is open-data export of the three conversations)"
         )
         if os.environ.get("CI"):
             pytest.fail(reason)

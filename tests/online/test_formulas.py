@@ -1,4 +1,4 @@
-"""CONSENSUS.md's formulas on cases small enough to work out by hand."""
+"""docs/consensus.md's formulas on cases small enough to work out by hand."""
 
 import json
 from math import sqrt

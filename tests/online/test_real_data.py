@@ -1,4 +1,4 @@
-"""The three real Pol.is conversations: issue 7's correctness checks.
+"""The three real Pol.is conversations: the method's correctness checks against Pol.is's own output.
 
 What the exports can check: participants-votes.csv is Pol.is's latest-vote matrix and the group it showed each
 participant; comments.csv counts every vote row. These three exports predate Pol.is's `group-informed-consensus`

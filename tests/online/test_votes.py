@@ -1,4 +1,4 @@
-"""Which votes count, and who is analysed: CONSENSUS.md "Votes" and "Who is analysed", on hand-made logs."""
+"""Which votes count, and who is analysed: docs/consensus.md "Votes" and "Who is analysed", on hand-made logs."""
 
 import numpy as np
 import pytest

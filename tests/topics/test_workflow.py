@@ -14,7 +14,8 @@ from tests.conftest import fresh
 from tests.topics.conftest import enter
 
 S = TopicStatus
-# (from, action) → to: the table as the issue states it. The test fails if the code's table differs.
+# (from, action) → to: the table as docs/domain.md's screening and approval describe it. The test fails if the code's
+# table differs.
 EXPECTED = {
     (S.SUBMITTED, "accept"): S.ACCEPTED,
     (S.SUBMITTED, "reject"): S.REJECTED,

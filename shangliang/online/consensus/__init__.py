@@ -1,4 +1,4 @@
-"""Opinion groups and common ground for the online consultation room (CONSENSUS.md), in numpy + scipy.sparse.
+"""Opinion groups and common ground for the online consultation room (docs/consensus.md), in numpy + scipy.sparse.
 
 No Django here: the room's models call `analyse()` in a background task and store `result.to_json()` and
 `result.state.to_json()`.

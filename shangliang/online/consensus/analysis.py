@@ -235,7 +235,7 @@ def analyse(
     previous_state: AnalysisState | Mapping[str, Any] | str | None = None,
     seed: int = 0,
 ) -> AnalysisResult:
-    """Run the whole method of CONSENSUS.md on a vote log.
+    """Run the whole method of docs/consensus.md on a vote log.
 
     `votes`: a VoteLog, or (participant, statement, vote[, timestamp]) tuples in time order; the latest vote per
     participant and statement counts. `moderated_out`: statements removed from the analysis. `statement_ids`:

@@ -1,4 +1,4 @@
-"""Opinion groups on the map (CONSENSUS.md, "Groups").
+"""Opinion groups on the map (docs/consensus.md, "Groups").
 
 Two levels, as Pol.is does: up to 100 base clusters of analysed participants (plain k-means), then weighted k-means
 of the base-cluster centres for k = 2 … min(5, 2 + n_base // 12), the k with the best silhouette winning. A new k

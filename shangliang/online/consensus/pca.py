@@ -1,4 +1,4 @@
-"""The opinion map: two principal components of the centred vote matrix, kept sparse (CONSENSUS.md, "Projection").
+"""The opinion map: two principal components of the centred vote matrix, kept sparse (docs/consensus.md, "Projection").
 
 Missing votes take the statement's mean, so after centring every unvoted cell is exactly zero: the centred matrix has
 the votes' sparsity pattern and is never densified. The components come from a truncated sparse SVD (ARPACK Lanczos),

@@ -1,5 +1,5 @@
 """Per-group vote statistics: representative statements, common ground, divisive statements and the next-statement
-priority (CONSENSUS.md, "Representative statements", "Common ground", "Which statement to show next").
+priority (docs/consensus.md, "Representative statements", "Common ground", "Which statement to show next").
 
 All counts come from bincounts over the sparse vote entries, never from a dense matrix.
 """
@@ -14,7 +14,7 @@ import numpy as np
 
 from .votes import VoteMatrix
 
-Z_90 = 1.2816  # one-sided 90% significance, as CONSENSUS.md writes it
+Z_90 = 1.2816  # one-sided 90% significance, as docs/consensus.md writes it
 PICK_MAX = 5
 
 
@@ -78,7 +78,7 @@ def two_proportion_test(
 
 @dataclass(frozen=True)
 class Repness:
-    """Everything CONSENSUS.md defines per group × statement."""
+    """Everything docs/consensus.md defines per group × statement."""
 
     na: np.ndarray
     nd: np.ndarray
@@ -237,8 +237,8 @@ class DivisiveStatement:
 def divisive_statements(rep: Repness, statement_ids: np.ndarray, pick_max: int = PICK_MAX) -> list[DivisiveStatement]:
     """Statements on which the groups' (smoothed) agree shares lie furthest apart.
 
-    CONSENSUS.md does not define "divisive"; this is the plain reading of the issue's "the divisive ones": the
-    opposite of GAC, where one group agrees and another does not.
+    docs/consensus.md does not define "divisive"; this is the plain reading of the results page's "the divisive
+    ones": the opposite of GAC, where one group agrees and another does not.
     """
     if rep.pa.shape[0] < 2:
         return []

@@ -1,4 +1,4 @@
-"""Votes in, one sparse participant × statement matrix out (CONSENSUS.md, "Votes" and "Who is analysed").
+"""Votes in, one sparse participant × statement matrix out (docs/consensus.md, "Votes" and "Who is analysed").
 
 Everything here is vectorised: a 10-million-vote log is turned into a CSR matrix with two sorts of int64 keys,
 because numpy's vectorised `np.sort` is an order of magnitude faster than `argsort` or `np.unique` at that size.

@@ -27,7 +27,8 @@ from reddwarf.implementations.polis import run_pipeline
 from shangliang.online.consensus import analyse
 from shangliang.online.consensus.synthetic import adjusted_rand_index, planted_conversation
 
-# the sizes issue 7 names; any other size gets a square-ish conversation (8·sqrt(votes) on each side)
+# the sizes the online room must handle (beyond the largest real conversations); any other size gets a square-ish
+# conversation (8·sqrt(votes) on each side)
 KNOWN_SHAPES = {1_000_000: (8_000, 8_000), 10_000_000: (100_000, 10_000)}
 TARGETS = {1_000_000: (1.0, None), 10_000_000: (10.0, 2 * 1024**3)}
 
