@@ -91,7 +91,7 @@ def test_resident_to_approval_at_phone_width(phone, chromium, live_server, world
 
 def test_support_and_similar_suggestions_on_a_phone(phone, live_server, world, settings):
     settings.SITE_URL = live_server.url
-    from shangliang.topics import screening
+    from shangliang.topics.services import screening
     from tests.conftest import fresh
     from tests.topics.conftest import enter
 

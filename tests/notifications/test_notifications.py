@@ -110,7 +110,7 @@ def test_a_resident_with_an_account_is_told(world, django_capture_on_commit_call
 
 
 def test_an_excel_import_is_one_message(world, django_capture_on_commit_callbacks):
-    from shangliang.topics import importing
+    from shangliang.topics.services import importing
     from tests.topics.test_import import GOOD, xlsx
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -67,7 +67,7 @@ def test_nothing_similar_for_an_unrelated_draft(world, corpus):
 
 
 def test_similar_can_exclude_non_public_topics(world, corpus):
-    from shangliang.topics import screening
+    from shangliang.topics.services import screening
 
     screening.topic_screen(
         topic=corpus["parking"], actor=fresh(world.users["convenor"]), decision="return", note="补充"

@@ -38,7 +38,7 @@ from shangliang.online.models import (
     Vote,
     VoteValue,
 )
-from shangliang.online.services.tasks import enqueue_recompute
+from shangliang.online.services import tasks
 from shangliang.online.workflow import ROOM_WORKFLOW, STATEMENT_WORKFLOW
 
 QUESTION_MAX = 200
@@ -109,7 +109,7 @@ def mark_changed(room: OnlineRoom) -> None:
     OnlineRoom.objects.filter(pk=room.pk).update(**fields)
     if enqueue:
         room_id = room.pk
-        transaction.on_commit(lambda: enqueue_recompute(room_id))
+        transaction.on_commit(lambda: tasks.enqueue_recompute(room_id))
 
 
 # --- the room ------------------------------------------------------------------------------------------------------
