@@ -12,6 +12,7 @@ import itertools
 import json
 from collections.abc import Iterable
 
+from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
 
@@ -105,7 +106,6 @@ class Loader:
 
     def finish(self) -> None:
         """Point the id sequences past the ids written, and refresh the planner's statistics."""
-        from django.core.management.color import no_style
 
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), self._models):

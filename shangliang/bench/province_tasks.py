@@ -18,6 +18,7 @@ from shangliang.accountability.models import (
     ResponsibilityTask,
     Supervision,
 )
+from shangliang.opinions.models import Adoption, OpinionReport
 from shangliang.people.models import RoleAssignment, User
 
 # Agreed suggestions per consultation held, as the generator makes them (measured at scale 1: 965,100 tasks at 1.45).
@@ -141,7 +142,6 @@ class Tasks:
 
 def opinion_reports(gen) -> None:
     """Public-opinion reports by members (30,000 at scale 1), about a third adopted by the county, some by the city."""
-    from shangliang.opinions.models import Adoption, OpinionReport
 
     rng, L = gen.rng, gen.loader
     rid = L.next_id(OpinionReport)

@@ -27,13 +27,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.core import crypto
+from shangliang.core import clock, crypto
 from shangliang.core.models import AuditChain, AuditOutcome, AuditRecord, AuditSeal
 
 __all__ = ["AuditOutcome", "AuditRecord", "record", "register_action", "seal", "seal_pending", "verify", "purge"]
@@ -127,8 +129,6 @@ _context: ContextVar[AuditContext | None] = ContextVar("shangliang_audit_context
 
 def client_address(request) -> str | None:
     """The client's address as the lockout sees it (django-axes resolves proxies the same way)."""
-    from axes.helpers import get_client_ip_address
-
     return get_client_ip_address(request) or None
 
 
@@ -208,11 +208,7 @@ def record(
 
 
 def now() -> datetime:
-    """The project's clock (core.clock, frozen in tests and the demo) once it exists."""
-    try:
-        from shangliang.core import clock
-    except ImportError:  # until core.clock lands
-        return timezone.now()
+    """The project's clock (core.clock, frozen in tests and the demo)."""
     return clock.now()
 
 
@@ -352,8 +348,6 @@ def verify(*, batch: int = 5000, max_problems: int = 100) -> Verification:
     shorter than the head says), an inserted one (a record no seal covers whose mac this system did not write), and
     an edited seal (a link that does not recompute). Records committed but not sealed yet are counted as pending.
     """
-    from django.utils.translation import gettext
-
     result = Verification()
 
     def problem(message: str) -> None:
