@@ -35,7 +35,7 @@ test: install
 	bash scripts/ensure-system.sh
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen lint-imports
+	$(UV) run --frozen lint-imports --no-logo importlinter.toml
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-browser
@@ -59,7 +59,7 @@ test-browser:
 lint:
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
-	$(UV) run --frozen lint-imports
+	$(UV) run --frozen lint-imports --no-logo importlinter.toml
 
 messages:
 	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=build

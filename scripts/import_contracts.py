@@ -1,5 +1,5 @@
 """Two import rules import-linter has no built-in contract for, checked by `lint-imports` with the layers
-(pyproject.toml, [tool.importlinter]):
+(importlinter.toml):
 
 - `top_level_imports`: a module imports at its top, never inside a function or method, so that what a module needs
   (and any cycle) is visible at a glance. AppConfig.ready() is the one exception: Django loads the app registry
