@@ -10,9 +10,15 @@ class AccountabilityConfig(AppConfig):
     def ready(self) -> None:
         from shangliang.accountability.notify import on_task_event
         from shangliang.accountability.services.periodic import periodic_line
+        from shangliang.accountability.services.tasks import task_deadline_move, task_deadline_settle
+        from shangliang.core.calendars import register_deadline_owner
         from shangliang.core.events import register_event_handler
         from shangliang.core.periodic import register_periodic
 
         # Owners, the office, supervisors and followers are told after the transaction that wrote the event commits.
         register_event_handler("accountability.responsibilitytask", on_task_event)
         register_periodic("accountability", periodic_line)
+        # A deadline counted on a provisional calendar: the office confirms or moves it once the year is official.
+        register_deadline_owner(
+            "accountability.responsibilitytask", settle=task_deadline_settle, move=task_deadline_move
+        )

@@ -80,4 +80,5 @@ TIMELINE_LABELS = {
     "follow_up_due": _("回访到期"),
     "follow_up": _("回访检查"),
     "rated": _("群众评价"),
+    "deadline_official": _("按正式工作日历调整时限"),
 }

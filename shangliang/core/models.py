@@ -155,3 +155,134 @@ class AuditChain(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_seq}"
+
+
+# --- the county's working-day calendar (core.workdays reads it; core.calendars writes it) -------------------------
+
+
+class CalendarYear(models.Model):
+    """One year of a county's working-day calendar as its CPPCC office entered or corrected it from the State
+    Council's notice. A year without a row follows the `chinesecalendar` package where it knows the year, and the
+    provisional rule (statutory holidays only, no 调休) beyond it: see core.workdays."""
+
+    county = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="calendar_years", verbose_name=_("区县")
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    source = models.CharField(
+        _("依据"), max_length=200, blank=True, help_text=_("如：国务院办公厅关于 2027 年部分节假日安排的通知")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作日历年度")
+        verbose_name_plural = _("工作日历年度")
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="core_calendar_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("放假")
+    WORKDAY = "workday", _("调休上班")
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the plain week: a holiday on a weekday or weekend, or a weekend worked (调休)."""
+
+    calendar = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days", verbose_name=_("年度"))
+    day = models.DateField(_("日期"))
+    kind = models.CharField(_("类别"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(_("节日"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["calendar", "day"], name="core_calendar_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()}"
+
+
+class DayCount(models.TextChoices):
+    WORKING = "working", _("工作日")
+    CALENDAR = "calendar", _("自然日")
+
+
+class TimeLimitStep(models.TextChoices):
+    """The steps whose time limits a county counts in working or calendar days."""
+
+    SIGN = "sign", _("签收任务")
+    HAND_BACK = "hand_back", _("申请退回（申退）")
+    OPINION_REPLY = "opinion_reply", _("社情民意答复")
+    REMIND_BEFORE = "remind_before", _("到期前提醒")
+    NOTICE_GRACE = "notice_grace", _("催办后通报宽限期")
+
+
+class TimeLimitRule(models.Model):
+    """How a county counts the days of one step. A step without a row uses its default (core.workdays.STEP_DEFAULTS)."""
+
+    county = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="time_limit_rules", verbose_name=_("区县")
+    )
+    step = models.CharField(_("环节"), max_length=20, choices=TimeLimitStep.choices)
+    count = models.CharField(_("计日方式"), max_length=10, choices=DayCount.choices)
+
+    class Meta:
+        verbose_name = _("时限计日方式")
+        verbose_name_plural = _("时限计日方式")
+        constraints = [models.UniqueConstraint(fields=["county", "step"], name="core_time_limit_rule_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.get_count_display()}"
+
+
+class ProvisionalStatus(models.TextChoices):
+    OPEN = "open", _("暂按法定节假日推算")
+    DIFFERS = "differs", _("正式日历下不同，待核对")
+    SETTLED = "settled", _("正式日历下相同")
+    CONFIRMED = "confirmed", _("已确认保留")
+    MOVED = "moved", _("已改为正式日历的日期")
+    WITHDRAWN = "withdrawn", _("期限已另行调整")
+
+
+class ProvisionalDeadline(models.Model):
+    """A deadline counted in working days across a year that had no official calendar yet. Once that year's calendar
+    is official (entered by the office, or known to the package), the deadline is counted again: the same day
+    settles it; another day lists it for the office to confirm or move — never changed silently."""
+
+    county = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("区县"))
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("对象类型"))
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    subject = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(_("字段"), max_length=40, default="deadline")
+    label = models.CharField(_("名称"), max_length=200, blank=True)
+    start = models.DateField(_("起算日"))
+    working_days = models.PositiveSmallIntegerField(_("工作日数"))
+    computed = models.DateField(_("暂定期限"))
+    official = models.DateField(_("正式日历下的期限"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ProvisionalStatus.choices, default=ProvisionalStatus.OPEN, db_index=True
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("推算时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("暂定期限")
+        verbose_name_plural = _("暂定期限")
+        indexes = [
+            models.Index(fields=["county", "status"], name="core_provisional_county_idx"),
+            models.Index(fields=["content_type", "object_id", "field"], name="core_provisional_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or self.object_id}: {self.computed}"

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.core import clock
+from shangliang.core.models import DayCount, TimeLimitStep
 from shangliang.units.models import RoomKind, RoomStage, UnitKind
 
 
@@ -103,3 +104,46 @@ class NewStandardForm(forms.Form):
         label=_("条目"), widget=forms.Textarea, max_length=2000, help_text=_("每行一个条目，如：有组织")
     )
     description = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea)
+
+
+class CalendarYearForm(forms.Form):
+    """A year of the county's working-day calendar: dates listed, or the State Council notice's lines pasted."""
+
+    year = forms.IntegerField(label=_("年份"), min_value=1, max_value=9999)
+    source = forms.CharField(
+        label=_("依据"), max_length=200, required=False, help_text=_("如：国务院办公厅关于 2027 年部分节假日安排的通知")
+    )
+    holidays = forms.CharField(
+        label=_("放假日期"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("每行一个日期或一段日期，可加节日名称，如“2027-02-05 春节”或“2027-02-05 至 2027-02-11 春节”"),
+    )
+    workdays = forms.CharField(
+        label=_("调休上班日期"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个周六或周日，如“2027-02-14 春节调休”"),
+    )
+    notice = forms.CharField(
+        label=_("或粘贴通知原文"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "如“二、春节：2月15日（周日）至23日（周一）放假调休，共9天。2月14日（周六）、2月28日（周六）上班。”"
+        ),
+    )
+
+
+class TimeLimitsForm(forms.Form):
+    """Per step: count its time limit in working or calendar days."""
+
+    def __init__(self, *args, counts: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for step, label in TimeLimitStep.choices:
+            self.fields[step] = forms.ChoiceField(
+                label=label, choices=DayCount.choices, initial=counts.get(step), widget=forms.RadioSelect
+            )

@@ -29,3 +29,6 @@ rules.add_perm("units.assess_room", is_superuser | manages_unit)
 rules.add_perm("units.view_subsidy", is_superuser | sees_money)
 rules.add_perm("units.add_subsidy", is_superuser | is_county_staff)
 rules.add_perm("units.configure_standard", is_superuser | is_county_staff)
+# The county's working-day calendar: everyone working in the county reads it; its CPPCC office keeps it.
+rules.add_perm("units.view_calendar", is_superuser | sees_unit)
+rules.add_perm("units.change_calendar", is_superuser | is_county_staff)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangliang.units.views import main
+from shangliang.units.views import calendar, main
 
 app_name = "units"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("<int:pk>/move/", main.move, name="move"),
     path("<int:pk>/rooms/add/", main.room_add, name="room_add"),
     path("<int:pk>/standard/", main.standard, name="standard"),
+    path("<int:pk>/calendar/", calendar.calendar, name="calendar"),
+    path("<int:pk>/calendar/limits/", calendar.calendar_limits, name="calendar_limits"),
+    path("<int:pk>/calendar/deadlines/<int:deadline_pk>/", calendar.calendar_resolve, name="calendar_resolve"),
     path("rooms/<int:pk>/", main.room_detail, name="room"),
     path("rooms/<int:pk>/edit/", main.room_edit, name="room_edit"),
     path("rooms/<int:pk>/stage/", main.room_stage, name="room_stage"),

@@ -12,7 +12,7 @@ from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import timeline
 from shangliang.core.models import Event
-from shangliang.core.workdays import CalendarNotCovered, covered_years
+from shangliang.core.workdays import package_years
 from tests.accountability.conftest import S, assign, body, office, png, reload, today, walk
 from tests.conftest import fresh
 from tests.factories import DepartmentFactory
@@ -37,10 +37,13 @@ def test_deadline_before_today_is_refused(world, consultation):
     assert not ResponsibilityTask.objects.exists() and accountability_events() == 0
 
 
-def test_working_days_into_a_year_the_calendar_lacks(world, consultation):
-    last = covered_years()[1]
-    with pytest.raises(CalendarNotCovered, match="请直接选择截止日期") as caught, clock.frozen(date(last, 12, 20)):
-        assign(world, consultation, deadline=None, working_days=30)
+def test_working_days_into_a_year_the_calendar_lacks_are_provisional_not_refused(world, consultation):
+    last = package_years()[1]
+    with clock.frozen(date(last, 12, 20)):
+        task = assign(world, consultation, deadline=None, working_days=30)
+    assert task.deadline.year == last + 1 and task.deadline_provisional
+    with pytest.raises(InvalidInput) as caught:
+        assign(world, consultation, deadline=None, working_days=501)
     assert caught.value.field == "working_days"
     with clock.frozen(date(2025, 1, 24)):
         task = assign(world, consultation, deadline=None, working_days=3)

@@ -83,6 +83,8 @@ class ResponsibilityTask(TimeStamped):
     deadline = models.DateField(_("完成时限"), db_index=True)
     # When the deadline was given in working days: how many (the date above is what they came to).
     deadline_working_days = models.PositiveSmallIntegerField(_("工作日数"), null=True, blank=True)
+    # Counted across a year without an official calendar yet (core.workdays): shown with a note until checked.
+    deadline_provisional = models.BooleanField(_("期限暂按法定节假日推算"), default=False)
     status = models.CharField(_("状态"), max_length=30, choices=TaskStatus.choices, default=S.ASSIGNED, db_index=True)
     percent = models.PositiveSmallIntegerField(_("进度（%）"), default=0, validators=[MaxValueValidator(100)])
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from shangliang.accountability.models import AccountabilitySettings, ResponsibilityTask
 from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
-from shangliang.core.workdays import add_working_days
+from shangliang.core.workdays import MAX_WORKING_DAYS, add_working_days
 
 # A deadline more than three years away is a typo, not a plan.
 MAX_AHEAD = timedelta(days=3 * 366)
@@ -47,8 +47,11 @@ def clean_percent(value, *, field: str = "percent") -> int:
     return percent
 
 
-def resolve_deadline(*, deadline: date | None, working_days, field: str = "deadline") -> tuple[date, int | None]:
-    """A deadline given as a date, or as N working days from today (Chinese calendar). Not before today."""
+def resolve_deadline(
+    *, deadline: date | None, working_days, county, field: str = "deadline"
+) -> tuple[date, int | None, bool]:
+    """A deadline given as a date, or as N working days from today on the county's calendar. Not before today.
+    Returns (deadline, working days or None, whether a provisional year was counted to reach it)."""
     today = clock.today()
     if working_days not in (None, ""):
         try:
@@ -57,7 +60,10 @@ def resolve_deadline(*, deadline: date | None, working_days, field: str = "deadl
             raise InvalidInput(_("工作日数应为正整数。"), field="working_days") from exc
         if n < 1:
             raise InvalidInput(_("工作日数应为正整数。"), field="working_days")
-        return add_working_days(today, n, field="working_days"), n
+        if n > MAX_WORKING_DAYS:
+            raise InvalidInput(_("工作日数不能超过 %(max)d 天。") % {"max": MAX_WORKING_DAYS}, field="working_days")
+        due = add_working_days(today, n, county=county, field="working_days")
+        return due.day, n, due.provisional
     if deadline is None:
         raise InvalidInput(_("请填写完成时限（日期或工作日数）。"), field=field)
     if not isinstance(deadline, date):
@@ -69,4 +75,4 @@ def resolve_deadline(*, deadline: date | None, working_days, field: str = "deadl
         )
     if deadline > today + MAX_AHEAD:
         raise InvalidInput(_("完成时限不能晚于三年以后。"), field=field)
-    return deadline, None
+    return deadline, None, False

@@ -42,9 +42,12 @@ from shangliang.accountability.services.chasing import (
 from shangliang.accountability.services.common import county_of, settings_for
 from shangliang.core import clock
 from shangliang.core.events import record_event
+from shangliang.core.models import TimeLimitStep
+from shangliang.core.workdays import Calendar
 
-# Looked at no further ahead than this for "due soon" (the largest allowed remind_before_days).
-HORIZON = timedelta(days=30)
+# Looked at no further ahead than this for "due soon": the largest allowed remind_before_days (30), counted in working
+# days across the longest holidays.
+HORIZON = timedelta(days=60)
 
 
 @dataclass
@@ -68,10 +71,11 @@ class PeriodicResult:
 
 
 class _Settings:
-    """Each county's settings, read once per run."""
+    """Each county's settings and working-day calendar, read once per run."""
 
     def __init__(self) -> None:
         self._by_county: dict[int | None, object] = {}
+        self._calendars: dict[int | None, Calendar] = {}
 
     def __call__(self, task: ResponsibilityTask):
         county = county_of(task.unit)
@@ -79,6 +83,12 @@ class _Settings:
         if key not in self._by_county:
             self._by_county[key] = settings_for(county)
         return self._by_county[key]
+
+    def calendar(self, task: ResponsibilityTask) -> Calendar:
+        key = task.unit.county_id
+        if key not in self._calendars:
+            self._calendars[key] = Calendar(key)
+        return self._calendars[key]
 
 
 def _sent_keys(model, keys: list[str]) -> set[str]:
@@ -98,7 +108,9 @@ def run_periodic() -> PeriodicResult:
     for t in soon:
         days = (t.deadline - today).days
         before = settings(t).remind_before_days
-        if not before or days > before or reminder_key(ReminderKind.DUE_SOON, t) in sent:
+        if not before or reminder_key(ReminderKind.DUE_SOON, t) in sent:
+            continue
+        if today < settings.calendar(t).before(t.deadline, before, step=TimeLimitStep.REMIND_BEFORE):
             continue
         note = _("“%(action)s”将于 %(deadline)s 到期（还有 %(days)d 天），请抓紧办理。") % {
             "action": t.action[:40],
@@ -114,10 +126,10 @@ def run_periodic() -> PeriodicResult:
         key = reminder_key(ReminderKind.OVERDUE, t)
         if key in sent:
             continue
-        note = _("“%(action)s”已于 %(deadline)s 到期，逾期 %(days)d 天，请尽快办结并报告。") % {
+        note = _("“%(action)s”已于 %(deadline)s 到期，%(overdue)s，请尽快办结并报告。") % {
             "action": t.action[:40],
             "deadline": t.deadline.isoformat(),
-            "days": t.days_overdue(today),
+            "overdue": settings.calendar(t).overdue(t.deadline, today),
         }
         if reminder_create(task=t, kind=ReminderKind.OVERDUE, note=note, key=key):
             result.overdue += 1
@@ -131,7 +143,10 @@ def run_periodic() -> PeriodicResult:
         reminder = reminded.get(t.pk)
         if reminder is None or notice_key(t) in noticed:
             continue
-        if timezone.localdate(reminder.sent_at) + timedelta(days=settings(t).notice_grace_days) > today:
+        grace = settings.calendar(t).due(
+            timezone.localdate(reminder.sent_at), settings(t).notice_grace_days, step=TimeLimitStep.NOTICE_GRACE
+        )
+        if grace.day > today:
             continue
         if notice_create(task=t, text=notice_text(t, today)):
             result.notices += 1

@@ -38,6 +38,7 @@ from shangliang.consultations.models import Consultation, ConsultationStatus, Su
 from shangliang.consultations.norms import add_months
 from shangliang.consultations.uploads import checked_documents
 from shangliang.core import clock
+from shangliang.core.calendars import provisional_register, provisional_withdraw
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -90,6 +91,39 @@ def _suggestion_ready(suggestion: Suggestion) -> Consultation:
     return consultation
 
 
+def _register_provisional(task: ResponsibilityTask) -> None:
+    """The deadline was counted across a year without an official calendar: listed for checking once it has one."""
+    provisional_register(
+        county=task.unit.county_id,
+        subject=task,
+        start=clock.today(),
+        working_days=task.deadline_working_days,
+        computed=task.deadline,
+        label=task.action[:200],
+    )
+
+
+def task_deadline_settle(task: ResponsibilityTask, field: str = "deadline") -> None:
+    """The office keeps the provisional deadline, or the official calendar gives the same day: no longer provisional."""
+    ResponsibilityTask.objects.filter(pk=task.pk).update(deadline_provisional=False)
+
+
+def task_deadline_move(task: ResponsibilityTask, field: str, day: date, actor) -> None:
+    """The office moves a provisionally counted deadline to the day the official calendar gives."""
+    with transaction.atomic():
+        t = locked(task)
+        old = t.deadline
+        t.deadline, t.deadline_provisional = day, False
+        t.save(update_fields=["deadline", "deadline_provisional", "updated_at"])
+        record_event(
+            t,
+            actor=actor,
+            action="deadline_official",
+            public=True,
+            data={"old_deadline": old.isoformat(), "new_deadline": day.isoformat()},
+        )
+
+
 def task_assign(
     *,
     actor,
@@ -116,7 +150,9 @@ def task_assign(
     department, owner_unit = _body(consultation, department, owner_unit)
     owner_name, owner, owner_phone = _person(owner_name, owner, owner_phone)
     action = clean_text(action, label=_("具体事项"), field="action", max_length=ACTION_MAX)
-    deadline, n = resolve_deadline(deadline=deadline, working_days=working_days)
+    deadline, n, provisional = resolve_deadline(
+        deadline=deadline, working_days=working_days, county=consultation.unit.county_id
+    )
     key = clean_key(idempotency_key)
     if key:
         earlier = ResponsibilityTask.objects.filter(idempotency_key=key).first()
@@ -136,6 +172,7 @@ def task_assign(
         action=action,
         deadline=deadline,
         deadline_working_days=n,
+        deadline_provisional=provisional,
         assigned_by=actor,
         idempotency_key=key,
     )
@@ -146,6 +183,8 @@ def task_assign(
             if status is None or status[0] not in ASSIGNABLE:
                 raise NotPossible(_("协商的状态已变更，不能交办。"))
             task.save()
+            if provisional:
+                _register_provisional(task)
             record_event(
                 task,
                 actor=actor,
@@ -212,9 +251,11 @@ def task_reassign(
     department, owner_unit = _body(task.consultation, department, owner_unit)
     owner_name, owner, owner_phone = _person(owner_name, owner, owner_phone)
     note = clean_text(note, label=_("改派说明"), field="note", max_length=1000, required=False)
-    new_deadline, n = (None, None)
+    new_deadline, n, provisional = (None, None, False)
     if deadline is not None or working_days not in (None, ""):
-        new_deadline, n = resolve_deadline(deadline=deadline, working_days=working_days)
+        new_deadline, n, provisional = resolve_deadline(
+            deadline=deadline, working_days=working_days, county=task.unit.county_id
+        )
     with transaction.atomic():
         t = locked(task)
         before = t.body_name
@@ -228,8 +269,12 @@ def task_reassign(
         fields = ["department", "owner_unit", "owner", "owner_name", "owner_phone", "signed_at"]
         t.signed_at = None
         if new_deadline is not None:
-            t.deadline, t.deadline_working_days = new_deadline, n
-            fields += ["deadline", "deadline_working_days"]
+            t.deadline, t.deadline_working_days, t.deadline_provisional = new_deadline, n, provisional
+            fields += ["deadline", "deadline_working_days", "deadline_provisional"]
+            if provisional:
+                _register_provisional(t)
+            else:
+                provisional_withdraw(subject=t)
         FLOW.apply(
             t,
             action="reassign",
@@ -385,8 +430,9 @@ def extension_decide(*, actor, task: ResponsibilityTask, approve: bool, note: st
         data = {"extension": request.pk}
         if approve:
             data.update(old_deadline=t.deadline.isoformat(), new_deadline=request.new_deadline.isoformat())
-            t.deadline, t.deadline_working_days = request.new_deadline, None
-            fields = ["deadline", "deadline_working_days"]
+            t.deadline, t.deadline_working_days, t.deadline_provisional = request.new_deadline, None, False
+            fields = ["deadline", "deadline_working_days", "deadline_provisional"]
+            provisional_withdraw(subject=t)
         FLOW.apply(t, action=action, actor=actor, note=note, data=data, extra_update_fields=fields)
     return request
 
@@ -413,13 +459,14 @@ def task_reopen(
             raise InvalidInput(_("请填写重办的完成时限。"), field="deadline")
         deadline = today + timedelta(days=settings_for(county_of(task.unit)).reopen_days)
     else:
-        deadline, _n = resolve_deadline(deadline=deadline, working_days=None)
+        deadline, _n, _p = resolve_deadline(deadline=deadline, working_days=None, county=task.unit.county_id)
     with transaction.atomic():
         t = locked(task)
         # The pending follow-up of the finished round no longer applies; the next verification schedules a new one.
         FollowUpCheck.objects.filter(task=t, round=t.round, status=FollowUpStatus.PENDING).delete()
         t.round += 1
-        t.deadline, t.deadline_working_days = deadline, None
+        t.deadline, t.deadline_working_days, t.deadline_provisional = deadline, None, False
+        provisional_withdraw(subject=t)
         t.percent, t.signed_at, t.reported_at, t.completed_at, t.completion_note = 0, None, None, None, ""
         FLOW.apply(
             t,
@@ -431,6 +478,7 @@ def task_reopen(
                 "round",
                 "deadline",
                 "deadline_working_days",
+                "deadline_provisional",
                 "percent",
                 "signed_at",
                 "reported_at",

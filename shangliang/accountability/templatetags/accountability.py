@@ -3,7 +3,10 @@
 from django import template
 
 from shangliang.accountability import selectors
+from shangliang.accountability.models import ResponsibilityTask
 from shangliang.consultations.models import CLOSED
+from shangliang.core.workdays import Calendar
+from shangliang.units.models import Unit
 
 register = template.Library()
 
@@ -12,6 +15,29 @@ register = template.Library()
 def late(task, today) -> int:
     """Days past the deadline while the body still owes work (0 otherwise)."""
     return task.days_overdue(today) if task is not None and today is not None else 0
+
+
+@register.simple_tag(takes_context=True)
+def overdue(context, task, today) -> str:
+    """ "逾期 3 个工作日（5 天）" on the task's county calendar while the body still owes work; "" otherwise. The
+    calendars are read once per request (the tasks of a list share a few counties)."""
+    if task is None or today is None or not task.days_overdue(today):
+        return ""
+    request = context.get("request")
+    cache = getattr(request, "_overdue_calendars", None) or {"units": {}, "calendars": {}}
+    if request is not None:
+        request._overdue_calendars = cache
+    if ResponsibilityTask.unit.is_cached(task):
+        county_id = task.unit.county_id
+    else:
+        if task.unit_id not in cache["units"]:
+            cache["units"][task.unit_id] = (
+                Unit.objects.filter(pk=task.unit_id).values_list("county_id", flat=True).first()
+            )
+        county_id = cache["units"][task.unit_id]
+    if county_id not in cache["calendars"]:
+        cache["calendars"][county_id] = Calendar(county_id)
+    return cache["calendars"][county_id].overdue(task.deadline, today)
 
 
 @register.inclusion_tag("accountability/public/_unit.html")
