@@ -120,7 +120,7 @@ def test_failures_page_lists_each_failure(client, world, several, consultation):
         response = client.get(reverse("accountability:failures", args=[world.a.pk]) + f"?show={show}")
         assert response.status_code == 200
     html = client.get(reverse("accountability:failures", args=[world.a.pk]) + "?show=overdue").content.decode()
-    assert "事项0" in html and "逾期 2 天" in html
+    assert "事项0" in html and "个工作日（2 天）" in html
     client.force_login(world.users["expert"])
     assert client.get(reverse("accountability:failures", args=[world.a.pk])).status_code == 403
 

@@ -32,7 +32,7 @@ def test_permission_matrix(client, world, role, frozen_today):
     assert page.status_code == (200 if role in READS else 403)
     post = client.post(url(world.a), {"year": 2027, "holidays": "2027-02-05 春节"})
     assert post.status_code == (302 if role == "staff" else 403)
-    limits = client.post(url(world.a, "units:calendar_limits"), {s: DayCount.WORKING for s in TimeLimitStep.values})
+    limits = client.post(url(world.a, "units:calendar_limits"), dict.fromkeys(TimeLimitStep.values, DayCount.WORKING))
     assert limits.status_code == (302 if role == "staff" else 403)
     assert CalendarYear.objects.filter(county=world.a).exists() == (role == "staff")
     assert TimeLimitRule.objects.filter(county=world.a).exists() == (role == "staff")
@@ -77,7 +77,7 @@ def test_entering_a_year_and_bad_input_on_the_page(client, world, frozen_today):
 
 def test_step_counts_are_saved_and_a_forged_value_refused(client, world, frozen_today):
     client.force_login(world.users["staff"])
-    counts = {s: DayCount.CALENDAR for s in TimeLimitStep.values}
+    counts = dict.fromkeys(TimeLimitStep.values, DayCount.CALENDAR)
     client.post(url(world.a, "units:calendar_limits"), {**counts, TimeLimitStep.SIGN: DayCount.CALENDAR})
     assert TimeLimitRule.objects.get(county=world.a, step=TimeLimitStep.SIGN).count == DayCount.CALENDAR
     client.post(url(world.a, "units:calendar_limits"), {**counts, TimeLimitStep.SIGN: "fortnight"})
