@@ -81,11 +81,13 @@ def test_state_round_trips_through_json_and_bad_state_means_cold_start(planted):
         "components",
         "base_centres",
         "group_centres",
+        "clusterings",
         "k",
         "k_candidate",
         "k_candidate_streak",
     }
-    for bad in (None, "not json", {"version": 999}, {"version": 1, "components": [[1.0]], "statement_ids": [1, 2]}):
+    short = {"version": 2, "components": [[1.0]], "statement_ids": [1, 2]}
+    for bad in (None, "not json", {"version": 999}, {"version": 1}, short):
         assert AnalysisState.from_json(bad) == AnalysisState()
     assert analyse(planted.votes, previous_state="garbage").k == result.k
 

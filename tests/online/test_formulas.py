@@ -8,7 +8,15 @@ import pytest
 from sklearn.metrics import silhouette_score
 
 from shangliang.online.consensus import VoteLog, build_vote_matrix, choose_next_statement, importance, priority
-from shangliang.online.consensus.clustering import KState, smooth_k, weighted_silhouette
+from shangliang.online.consensus.clustering import (
+    BaseClusters,
+    KState,
+    clean_start,
+    first_distinct,
+    group_clusters,
+    silhouette,
+    smooth_k,
+)
 from shangliang.online.consensus.pca import normalise_signs, project
 from shangliang.online.consensus.stats import (
     NEW_STATEMENT_PRIORITY,
@@ -184,17 +192,47 @@ def test_k_switches_only_after_four_consecutive_wins():
     assert smooth_k(2, KState(current=5), [2, 3]).current == 2
 
 
-def test_weighted_silhouette_equals_the_silhouette_of_members_at_their_base_centres():
+def test_silhouette_scores_each_base_cluster_once_as_scikit_learn_does():
     rng = np.random.default_rng(0)
-    centres = np.concatenate([rng.normal(0, 1, (12, 2)), rng.normal(5, 1, (9, 2))])
-    labels = np.array([0] * 12 + [1] * 9)
+    centres = np.concatenate([rng.normal(0, 1, (12, 2)), rng.normal(5, 1, (9, 2)), [[20.0, 20.0]]])
+    labels = np.array([0] * 12 + [1] * 9 + [2])
     labels[3] = 1
-    weights = rng.integers(1, 6, len(centres))
-    expanded = np.repeat(centres, weights, axis=0)
-    exact = np.sqrt(((expanded[:, None, :] - expanded[None, :, :]) ** 2).sum(axis=2))  # sklearn's own is ~1e-9 off
-    np.fill_diagonal(exact, 0.0)
-    expected = silhouette_score(exact, np.repeat(labels, weights), metric="precomputed")
-    assert weighted_silhouette(centres, labels, weights) == pytest.approx(expected, abs=1e-12)
+    # a point alone in its group scores 0, as in scikit-learn
+    assert silhouette(centres, labels) == pytest.approx(silhouette_score(centres, labels), abs=1e-12)
+    assert silhouette(centres, np.zeros(len(centres), dtype=int)) == 0.0
+
+
+def test_without_a_previous_run_k_means_starts_from_the_first_distinct_points():
+    points = np.array([[1.0, 1.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0], [5.0, 5.0], [6.0, 6.0]])
+    assert first_distinct(points, 3).tolist() == [[1.0, 1.0], [0.0, 0.0], [5.0, 5.0]]
+    assert first_distinct(points, 10).tolist() == [[1.0, 1.0], [0.0, 0.0], [5.0, 5.0], [6.0, 6.0]]
+
+
+def test_a_warm_start_recentres_merges_and_adds_the_farthest_point():
+    points = np.array([[0.0, 0.0], [0.0, 2.0], [10.0, 0.0], [10.0, 2.0]])
+    # two previous centres in the same place merge into one, moved to its points' mean; the points farthest from
+    # every centre become the new starts
+    start = clean_start(points, np.array([[1.0, 1.5], [1.0, 1.5]]), 3)
+    assert start.tolist() == [[5.0, 1.0], [0.0, 0.0], [10.0, 0.0]]
+
+
+def test_each_candidate_k_warm_starts_from_its_own_previous_centres():
+    rng = np.random.default_rng(4)
+    centres = np.concatenate(
+        [rng.normal(-6, 0.4, (15, 2)), rng.normal(6, 0.4, (15, 2)), rng.normal([0, 12], 0.4, (6, 2))]
+    )
+    base = BaseClusters(centres, np.full(len(centres), 2), np.arange(len(centres)))
+    first = group_clusters(base, state=KState(), previous_centres=None)
+    assert sorted(first.clusterings) == [2, 3, 4, 5]  # 36 base clusters: k = 2 … min(5, 2 + 36 // 12)
+    assert first.k == first.best_k == 3
+    assert sorted(first.sizes.tolist()) == [12, 30, 30]
+    # started from the last run's centres for each k, k-means stays where it was
+    again = group_clusters(
+        base, state=first.k_state, previous_centres=first.centres, previous_clusterings=first.clusterings
+    )
+    for k, found in again.clusterings.items():
+        assert found == pytest.approx(first.clusterings[k])
+    assert np.array_equal(again.base_labels, first.base_labels)
 
 
 def test_projection_formula_on_a_small_matrix():

@@ -29,7 +29,7 @@ from .stats import (
 )
 from .votes import VoteLog, VoteMatrix, analysed_participants, build_vote_matrix
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: every candidate k's centres (a state of version 1 means a cold start)
 
 
 def _plain_list(values: Any) -> list[Any]:
@@ -39,12 +39,14 @@ def _plain_list(values: Any) -> list[Any]:
 @dataclass(frozen=True)
 class AnalysisState:
     """What one run hands to the next (stored as JSON by the caller): the components to warm-start the SVD, the
-    base and group centres to warm-start k-means and keep group ids stable, and the k-smoothing memory."""
+    base centres and every candidate k's group centres to warm-start k-means, the shown groups' centres to keep
+    group ids stable, and the k-smoothing memory."""
 
     statement_ids: list[Any] = field(default_factory=list)
     components: list[list[float]] = field(default_factory=list)  # 2 rows aligned with statement_ids
     base_centres: list[list[float]] = field(default_factory=list)
     group_centres: list[list[float]] = field(default_factory=list)
+    clusterings: dict[int, list[list[float]]] = field(default_factory=dict)  # k → that k's centres
     k: int | None = None
     k_candidate: int | None = None
     k_candidate_streak: int = 0
@@ -56,6 +58,7 @@ class AnalysisState:
             "components": [list(row) for row in self.components],
             "base_centres": [list(c) for c in self.base_centres],
             "group_centres": [list(c) for c in self.group_centres],
+            "clusterings": {str(k): [list(c) for c in centres] for k, centres in self.clusterings.items()},
             "k": self.k,
             "k_candidate": self.k_candidate,
             "k_candidate_streak": self.k_candidate_streak,
@@ -83,6 +86,10 @@ class AnalysisState:
                 components=components,
                 base_centres=[[float(x), float(y)] for x, y in data.get("base_centres", [])],
                 group_centres=[[float(x), float(y)] for x, y in data.get("group_centres", [])],
+                clusterings={
+                    int(k): [[float(x), float(y)] for x, y in centres]
+                    for k, centres in dict(data.get("clusterings", {})).items()
+                },
                 k=None if data.get("k") is None else int(data["k"]),
                 k_candidate=None if data.get("k_candidate") is None else int(data["k_candidate"]),
                 k_candidate_streak=int(data.get("k_candidate_streak", 0)),
@@ -214,13 +221,15 @@ class AnalysisResult:
 
 
 def _groups_of_analysed(
-    matrix: VoteMatrix, positions: np.ndarray, analysed: np.ndarray, state: AnalysisState, warm: bool, seed: int
+    matrix: VoteMatrix, positions: np.ndarray, analysed: np.ndarray, state: AnalysisState, warm: bool
 ) -> tuple[Any, Any, np.ndarray]:
-    rng = np.random.default_rng(seed)
     previous_base = np.asarray(state.base_centres) if warm and state.base_centres else None
-    base = base_clusters(positions[analysed], previous_centres=previous_base, rng=rng)
+    base = base_clusters(positions[analysed], previous_centres=previous_base)
     previous_groups = np.asarray(state.group_centres) if warm and state.group_centres else None
-    groups = group_clusters(base, state=state.k_state, previous_centres=previous_groups, seed=seed)
+    clusterings = {k: np.asarray(c) for k, c in state.clusterings.items() if c} if warm else {}
+    groups = group_clusters(
+        base, state=state.k_state, previous_centres=previous_groups, previous_clusterings=clusterings
+    )
     labels = np.full(matrix.shape[0], -1, dtype=np.int64)
     if len(base.labels):
         labels[np.flatnonzero(analysed)] = groups.base_labels[base.labels]
@@ -254,7 +263,7 @@ def analyse(
     projection = project(matrix, previous_components=previous_components, seed=seed)
     analysed = analysed_participants(matrix, projection.n_statements)
     base, groups, labels = _groups_of_analysed(
-        matrix, projection.participant_positions, analysed, state, previous_components is not None, seed
+        matrix, projection.participant_positions, analysed, state, previous_components is not None
     )
 
     group_counts = count_votes(matrix, labels, groups.k)
@@ -273,6 +282,7 @@ def analyse(
         components=projection.components.tolist(),
         base_centres=base.centres.tolist(),
         group_centres=groups.centres.tolist(),
+        clusterings={k: centres.tolist() for k, centres in groups.clusterings.items()},
         k=groups.k_state.current,
         k_candidate=groups.k_state.candidate,
         k_candidate_streak=groups.k_state.streak,
