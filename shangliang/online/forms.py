@@ -93,7 +93,16 @@ class CodeForm(MobileForm):
 
 class ImportForm(forms.Form):
     archive = forms.FileField(
-        label=_("zip 压缩包"), required=False, help_text=_("内含 votes.csv 和 comments.csv（本系统导出的格式）")
+        label=_("zip 压缩包"),
+        required=False,
+        help_text=_(
+            "内含 comments.csv 和 votes.csv（或 participants-votes.csv），如 Pol.is 开放数据和本系统导出的格式"
+        ),
     )
-    votes = forms.FileField(label=_("或 votes.csv"), required=False)
-    comments = forms.FileField(label=_("和 comments.csv"), required=False)
+    comments = forms.FileField(label=_("或 comments.csv"), required=False)
+    votes = forms.FileField(label=_("和 votes.csv"), required=False)
+    wide = forms.FileField(
+        label=_("或 participants-votes.csv"),
+        required=False,
+        help_text=_("没有 votes.csv 时，从这份宽表读入每人的最新表态"),
+    )

@@ -20,9 +20,10 @@ from .conftest import analysed, load, require_conversation
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
 
-def run_polis_analyse(folder) -> dict:
-    out = StringIO()
-    call_command("polis_analyse", str(folder), stdout=out)
+def run_polis_analyse(folder, *options) -> dict:
+    out, err = StringIO(), StringIO()
+    call_command("polis_analyse", str(folder), *options, stdout=out, stderr=err)
+    assert "load" in err.getvalue() and "analysis" in err.getvalue()
     return json.loads(out.getvalue())
 
 
@@ -60,7 +61,7 @@ def test_polis_analyse_keeps_chinese_text_and_ids_of_moderated_statements_out():
     assert not hidden & set(data["group_informed_consensus"])
 
 
-def test_polis_analyse_reports_malformed_rows(tmp_path):
+def test_polis_analyse_reports_blemishes_and_refuses_unreadable_files(tmp_path):
     (tmp_path / "comments.csv").write_text(
         "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n1,x,0,1,0,0,1,好\n",
         encoding="utf-8",
@@ -68,8 +69,18 @@ def test_polis_analyse_reports_malformed_rows(tmp_path):
     (tmp_path / "votes.csv").write_text(
         "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,1,1\n2,x,0,2,5\n", encoding="utf-8"
     )
-    with pytest.raises(CommandError, match="votes.csv 第 3 行：投票值必须是 -1、0 或 1"):
+    data = run_polis_analyse(tmp_path)
+    assert data["votes"] == 1 and data["warning_count"] == 1
+    assert data["warnings"] == ["votes.csv 第 3 行：投票值不是 -1、0 或 1，已跳过（vote is not -1, 0 or 1; skipped）"]
+    (tmp_path / "votes.csv").write_bytes(b"\xff\xfe" + "投票".encode("utf-16-le"))
+    with pytest.raises(CommandError, match="votes.csv 第 1 行：不是 UTF-8 编码的文本"):
         call_command("polis_analyse", str(tmp_path))
+
+
+def test_polis_analyse_replays_the_votes_in_arrival_order():
+    data = run_polis_analyse(require_conversation("london.youth.policing"), "--replay", "20")
+    assert len(data["updates"]) == 20 and data["updates"][-1]["votes"] == 640
+    assert data["k"] == data["updates"][-1]["k"] == 3  # the k Pol.is published
 
 
 def test_polis_analyse_runs_without_any_database():

@@ -135,39 +135,86 @@ BAD_VOTES = (
 )
 
 
-def test_malformed_rows_are_reported_by_line_and_nothing_is_imported(client, world, tmp_path):
+def test_blemished_rows_are_imported_with_a_warning_per_line_in_the_report(client, world, tmp_path):
     target = make_room(world, status=RoomStatus.DRAFT, seeds=())
     client.force_login(world.users["convenor"])
     response = client.post(
         reverse("online:import", args=[target.pk]),
         {
             "votes": SimpleUploadedFile("votes.csv", BAD_VOTES.encode()),
-            "comments": SimpleUploadedFile("comments.csv", COMMENTS.encode()),
+            "comments": SimpleUploadedFile("comments.csv", (COMMENTS + "1500000000002,x,2,1,0,0,1,\n").encode()),
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "已导入 3 条观点、2 位参与者、1 次表态" in html and "有 5 处需要注意" in html
+    for line, message in [
+        (4, "comments.csv 第 4 行：comment-id 2 的内容为空"),
+        (3, "votes.csv 第 3 行：comment-id 7 不在 comments.csv 中，已跳过"),
+        (4, "votes.csv 第 4 行：投票值不是 -1、0 或 1，已跳过"),
+        (5, "votes.csv 第 5 行：voter-id 不是整数，已跳过"),
+        (6, "votes.csv 第 6 行：列数不对"),
+    ]:
+        assert message in html, line
+    empty = Statement.objects.get(room=target, polis_id=2)
+    assert empty.text == "（原评论 #2 内容为空）" and empty.status == StatementStatus.APPROVED
+    assert Vote.objects.filter(room=target).count() == 1
+    # the command prints the same report
+    other = make_room(world, status=RoomStatus.DRAFT, seeds=())
+    out = io.StringIO()
+    call_command("online_import", other.pk, str(write(tmp_path / "blemished", BAD_VOTES, COMMENTS)), stdout=out)
+    assert "4 处警告" in out.getvalue() and "votes.csv 第 4 行：投票值不是 -1、0 或 1" in out.getvalue()
+
+
+def test_an_unreadable_file_is_refused_with_its_line_and_nothing_is_imported(client, world, tmp_path):
+    target = make_room(world, status=RoomStatus.DRAFT, seeds=())
+    client.force_login(world.users["convenor"])
+    comments = COMMENTS.encode() + "1500000000002,x,2,1,0,0,1,编码不对\n".encode("gbk")
+    votes = "timestamp,datetime,comment-id,voter-id,vote\n1500000000100,x,0,0,1\n"
+    response = client.post(
+        reverse("online:import", args=[target.pk]),
+        {
+            "votes": SimpleUploadedFile("votes.csv", votes.encode()),
+            "comments": SimpleUploadedFile("comments.csv", comments),
         },
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "文件有 4 处错误，未导入任何数据" in html
-    for line, message in [
-        (3, "comment-id 7 不在 comments.csv 中"),
-        (4, "投票值必须是 -1、0 或 1"),
-        (5, "voter-id"),
-        (6, "列数不对"),
-    ]:
-        assert f"votes.csv 第 {line} 行：{message}" in html, line
+    assert "文件有 1 处错误，未导入任何数据" in html and "comments.csv 第 4 行：不是 UTF-8 编码的文本" in html
     assert not Statement.objects.filter(room=target).exists() and not Vote.objects.filter(room=target).exists()
-    with pytest.raises(CommandError) as refusal:
-        call_command("online_import", target.pk, str(write(tmp_path / "bad", BAD_VOTES, COMMENTS)))
-    assert "votes.csv 第 4 行：投票值必须是 -1、0 或 1" in str(refusal.value)
+    folder = write(tmp_path / "bad", votes, "")
+    (folder / "comments.csv").write_bytes(comments)
+    with pytest.raises(CommandError, match="comments.csv 第 4 行：不是 UTF-8 编码的文本"):
+        call_command("online_import", target.pk, str(folder))
     assert not OnlineParticipant.objects.filter(room=target).exists()
+
+
+def test_a_wide_only_export_imports_from_participants_votes(client, world):
+    folder = require_conversation("london.youth.policing")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("comments.csv", (folder / "comments.csv").read_bytes())
+        z.writestr("participants-votes.csv", (folder / "participants-votes.csv").read_bytes())
+        z.writestr("votes.csv", b"")
+    target = make_room(world, status=RoomStatus.DRAFT, seeds=())
+    client.force_login(world.users["convenor"])
+    response = client.post(
+        reverse("online:import", args=[target.pk]), {"archive": SimpleUploadedFile("p.zip", out.getvalue())}
+    )
+    assert response.status_code == 302
+    export = load_polis_export(folder)
+    latest = {(int(p), int(s)) for p, s in zip(export.votes.participant_ids, export.votes.statement_ids, strict=True)}
+    moderated_out = set(export.moderated_out)
+    # the wide matrix has no columns for comments moderated out; every other latest vote is there
+    assert Vote.objects.filter(room=target).count() == len({(p, s) for p, s in latest if s not in moderated_out})
 
 
 @pytest.mark.parametrize(
     ("files", "message"),
     [
         ({"archive": ("x.zip", b"not a zip")}, "无法读取压缩包"),
-        ({"votes": ("votes.csv", b"timestamp,datetime,comment-id,voter-id,vote\n")}, "同时上传"),
-        ({}, "同时上传"),
+        ({"votes": ("votes.csv", b"timestamp,datetime,comment-id,voter-id,vote\n")}, "请上传 zip 压缩包"),
+        ({}, "请上传 zip 压缩包"),
     ],
 )
 def test_bad_uploads_are_refused(client, world, files, message):
@@ -197,7 +244,9 @@ def test_only_an_empty_room_takes_an_import(world, tmp_path):
         call_command(
             "online_import",
             room.pk,
-            str(write(tmp_path / "ok", "timestamp,datetime,comment-id,voter-id,vote\n", COMMENTS)),
+            str(
+                write(tmp_path / "ok", "timestamp,datetime,comment-id,voter-id,vote\n1500000000100,x,0,0,1\n", COMMENTS)
+            ),
         )
     with pytest.raises(CommandError, match="不存在"):
         call_command("online_import", 999999, str(tmp_path / "ok"))

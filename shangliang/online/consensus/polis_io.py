@@ -1,10 +1,14 @@
-"""Read and write conversations in the Pol.is open-data CSV format (votes.csv, comments.csv).
+"""Read and write conversations in the Pol.is open-data CSV format.
 
+comments.csv: `timestamp, datetime, comment-id, author-id, agrees, disagrees, moderated, comment-body` (newer exports
+drop `datetime` and add `is-meta, is-seed, group-informed-consensus`); `moderated` −1 means moderated out.
 votes.csv: `timestamp, datetime, comment-id, voter-id, vote`, every vote ever cast (agree 1, disagree −1, pass 0);
-the latest row per voter and comment counts. comments.csv: `timestamp, datetime, comment-id, author-id, agrees,
-disagrees, moderated, comment-body` (newer exports add `is-meta, is-seed, group-informed-consensus`); `moderated` −1
-means moderated out. Columns are found by name, so both layouts load. A malformed file changes nothing: every bad row
-is reported with its line number, Chinese first.
+the latest row per voter and comment counts. participants-votes.csv: the wide matrix, one row per participant and
+one column per comment, each cell that participant's latest vote; it is read when votes.csv is missing or empty
+(some published exports have only it). Columns are found by name, so every layout loads.
+
+Reading (polis_read) is forgiving: a blemish of a row or column is a warning and the rest is imported; only a file
+that cannot be read at all refuses the export, each problem named by file and line, Chinese first.
 """
 
 from __future__ import annotations
@@ -13,17 +17,19 @@ import csv
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .analysis import analyse
+from .polis_read import Report, RowError, read_comments, read_votes, read_wide
 from .votes import VoteLog
 
 VOTES_FILE = "votes.csv"
 COMMENTS_FILE = "comments.csv"
+WIDE_FILE = "participants-votes.csv"
 VOTE_COLUMNS = ["timestamp", "datetime", "comment-id", "voter-id", "vote"]
 COMMENT_COLUMNS = [
     "timestamp",
@@ -38,17 +44,7 @@ COMMENT_COLUMNS = [
 MODERATED_OUT = -1
 SHOWN_ERRORS = 20
 
-
-@dataclass(frozen=True)
-class RowError:
-    file: str
-    line: int  # 1 = the header line
-    message_zh: str
-    message_en: str
-
-    def __str__(self) -> str:
-        where = f"{self.file} 第 {self.line} 行：" if self.line else f"{self.file}："
-        return f"{where}{self.message_zh}（{self.message_en}）"
+__all__ = ["PolisExport", "PolisExportError", "PolisStatement", "RowError", "load_polis_export", "write_polis_export"]
 
 
 class PolisExportError(ValueError):
@@ -65,7 +61,7 @@ class PolisExportError(ValueError):
 @dataclass(frozen=True)
 class PolisStatement:
     statement_id: int
-    body: str
+    body: str  # may be empty in a real export (a warning says so)
     moderated: int = 1  # 1 accepted, 0 pending, −1 moderated out
     author_id: int | None = None
     timestamp: int | None = None  # epoch milliseconds
@@ -77,6 +73,9 @@ class PolisStatement:
 class PolisExport:
     votes: VoteLog
     statements: list[PolisStatement]
+    warnings: list[RowError] = field(default_factory=list)  # the first MAX_KEPT blemishes, by file and line
+    warning_count: int = 0  # all of them
+    vote_source: str = VOTES_FILE  # which file the votes came from
 
     @property
     def statement_ids(self) -> list[int]:
@@ -91,158 +90,55 @@ class PolisExport:
         return analyse(self.votes, moderated_out=self.moderated_out, statement_ids=self.statement_ids, **options)
 
 
-class _RowReader:
-    """Rows of one CSV file as dicts, each with the line it starts on; problems go to a shared error list."""
-
-    def __init__(self, path: Path, required: list[str], errors: list[RowError]) -> None:
-        self.path, self.required, self.errors = path, required, errors
-        self.name = path.name
-
-    def error(self, line: int, zh: str, en: str) -> None:
-        self.errors.append(RowError(self.name, line, zh, en))
-
-    def rows(self) -> Iterable[tuple[int, dict[str, str]]]:
-        try:
-            handle = self.path.open(encoding="utf-8-sig", newline="")
-        except FileNotFoundError:
-            self.error(0, f"缺少文件 {self.name}", f"missing file {self.name}")
-            return
-        with handle:
-            reader = csv.reader(handle)
-            try:
-                header = [h.strip() for h in next(reader)]
-            except StopIteration:
-                self.error(1, "文件为空，缺少表头", "empty file, no header")
-                return
-            except (csv.Error, UnicodeDecodeError) as exc:
-                self.error(1, f"无法读取表头：{exc}", f"unreadable header: {exc}")
-                return
-            missing = [c for c in self.required if c not in header]
-            if missing:
-                self.error(1, f"表头缺少列：{'、'.join(missing)}", f"header lacks columns: {', '.join(missing)}")
-                return
-            line = reader.line_num + 1
-            while True:
-                try:
-                    record = next(reader)
-                except StopIteration:
-                    return
-                except (csv.Error, UnicodeDecodeError) as exc:
-                    self.error(line, f"无法解析：{exc}", f"cannot parse: {exc}")
-                    return
-                if record and len(record) != len(header):
-                    self.error(
-                        line,
-                        f"列数不对：应为 {len(header)} 列，实为 {len(record)} 列",
-                        f"expected {len(header)} columns, found {len(record)}",
-                    )
-                elif record:
-                    yield line, dict(zip(header, record, strict=True))
-                line = reader.line_num + 1
-
-
-def _integer(value: str) -> int | None:
-    try:
-        return int(value.strip())
-    except ValueError:
-        return None
-
-
-def _read_comments(path: Path, errors: list[RowError]) -> list[PolisStatement]:
-    reader = _RowReader(path, ["comment-id", "moderated", "comment-body"], errors)
-    statements: list[PolisStatement] = []
-    seen: dict[int, int] = {}
-    for line, row in reader.rows():
-        sid = _integer(row["comment-id"])
-        moderated = _integer(row["moderated"])
-        body = row["comment-body"].strip()
-        if sid is None or sid < 0:
-            reader.error(line, "comment-id 必须是非负整数", "comment-id must be a non-negative integer")
-            continue
-        if sid in seen:
-            reader.error(
-                line, f"comment-id {sid} 与第 {seen[sid]} 行重复", f"comment-id {sid} repeats line {seen[sid]}"
-            )
-            continue
-        seen[sid] = line
-        if moderated not in (-1, 0, 1):
-            reader.error(line, "moderated 必须是 -1、0 或 1", "moderated must be -1, 0 or 1")
-        if not body:
-            reader.error(line, "评论内容为空", "comment-body is empty")
-        author = _integer(row.get("author-id", "") or "")
-        timestamp = _integer(row.get("timestamp", "") or "")
-        gac: float | None = None
-        if (row.get("group-informed-consensus") or "").strip():
-            try:
-                gac = float(row["group-informed-consensus"])
-            except ValueError:
-                reader.error(line, "group-informed-consensus 必须是数字", "group-informed-consensus must be a number")
-        statements.append(
-            PolisStatement(
-                statement_id=sid,
-                body=body,
-                moderated=moderated if moderated in (-1, 0, 1) else 1,
-                author_id=author,
-                timestamp=timestamp,
-                is_meta=(row.get("is-meta") or "").strip().lower() in ("true", "1", "t"),
-                exported_gac=gac,
-            )
-        )
-    return statements
-
-
-def _read_votes(path: Path, known: set[int] | None, errors: list[RowError]) -> VoteLog:
-    reader = _RowReader(path, ["comment-id", "voter-id", "vote"], errors)
-    participants: list[int] = []
-    statements: list[int] = []
-    values: list[int] = []
-    times: list[int] = []
-    has_time = True
-    for line, row in reader.rows():
-        sid, pid, vote = _integer(row["comment-id"]), _integer(row["voter-id"]), _integer(row["vote"])
-        problems = []
-        if sid is None or sid < 0:
-            problems.append(("comment-id 必须是非负整数", "comment-id must be a non-negative integer"))
-        elif known is not None and sid not in known:
-            problems.append((f"comment-id {sid} 不在 comments.csv 中", f"comment-id {sid} is not in comments.csv"))
-        if pid is None or pid < 0:
-            problems.append(("voter-id 必须是非负整数", "voter-id must be a non-negative integer"))
-        if vote not in (-1, 0, 1):
-            problems.append(("投票值必须是 -1、0 或 1", "vote must be -1, 0 or 1"))
-        stamp = _integer(row.get("timestamp", "")) if "timestamp" in row else None
-        if "timestamp" in row and stamp is None:
-            problems.append(("timestamp 必须是整数（毫秒）", "timestamp must be an integer (milliseconds)"))
-        for zh, en in problems:
-            reader.error(line, zh, en)
-        if problems:
-            continue
-        participants.append(pid)  # type: ignore[arg-type]
-        statements.append(sid)  # type: ignore[arg-type]
-        values.append(vote)  # type: ignore[arg-type]
-        if stamp is None:
-            has_time = False
-        else:
-            times.append(stamp)
-    return VoteLog(
-        participant_ids=np.asarray(participants, dtype=np.int64),
-        statement_ids=np.asarray(statements, dtype=np.int64),
-        values=np.asarray(values, dtype=np.int8),
-        timestamps=np.asarray(times, dtype=np.int64) if has_time else None,
-    )
-
-
 def load_polis_export(folder: str | Path) -> PolisExport:
-    """Read votes.csv and comments.csv of a Pol.is export; raise PolisExportError listing every malformed row."""
+    """Read comments.csv and votes.csv (or participants-votes.csv) of a Pol.is export.
+
+    Raises PolisExportError listing every problem when a file cannot be read; blemishes come back as warnings.
+    """
     folder = Path(folder)
-    errors: list[RowError] = []
     if not folder.is_dir():
         raise PolisExportError([RowError(str(folder), 0, "文件夹不存在", "folder does not exist")])
-    statements = _read_comments(folder / COMMENTS_FILE, errors)
-    comments_ok = not any(e.file == COMMENTS_FILE and e.line <= 1 for e in errors)
-    votes = _read_votes(folder / VOTES_FILE, {s.statement_id for s in statements} if comments_ok else None, errors)
-    if errors:
-        raise PolisExportError(errors)
-    return PolisExport(votes=votes, statements=statements)
+    report = Report()
+    comments = read_comments(folder / COMMENTS_FILE, report)
+    if comments is None:
+        raise PolisExportError(report.errors)
+    known = np.asarray(sorted(c.statement_id for c in comments), dtype=np.int64)
+    source = VOTES_FILE
+    votes = read_votes(folder / VOTES_FILE, known, report)
+    if votes is None and not report.errors:
+        source = WIDE_FILE
+        votes = read_wide(folder / WIDE_FILE, known, report)
+        if votes is None and not report.errors:
+            long_state = "为空" if (folder / VOTES_FILE).is_file() else "不存在"
+            long_state_en = "is empty" if (folder / VOTES_FILE).is_file() else "is missing"
+            report.error(
+                VOTES_FILE,
+                0 if long_state_en == "is missing" else 1,
+                f"文件{long_state}，也没有可读的 {WIDE_FILE}",
+                f"the file {long_state_en} and there is no readable {WIDE_FILE}",
+            )
+    if report.errors or votes is None:
+        raise PolisExportError(report.errors)
+    statements = [
+        PolisStatement(
+            statement_id=c.statement_id,
+            body=c.body,
+            moderated=c.moderated,
+            author_id=c.author_id,
+            timestamp=c.timestamp,
+            is_meta=c.is_meta,
+            exported_gac=c.exported_gac,
+        )
+        for c in comments
+    ]
+    files = {COMMENTS_FILE: 0, VOTES_FILE: 1, WIDE_FILE: 2}
+    return PolisExport(
+        votes=votes,
+        statements=statements,
+        warnings=sorted(report.warnings, key=lambda w: (files.get(w.file, 3), w.line)),
+        warning_count=report.warning_count,
+        vote_source=source,
+    )
 
 
 def _java_datetime(milliseconds: int) -> str:

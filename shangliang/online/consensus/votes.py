@@ -152,6 +152,22 @@ def _time_order(timestamps: np.ndarray) -> np.ndarray | None:
     return np.argsort(ts, kind="stable")
 
 
+def latest_votes(log: VoteLog) -> np.ndarray:
+    """Positions in the log of each participant's latest vote on each statement, in time order (equal times keep
+    log order): the votes a room keeps when it imports a log with re-votes."""
+    n = len(log)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = None if log.timestamps is None else _time_order(log.timestamps)
+    position = np.arange(n, dtype=np.int64) if order is None else np.asarray(order, dtype=np.int64)
+    _, rows = _codes(np.asarray(log.participant_ids)[position])
+    statements, cols = _codes(np.asarray(log.statement_ids)[position])
+    cell = rows * len(statements) + cols
+    # the first of each cell counted from the end is its last in time
+    _, first_from_end = np.unique(cell[::-1], return_index=True)
+    return position[np.sort(n - 1 - first_from_end)]
+
+
 def build_vote_matrix(
     log: VoteLog,
     *,

@@ -1,8 +1,11 @@
 """A room's conversation in the Pol.is open-data CSV format (votes.csv, comments.csv): export and import.
 
-The files themselves are read and written by the engine (consensus.polis_io), which reports every malformed row
-with its line number. Ids: comment-id is Statement.polis_id, voter-id / author-id is OnlineParticipant.polis_id,
-so an export imported into an empty room and exported again gives the same files. Seeded statements have no
+The files themselves are read and written by the engine (consensus.polis_io). A real export's blemishes (an empty
+comment, an unknown column, a vote on a comment that is not there, …) are imported with a warning per line in the
+import report; a file that cannot be read at all changes nothing and is named with its line. An export that
+publishes only the wide matrix (participants-votes.csv) imports from it. Ids: comment-id is Statement.polis_id,
+voter-id / author-id is OnlineParticipant.polis_id, so an export imported into an empty room and exported again
+gives the same files. Seeded statements have no
 author-id. Only statements participants can see are exported (approved; pending too in a post-moderated room):
 hidden and rejected ones, and the votes on them, never leave the room.
 """
@@ -13,7 +16,7 @@ import datetime as dt
 import io
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +28,8 @@ from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
 from shangliang.online.consensus import PolisExport, PolisExportError, VoteLog, load_polis_export, write_polis_export
-from shangliang.online.consensus.polis_io import COMMENTS_FILE, VOTES_FILE, PolisStatement
+from shangliang.online.consensus.polis_io import COMMENTS_FILE, VOTES_FILE, WIDE_FILE, PolisStatement
+from shangliang.online.consensus.votes import latest_votes
 from shangliang.online.models import (
     IMPORTED_STATEMENT_MAX,
     AnalysisRun,
@@ -40,6 +44,7 @@ from shangliang.online.services.rooms import lock_room, mark_changed
 
 BATCH = 5000
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # each file, and the unpacked total of a zip
+SHOWN_WARNINGS = 50  # warnings listed in the import report (all are counted)
 MODERATED = {1: StatementStatus.APPROVED, 0: StatementStatus.PENDING, -1: StatementStatus.REJECTED}
 
 
@@ -56,6 +61,18 @@ class ImportSummary:
     participants: int
     statements: int
     votes: int
+    warnings: tuple[str, ...] = ()  # the first SHOWN_WARNINGS, by file and line
+    warning_count: int = 0
+    source: str = VOTES_FILE  # the file the votes came from
+
+
+@dataclass(frozen=True)
+class CheckedExport:
+    """An export ready for a room, with what was left out or corrected on the way, by file and line."""
+
+    export: PolisExport
+    warnings: tuple[str, ...]
+    warning_count: int
 
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -140,66 +157,70 @@ def _rejected(errors: list[str]) -> ImportRejected:
     return ImportRejected(_("文件有 %(n)d 处错误，未导入任何数据。") % {"n": len(errors)}, errors)
 
 
-def read_export(folder: str | Path) -> PolisExport:
-    """Load and check an export; every problem becomes one line of an ImportRejected."""
+def read_export(folder: str | Path) -> CheckedExport:
+    """Load an export for a room. A file that cannot be read raises ImportRejected (every problem by file and line);
+    blemishes come back as warnings: the engine's, and the room's own (a comment too long for a statement is
+    shortened, an empty one gets a placeholder text, invisible control characters are removed)."""
     try:
         export = load_polis_export(folder)
     except PolisExportError as exc:
         raise _rejected([str(e) for e in exc.errors]) from exc
-    errors = []
+    warnings = [str(w) for w in export.warnings]
+    count = export.warning_count
+    statements = []
     for s in export.statements:
-        if len(s.body) > IMPORTED_STATEMENT_MAX:
-            errors.append(
-                _("%(file)s：comment-id %(id)d 的内容超过 %(max)d 字")
-                % {"file": COMMENTS_FILE, "id": s.statement_id, "max": IMPORTED_STATEMENT_MAX}
-            )
-        if "\x00" in s.body:
-            errors.append(_("%(file)s：comment-id %(id)d 含有无效字符") % {"file": COMMENTS_FILE, "id": s.statement_id})
-    if errors:
-        raise _rejected(errors)
-    return export
+        body = "".join(ch for ch in s.body if ch in "\n\t" or ch.isprintable())
+        where = _("%(file)s：comment-id %(id)d") % {"file": COMMENTS_FILE, "id": s.statement_id}
+        if body != s.body:
+            warnings.append(_("%(where)s 含有不可见的控制字符，已去掉") % {"where": where})
+        if not body.strip():  # the engine has warned already; the room needs some text to show
+            body = _("（原评论 #%(id)d 内容为空）") % {"id": s.statement_id}
+        if len(body) > IMPORTED_STATEMENT_MAX:
+            body = body[: IMPORTED_STATEMENT_MAX - 1] + "…"
+            warnings.append(_("%(where)s 超过 %(max)d 字，已截短") % {"where": where, "max": IMPORTED_STATEMENT_MAX})
+        statements.append(replace(s, body=body) if body != s.body else s)
+    count += len(warnings) - len(export.warnings)
+    return CheckedExport(
+        export=replace(export, statements=statements), warnings=tuple(warnings[:SHOWN_WARNINGS]), warning_count=count
+    )
 
 
-def unpack_upload(folder: Path, *, archive=None, votes=None, comments=None) -> None:
-    """Put the uploaded files into `folder`: a zip holding votes.csv and comments.csv, or the two files."""
+def unpack_upload(folder: Path, *, archive=None, votes=None, comments=None, wide=None) -> None:
+    """Put the uploaded files into `folder`: a zip holding comments.csv and votes.csv (or participants-votes.csv),
+    or those files one by one."""
     if archive:
         try:
             with zipfile.ZipFile(archive) as z:
                 members = {Path(i.filename).name: i for i in z.infolist() if not i.is_dir()}
-                missing = [n for n in (VOTES_FILE, COMMENTS_FILE) if n not in members]
-                if missing:
+                if COMMENTS_FILE not in members or not ({VOTES_FILE, WIDE_FILE} & set(members)):
+                    missing = [COMMENTS_FILE] if COMMENTS_FILE not in members else []
+                    if not {VOTES_FILE, WIDE_FILE} & set(members):
+                        missing.append(_("%(a)s 或 %(b)s") % {"a": VOTES_FILE, "b": WIDE_FILE})
                     raise InvalidInput(_("压缩包中缺少 %(files)s。") % {"files": "、".join(missing)}, field="archive")
-                if sum(members[n].file_size for n in (VOTES_FILE, COMMENTS_FILE)) > MAX_UPLOAD_BYTES:
+                wanted = [n for n in (VOTES_FILE, COMMENTS_FILE, WIDE_FILE) if n in members]
+                if sum(members[n].file_size for n in wanted) > MAX_UPLOAD_BYTES:
                     raise InvalidInput(_("压缩包解压后过大（上限 50 MB）。"), field="archive")
-                for name in (VOTES_FILE, COMMENTS_FILE):
+                for name in wanted:
                     (folder / name).write_bytes(z.read(members[name]))
         except zipfile.BadZipFile as exc:
             raise InvalidInput(_("无法读取压缩包，请上传 zip 格式的文件。"), field="archive") from exc
         return
-    if not votes or not comments:
-        raise InvalidInput(_("请上传 zip 压缩包，或同时上传 votes.csv 和 comments.csv。"), field="archive")
-    for upload, name, field in ((votes, VOTES_FILE, "votes"), (comments, COMMENTS_FILE, "comments")):
+    if not comments or not (votes or wide):
+        raise InvalidInput(
+            _("请上传 zip 压缩包，或上传 comments.csv 和 votes.csv（或 participants-votes.csv）。"), field="archive"
+        )
+    for upload, name, field in (
+        (votes, VOTES_FILE, "votes"),
+        (comments, COMMENTS_FILE, "comments"),
+        (wide, WIDE_FILE, "wide"),
+    ):
+        if not upload:
+            continue
         if upload.size > MAX_UPLOAD_BYTES:
             raise InvalidInput(_("%(name)s 过大（上限 50 MB）。") % {"name": name}, field=field)
         with (folder / name).open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-
-
-def _latest_votes(log: VoteLog) -> list[int]:
-    """Indices of the latest vote of each (voter, comment), in time order (ties keep file order)."""
-    n = len(log)
-    if log.timestamps is not None:
-        order = np.argsort(np.asarray(log.timestamps, dtype=np.int64), kind="stable")
-    else:
-        order = np.arange(n)
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
-    latest: dict[tuple[int, int], int] = {}
-    pids, sids = log.participant_ids.tolist(), log.statement_ids.tolist()
-    for i in order.tolist():
-        latest[(pids[i], sids[i])] = i
-    return sorted(latest.values(), key=lambda i: rank[i])
 
 
 def _insert_votes(rows: list[tuple]) -> None:
@@ -218,16 +239,20 @@ def _insert_votes(rows: list[tuple]) -> None:
             )
 
 
-def import_into_room(*, actor, room: OnlineRoom, export: PolisExport, require_permission: bool = True) -> ImportSummary:
+def import_into_room(
+    *, actor, room: OnlineRoom, export: PolisExport | CheckedExport, require_permission: bool = True
+) -> ImportSummary:
     """Load a checked export into an empty room (no statements, participants or votes yet): all or nothing.
 
     `require_permission=False` is for the management command (an operator on the server).
     """
     if require_permission:
         require_perm(actor, "online.run_room", room, _("只有本单元的召集人可以导入数据。"))
+    checked = export if isinstance(export, CheckedExport) else CheckedExport(export, (), 0)
+    export = checked.export
     now = clock.now()
     log = export.votes
-    keep = _latest_votes(log)
+    keep = latest_votes(log).tolist()
     timestamps = None if log.timestamps is None else log.timestamps.tolist()
     with transaction.atomic():
         room = lock_room(room)
@@ -274,7 +299,25 @@ def import_into_room(*, actor, room: OnlineRoom, export: PolisExport, require_pe
                 )
             )
         _insert_votes(votes)
-        summary = ImportSummary(participants=len(participants), statements=len(statements), votes=len(votes))
+        summary = ImportSummary(
+            participants=len(participants),
+            statements=len(statements),
+            votes=len(votes),
+            warnings=checked.warnings,
+            warning_count=checked.warning_count,
+            source=export.vote_source,
+        )
         mark_changed(room)
-        record_event(room, actor=actor, action="import", data=vars(summary))
+        record_event(
+            room,
+            actor=actor,
+            action="import",
+            data={
+                "participants": summary.participants,
+                "statements": summary.statements,
+                "votes": summary.votes,
+                "warnings": summary.warning_count,
+                "source": summary.source,
+            },
+        )
     return summary

@@ -259,19 +259,25 @@ def export(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def import_view(request, pk):
+    """Upload an export; the answer is the import report (what came in, and every line left out or corrected)."""
     room = get_for(request, ROOM, "online.run_room", pk=pk)
     form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     errors: list[str] = []
+    summary = None
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with tempfile.TemporaryDirectory() as folder:
                 polis.unpack_upload(
-                    Path(folder), archive=data["archive"], votes=data["votes"], comments=data["comments"]
+                    Path(folder),
+                    archive=data["archive"],
+                    votes=data["votes"],
+                    comments=data["comments"],
+                    wide=data["wide"],
                 )
-                export_data = polis.read_export(folder)
-            summary = polis.import_into_room(actor=request.user, room=room, export=export_data)
+                checked = polis.read_export(folder)
+            summary = polis.import_into_room(actor=request.user, room=room, export=checked)
         except polis.ImportRejected as exc:
             form.add_error(None, exc.message)
             errors = exc.errors
@@ -280,15 +286,28 @@ def import_view(request, pk):
             form.add_error(None, exc.message)
             status = exc.status_code
         else:
-            messages.success(
-                request,
-                _("已导入 %(s)d 条观点、%(p)d 位参与者、%(v)d 次表态；分析将在后台完成。")
-                % {"s": summary.statements, "p": summary.participants, "v": summary.votes},
-            )
-            return _manage(room)
+            if not summary.warning_count:
+                messages.success(request, _import_message(summary))
+                return _manage(room)
     return render(
         request,
         "online/import.html",
-        {"form": form, "room": room, "c": room.consultation, "unit": room.unit, "errors": errors},
+        {
+            "form": form,
+            "room": room,
+            "c": room.consultation,
+            "unit": room.unit,
+            "errors": errors,
+            "summary": summary,
+            "imported": _import_message(summary) if summary else "",
+        },
         status=status,
     )
+
+
+def _import_message(summary: polis.ImportSummary) -> str:
+    return _("已导入 %(s)d 条观点、%(p)d 位参与者、%(v)d 次表态；分析将在后台完成。") % {
+        "s": summary.statements,
+        "p": summary.participants,
+        "v": summary.votes,
+    }

@@ -13,13 +13,13 @@ from shangliang.online.services import polis
 
 class Command(BaseCommand):
     help = (
-        "把 Pol.is 开放数据格式的一次讨论（votes.csv、comments.csv）导入到一个还没有观点和表态的网上协商议事室；"
-        "文件有错时逐行报告，不导入任何数据。"
+        "把 Pol.is 开放数据格式的一次讨论（comments.csv 和 votes.csv 或 participants-votes.csv）导入到一个还没有观点"
+        "和表态的网上协商议事室；个别行的问题逐行警告并跳过或修正，无法读取的文件不导入任何数据并指出是哪一行。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("room", type=int, help="online room id")
-        parser.add_argument("folder", help="folder holding votes.csv and comments.csv")
+        parser.add_argument("folder", help="folder holding comments.csv and votes.csv (or participants-votes.csv)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         room = OnlineRoom.objects.filter(pk=options["room"]).first()
@@ -34,5 +34,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc.message)) from exc
         self.stdout.write(
             f"已导入 {summary.statements} 条观点、{summary.participants} 位参与者、{summary.votes} 次表态"
-            f"（imported {summary.statements} statements, {summary.participants} participants, {summary.votes} votes）"
+            f"（imported {summary.statements} statements, {summary.participants} participants, {summary.votes} votes"
+            f" from {summary.source}）"
         )
+        if summary.warning_count:
+            self.stdout.write(f"{summary.warning_count} 处警告（warnings）：")
+            for warning in summary.warnings:
+                self.stdout.write(f"  {warning}")
+            if summary.warning_count > len(summary.warnings):
+                self.stdout.write(f"  ……另有 {summary.warning_count - len(summary.warnings)} 处（more）")
