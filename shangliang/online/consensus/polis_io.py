@@ -86,7 +86,6 @@ class PolisExport:
         return [s.statement_id for s in self.statements if s.moderated == MODERATED_OUT]
 
     def analyse(self, **options: Any) -> Any:
-
         return analyse(self.votes, moderated_out=self.moderated_out, statement_ids=self.statement_ids, **options)
 
 

@@ -24,10 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .votes import VoteLog
-
-# pandas is imported where a file is read, not here: every app process imports this package, few read exports.
 
 MAX_KEPT = 1000  # warnings kept with their text; beyond that only counted
 WIDE_BLOCK_CELLS = 20_000_000  # cells of participants-votes.csv read at once (80 MB as float32)
@@ -323,8 +322,6 @@ def _checked_log(
 
 def _votes_fast(path: Path, header: list[str]) -> tuple[np.ndarray, ...] | None:
     """The integer columns through pandas' C parser, or None when the file is not a regular table of integers."""
-    import pandas as pd
-
     columns = ["comment-id", "voter-id", "vote"] + (["timestamp"] if "timestamp" in header else [])
     try:
         frame = pd.read_csv(
@@ -418,8 +415,6 @@ def read_wide(path: Path, known: np.ndarray, report: Report) -> VoteLog | None:
     name = path.name
     if not path.is_file():
         return None
-    import pandas as pd
-
     reader = CsvRows(path, ["participant"], WIDE_COLUMNS, report, numbered_columns=True)
     first = reader.rows()
     next(first, None)

@@ -1,6 +1,7 @@
 """A conversation replayed as it happened: its votes fed in arrival order, in batches, each analysis warm-started from
 the one before, as a live room (or Pol.is) computes it. Groups and their number then come out as they settled over
-time, not as one cold run on everything would put them (docs/consensus.md: exported group ids come from incremental runs).
+time, not as one cold run on everything would put them (docs/consensus.md: exported group ids come from
+incremental runs).
 """
 
 from __future__ import annotations
