@@ -253,6 +253,15 @@ if AUDIT_RETENTION_DAYS < 180:
 
 PAGE_SIZE = envint("PAGE_SIZE", 25)
 
+# --- online consultation room (online/): live results ---------------------------------------------------------------
+# Live pages reconnect their event stream after this many seconds (sooner while an analysis is running); each answer
+# is held open ONLINE_LIVE_HOLD_SECONDS (0 with gunicorn's sync workers: see online/views/public.py for why).
+ONLINE_LIVE_RETRY_SECONDS = envint("ONLINE_LIVE_RETRY_SECONDS", 3)
+ONLINE_LIVE_BUSY_RETRY_SECONDS = envint("ONLINE_LIVE_BUSY_RETRY_SECONDS", 1)
+ONLINE_LIVE_HOLD_SECONDS = envint("ONLINE_LIVE_HOLD_SECONDS", 0)
+# Seconds a recomputation waits after the first vote of a burst, so that the burst goes into one analysis.
+ONLINE_RECOMPUTE_DELAY = envint("ONLINE_RECOMPUTE_DELAY", 5)
+
 # Anonymous topic submissions and supports (附议) allowed per client address in each window (0 turns a limit off).
 TOPIC_SUBMIT_LIMIT = envint("TOPIC_SUBMIT_LIMIT", 5)
 TOPIC_SUPPORT_LIMIT = envint("TOPIC_SUPPORT_LIMIT", 30)

@@ -12,6 +12,10 @@ urlpatterns = [
     path("online/<int:pk>/statements/", public.add_statement, name="add_statement"),
     path("online/<int:pk>/verify/", public.verify, name="verify"),
     path("online/<int:pk>/results/", public.results, name="results"),
+    path("online/<int:pk>/events/", public.events, name="events"),
+    path("online/<int:pk>/poster/", public.poster, name="poster"),
+    path("online/<int:pk>/qr.svg", public.qr_svg, name="qr_svg"),
+    path("online/<int:pk>/qr.png", public.qr_png, name="qr_png"),
 ]
 
 # The addresses before /public/.

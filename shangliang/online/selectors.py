@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
+from shangliang.core import clock
 from shangliang.core.events import timeline
 from shangliang.online.consensus import NEW_STATEMENT_PRIORITY, choose_next_statement
 from shangliang.online.consensus.votes import MIN_VOTES
@@ -19,6 +20,7 @@ from shangliang.online.models import (
     AnalysisRun,
     OnlineParticipant,
     OnlineRoom,
+    RoomStatus,
     Statement,
     StatementStatus,
     Vote,
@@ -34,6 +36,35 @@ SHOWN = 5
 
 def group_label(g: int) -> str:
     return _("%(letter)s 组") % {"letter": chr(ord("A") + g)}
+
+
+OPEN_ROOMS_LISTED = 10
+
+
+def open_rooms_in(unit) -> list[OnlineRoom]:
+    """Rooms taking part now (open and inside their period) of the unit and the units below it, closing soonest
+    first: what the unit's public page lists. Drafts and closed rooms are not listed."""
+    now = clock.now()
+    return list(
+        OnlineRoom.objects.filter(status=RoomStatus.OPEN, unit__path__startswith=unit.path)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .select_related("unit")
+        .order_by("closes_at", "id")[:OPEN_ROOMS_LISTED]
+    )
+
+
+def public_room_of(consultation) -> OnlineRoom | None:
+    """The consultation's online room when the public may see it (open or closed), else None."""
+    room = OnlineRoom.objects.filter(consultation=consultation).first()
+    return room if room is not None and room.is_public else None
+
+
+def live_marker(room: OnlineRoom) -> str:
+    """What the live pages follow, as an event id: the latest analysis run and the moderation queue (its size and
+    newest statement). Two indexed reads, no analysis loaded."""
+    run = AnalysisRun.objects.filter(room=room).order_by("-id").values_list("pk", flat=True).first()
+    queue = Statement.objects.filter(room=room, status=StatementStatus.PENDING).aggregate(n=Count("pk"), last=Max("pk"))
+    return f"r{run or 0}-q{queue['n']}-{queue['last'] or 0}"
 
 
 def visible_statements(room: OnlineRoom):
@@ -167,6 +198,22 @@ class Group:
 
 
 @dataclass
+class Silhouette:
+    k: int
+    value: float
+    shown: bool
+
+    @property
+    def strength(self) -> str:
+        """Rousseeuw's reading of a silhouette: > 0.5 a clear structure, > 0.25 a weak one, below that none."""
+        if self.value > 0.5:
+            return _("分组清楚")
+        if self.value > 0.25:
+            return _("分组较弱")
+        return _("看不出明显分组")
+
+
+@dataclass
 class Results:
     run: AnalysisRun
     groups: list[Group]
@@ -178,6 +225,13 @@ class Results:
     pending_since: int  # statements published since this run (not yet in it)
     my_votes: int | None = None  # the viewing participant's votes counted in this run (None: not a participant)
     votes_to_group: int = MIN_VOTES  # votes a participant needs to be placed in a group
+    silhouettes: list[Silhouette] = field(default_factory=list)  # how sure the choice of the number of groups is
+    best_k: int = 0  # the number of groups this run's silhouettes favour (the shown k may lag: K_SWITCH_STREAK)
+
+    @property
+    def k_held(self) -> bool:
+        """The shown number of groups is held although another scored better this time (groups settle)."""
+        return bool(self.best_k) and self.best_k != len(self.groups)
 
     @property
     def created_at(self) -> datetime:
@@ -251,7 +305,19 @@ def room_results(room: OnlineRoom, *, participant: OnlineParticipant | None = No
         pending_since=len(set(shown) - set(ids)),
         my_votes=_my_votes(data, participant),
         votes_to_group=min(MIN_VOTES, max(len(ids), 1)),
+        silhouettes=_silhouettes(data, k),
+        best_k=int(data.get("best_k") or k),
     )
+
+
+def _silhouettes(data: dict, k: int) -> list[Silhouette]:
+    found = []
+    for key, value in (data.get("silhouettes") or {}).items():
+        try:
+            found.append(Silhouette(int(key), float(value), int(key) == k))
+        except (TypeError, ValueError):
+            continue
+    return sorted(found, key=lambda s: s.k)
 
 
 def common_ground(results, k: int, limit: int = SHOWN) -> list[StatementResult]:

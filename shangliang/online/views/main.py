@@ -161,6 +161,7 @@ def manage(request, pk):
             "labels": TIMELINE_LABELS,
             "statuses": dict(StatementStatus.choices),
             "is_draft": room.status == RoomStatus.DRAFT,
+            "live_marker": selectors.live_marker(room),
         },
     )
 

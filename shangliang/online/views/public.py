@@ -7,22 +7,27 @@ the analysis: results come from the latest stored run.
 
 from __future__ import annotations
 
+import io
+import time
+
+import segno
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.core.errors import DomainError
 from shangliang.online import identity, selectors, services
 from shangliang.online.forms import CodeForm, MobileForm, StatementForm, VoteForm
-from shangliang.online.models import ModerationMode, OnlineParticipant, OnlineRoom
+from shangliang.online.models import ModerationMode, OnlineParticipant, OnlineRoom, RoomStatus
 from shangliang.online.ratelimit import client_address
 
-POLL_SECONDS = 20
+LIVE_POLL_SECONDS = 60  # the fallback poll where server-sent events do not get through
 
 
 def _room(request, pk) -> OnlineRoom:
@@ -117,7 +122,7 @@ def vote(request, pk):
     data = form.cleaned_data
     try:
         participant = _participant(request, room, create=True)
-        services.vote_cast(
+        cast = services.vote_cast(
             participant=participant,
             statement_id=data.get("statement"),
             value=data.get("value"),
@@ -128,9 +133,20 @@ def vote(request, pk):
             context = _card_context(request, room, _participant(request, room), error=exc.message)
             return render(request, "online/_card.html", context)
         return _page(request, room, participant=_participant(request, room), error=exc.message, status=exc.status_code)
+    # the participant sees their own vote counted at once; the groups follow with the next analysis
     if request.htmx:
-        return render(request, "online/_card.html", _card_context(request, room, participant))
+        context = _card_context(request, room, participant)
+        context["counted"] = cast
+        return render(request, "online/_card.html", context)
+    messages.success(request, _counted_message(cast))
     return redirect("online:room", room.pk)
+
+
+def _counted_message(vote) -> str:
+    return _("已记下您的表态：%(value)s「%(text)s」") % {
+        "value": vote.get_value_display(),
+        "text": Truncator(vote.statement.text).chars(30),
+    }
 
 
 @require_POST
@@ -243,7 +259,101 @@ def results(request, pk):
         "results": found,
         "can_pull": request.user.has_perm("online.run_room", room),
         "can_manage": request.user.has_perm("online.view_room", room),
-        "poll_seconds": POLL_SECONDS,
+        "poll_seconds": LIVE_POLL_SECONDS,
+        "live_marker": selectors.live_marker(room),
     }
     template = "online/_results.html" if request.htmx else "online/results.html"
     return render(request, template, context)
+
+
+# --- the room's QR poster -------------------------------------------------------------------------------------------
+
+
+def room_url(room: OnlineRoom) -> str:
+    """The absolute address printed in the room's QR code: SITE_URL, never the request's Host header."""
+    return settings.SITE_URL.rstrip("/") + reverse("online:room", args=[room.pk])
+
+
+@require_GET
+def poster(request, pk):
+    """A page to print and put up at the pavilion or the village board: scan to take part in the online room."""
+    room = _room(request, pk)
+    return render(request, "online/poster.html", {"room": room, "unit": room.unit, "url": room_url(room)})
+
+
+def _qr_file(request, room: OnlineRoom, kind: str) -> HttpResponse:
+    out = io.BytesIO()
+    code = segno.make(room_url(room), error="m")
+    if kind == "svg":
+        code.save(out, kind="svg", scale=12, border=4, title=room.question)
+        content_type = "image/svg+xml"
+    else:
+        code.save(out, kind="png", scale=12, border=4)
+        content_type = "image/png"
+    response = HttpResponse(out.getvalue(), content_type=content_type)
+    filename = f"{_('网上协商议事室')}-{room.pk}-{_('二维码')}.{kind}"
+    response["Content-Disposition"] = content_disposition_header(request.GET.get("download") == "1", filename)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def qr_svg(request, pk):
+    return _qr_file(request, _room(request, pk), "svg")
+
+
+@require_GET
+def qr_png(request, pk):
+    return _qr_file(request, _room(request, pk), "png")
+
+
+# --- live updates (server-sent events) ------------------------------------------------------------------------------
+#
+# The results page and the convenor's page follow /public/online/<pk>/events/ with an EventSource (htmx's SSE
+# extension). The design, and why: the app runs under gunicorn's sync workers, where a streaming response occupies a
+# whole worker for as long as it is open, so a stream per open browser would let a few dozen watchers starve the
+# voters. Each answer is therefore short: it says what the page has not seen yet (a new analysis run, a change in the
+# moderation queue) as one event, plus `retry:`, and ends; the browser's EventSource reconnects by itself after the
+# retry time, sending the last event id back. A worker is held for a few milliseconds per reconnect, not per browser.
+# The retry time is the server's to set: sooner while an analysis is queued or running (results are about to
+# change), later for a closed room. ONLINE_LIVE_HOLD_SECONDS > 0 keeps each answer open that long, polling once a
+# second, for deployments whose workers are threads or greenlets (gunicorn gthread, gevent), where holding is cheap.
+# Pages also poll slowly (LIVE_POLL_SECONDS) as the fallback where EventSource is missing or blocked.
+
+
+def _retry_ms(room: OnlineRoom) -> int:
+    if room.status == RoomStatus.CLOSED:
+        return 60_000
+    busy = room.recompute_queued_at is not None
+    return int(1000 * (settings.ONLINE_LIVE_BUSY_RETRY_SECONDS if busy else settings.ONLINE_LIVE_RETRY_SECONDS))
+
+
+@require_GET
+def events(request, pk):
+    room = _room(request, pk)
+    if not request.user.has_perm("online.view_results", room):
+        raise Http404
+    seen = request.headers.get("Last-Event-ID") or request.GET.get("last", "")
+    hold = settings.ONLINE_LIVE_HOLD_SECONDS
+    room_id = room.pk
+
+    def stream():
+        current = room
+        yield f"retry: {_retry_ms(current)}\n\n"
+        deadline = time.monotonic() + hold
+        while True:
+            marker = selectors.live_marker(current)
+            if marker != seen:
+                run, queue = marker.split("-", 1)
+                seen_run = seen.split("-", 1)[0]
+                yield f"id: {marker}\nevent: {'run' if run != seen_run else 'queue'}\ndata: {marker}\n\n"
+                return
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(1)
+            current = OnlineRoom.objects.filter(pk=room_id).only("status", "recompute_queued_at").first() or current
+
+    response = StreamingHttpResponse(stream(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response

@@ -46,7 +46,34 @@
     charts.forEach(function (c) { c.resize(); });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { renderMaps(document); });
+  // Live pages: an element with data-live-events follows that event stream (server-sent events). Each event ("run": a
+  // new analysis is stored; "queue": the moderation queue changed) becomes an htmx event "live:run" / "live:queue"
+  // on the elements inside it, whose hx-trigger fetches the fresh part. The server ends each answer at once and the
+  // browser reconnects by itself after the server's retry time (see online/views/public.py for why). If the stream
+  // is refused for good, try again later; meanwhile the elements' slow "every …" poll keeps them fresh.
+  function connectLive(root) {
+    if (typeof window.EventSource === "undefined" || typeof window.htmx === "undefined") return;
+    (root || document).querySelectorAll("[data-live-events]").forEach(function (el) {
+      if (el.liveSource) return;
+      var source = new EventSource(el.dataset.liveEvents);
+      el.liveSource = source;
+      ["run", "queue"].forEach(function (name) {
+        source.addEventListener(name, function () {
+          el.querySelectorAll("[hx-trigger*='live:" + name + "']").forEach(function (target) {
+            window.htmx.trigger(target, "live:" + name);
+          });
+        });
+      });
+      source.addEventListener("error", function () {
+        if (source.readyState === EventSource.CLOSED) {
+          el.liveSource = null;
+          window.setTimeout(function () { connectLive(el.parentNode); }, 30000);
+        }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { renderMaps(document); connectLive(document); });
   window.addEventListener("resize", resizeAll);
   document.addEventListener("htmx:afterSettle", function (event) {
     renderMaps(document); // a new results fragment brings a new, not yet rendered map
