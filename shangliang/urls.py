@@ -21,6 +21,7 @@ urlpatterns = [
     app_urls("villageaffairs", "village"),
     app_urls("opinions"),
     app_urls("topics"),
+    app_urls("residents"),
     app_urls("notifications"),
     app_urls("consultations"),
     app_urls("online"),

@@ -14,7 +14,6 @@ from PIL import Image
 from shangliang.accountability import services
 from shangliang.accountability.models import ResponsibilityTask, TaskStatus
 from shangliang.consultations.models import ConsultationStatus
-from shangliang.notifications import sms
 from tests.conftest import fresh
 from tests.consultations.conftest import make, people  # noqa: F401 (the `people` fixture)
 
@@ -36,14 +35,6 @@ def pdf(name="验收单.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(
         name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
     )
-
-
-@pytest.fixture
-def sms_outbox(settings):
-    settings.SMS_BACKEND = "shangliang.notifications.sms.LocmemBackend"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResidentsConfig(AppConfig):
+    name = "shangliang.residents"
+    verbose_name = _("群众身份与个人信息")
+    default_auto_field = "django.db.models.BigAutoField"
