@@ -123,6 +123,18 @@ def verify_mobile(sms_outbox):
     return verify
 
 
+def mobile_visitor(mobile: str = "", *, user=None, network: str = "10.0.0.1"):
+    """request.visitor of a browser that verified `mobile` this session (or of `user`, or anonymous), for services."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from shangliang.residents.visitor import SESSION_MOBILE, VerifiedMobile, Visitor
+
+    session = {SESSION_MOBILE: VerifiedMobile.of(mobile).to_session()} if mobile else {}
+    return Visitor(request=SimpleNamespace(user=user or AnonymousUser(), session=session), network=network)
+
+
 def fresh(user):
     """The same user without cached scopes (as on a new request)."""
     from shangliang.people.models import User

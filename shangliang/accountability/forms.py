@@ -183,23 +183,6 @@ class RatingForm(forms.Form):
     comment = _note(_("评价意见（选填）"), rows=3, max_length=500)
 
 
-class PhoneForm(forms.Form):
-    mobile = forms.CharField(
-        label=_("手机号"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "maxlength": 20}),
-    )
-
-
-class CodeForm(forms.Form):
-    mobile = forms.CharField(widget=forms.HiddenInput, max_length=20)
-    code = forms.CharField(
-        label=_("短信验证码"),
-        max_length=10,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 10}),
-    )
-
-
 class EvaluateForm(forms.Form):
     organisation = forms.CharField(label=_("评估机构"), required=False, max_length=100)
     comment = _note(_("总体评价"), rows=3, max_length=2000)

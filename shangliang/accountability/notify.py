@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from shangliang.accountability.models import Follower, ResponsibilityTask, SmsRecord, Supervision
 from shangliang.accountability.workflow import TIMELINE_LABELS
 from shangliang.core import clock
+from shangliang.core.crypto import keyed_hash
 from shangliang.notifications.services import notify
 from shangliang.notifications.sms import send_sms
 from shangliang.people.models import Role, RoleAssignment, User
@@ -68,7 +69,7 @@ def _sms_once(event, phones, text: str) -> None:
     for phone in dict.fromkeys(p for p in phones if p):
         try:
             with transaction.atomic():
-                SmsRecord.objects.create(event=event, phone=phone)
+                SmsRecord.objects.create(event=event, phone_hash=keyed_hash(phone, purpose="mobile"))
         except IntegrityError:
             continue
         fresh.append(phone)

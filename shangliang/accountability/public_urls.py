@@ -12,8 +12,6 @@ urlpatterns = [
     path("tasks/<int:pk>/follow/", public.follow, name="follow"),
     path("tasks/unfollow/<str:token>/", public.unfollow, name="unfollow"),
     path("tasks/evidence/<int:pk>/", public.photo, name="public_photo"),
-    path("phone/send/", public.phone_send, name="phone_send"),
-    path("phone/verify/", public.phone_verify, name="phone_verify"),
     path("units/<int:pk>/notices/", public.notices, name="public_notices"),
     path("units/<int:pk>/results/", public.results, name="public_results"),
 ]
@@ -26,8 +24,6 @@ old_addresses = [
     moved("accountability/public/tasks/<int:pk>/follow/", "accountability:follow"),
     moved("accountability/public/unfollow/<str:token>/", "accountability:unfollow"),
     moved("accountability/public/photos/<int:pk>/", "accountability:public_photo"),
-    moved("accountability/public/phone/send/", "accountability:phone_send"),
-    moved("accountability/public/phone/verify/", "accountability:phone_verify"),
     moved("accountability/public/units/<int:pk>/notices/", "accountability:public_notices"),
     moved("accountability/public/units/<int:pk>/results/", "accountability:public_results"),
 ]

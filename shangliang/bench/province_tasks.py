@@ -109,7 +109,9 @@ class Tasks:
                             "task_id": self.tid,
                             "round": 0,
                             "score": score,
-                            "mobile": f"139{self.rating_id:08d}",
+                            # A synthetic resident's stand-in hash (unique per rating), never a number.
+                            "mobile_hash": f"{self.rating_id:064x}",
+                            "mobile_masked": "139****" + f"{self.rating_id % 10000:04d}",
                             "created_at": when,
                         }
                     )

@@ -242,43 +242,44 @@ def encrypted_fields() -> list[EncryptedTextField]:
 
 
 def rotate(*, batch: int = 500) -> dict[str, int]:
-    """Re-encrypt every stored token not under the current key; returns {"app.model.field": rows rewritten}.
+    """Re-encrypt every stored token not under the current key; returns {"app.model.field": rows rewritten}."""
+    return {f"{f.model._meta.label_lower}.{f.name}": rotate_field(f, batch=batch) for f in encrypted_fields()}
+
+
+def rotate_field(field: EncryptedTextField, *, batch: int = 500) -> int:
+    """Bring every value of one encrypted column under the current key (a plain value left by a migration that
+    turned a text column into an encrypted one is encrypted); returns the rows rewritten.
 
     Reads the raw tokens in SQL (the ORM would decrypt them) in primary-key batches and writes each row with a
     conditional update on its old token, so a row changed meanwhile is left to the next run, not overwritten.
+    Migrations call it with their historical model's field (same table, same context).
     """
     current = keys().current
-    done: dict[str, int] = {}
-    for field in encrypted_fields():
-        model = field.model
-        table, column, pk = model._meta.db_table, field.column, model._meta.pk.column
-        quote = connection.ops.quote_name
-        count = 0
-        last = None
-        while True:
+    model = field.model
+    table, column, pk = model._meta.db_table, field.column, model._meta.pk.column
+    quote = connection.ops.quote_name
+    context = f"{model._meta.label_lower}.{field.name}"
+    count, last = 0, None
+    while True:
+        where = f"{quote(column)} <> ''" + (f" AND {quote(pk)} > %s" if last is not None else "")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote(pk)}, {quote(column)} FROM {quote(table)} WHERE {where} "  # noqa: S608 (quoted names)
+                f"ORDER BY {quote(pk)} LIMIT {int(batch)}",
+                [last] if last is not None else [],
+            )
+            rows = cursor.fetchall()
+        if not rows:
+            return count
+        for row_pk, token in rows:
+            last = row_pk
+            if token is None or token_key_id(token) == current:
+                continue
+            plain = decrypt(token, context=context) if is_token(token) else token
             with connection.cursor() as cursor:
-                where = f"{quote(column)} <> ''" + (f" AND {quote(pk)} > %s" if last is not None else "")
-                params = [last] if last is not None else []
                 cursor.execute(
-                    f"SELECT {quote(pk)}, {quote(column)} FROM {quote(table)} WHERE {where} "  # noqa: S608 (quoted names)
-                    f"ORDER BY {quote(pk)} LIMIT {int(batch)}",
-                    params,
+                    f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608 (quoted names)
+                    f"WHERE {quote(pk)} = %s AND {quote(column)} = %s",
+                    [encrypt(plain, context=context), row_pk, token],
                 )
-                rows = cursor.fetchall()
-            if not rows:
-                break
-            for row_pk, token in rows:
-                last = row_pk
-                if token_key_id(token or "") == current:
-                    continue
-                plain = decrypt(token, context=field.context) if is_token(token) else token
-                fresh = encrypt(plain, context=field.context)
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608 (quoted names)
-                        f"WHERE {quote(pk)} = %s AND {quote(column)} = %s",
-                        [fresh, row_pk, token],
-                    )
-                    count += cursor.rowcount
-        done[f"{model._meta.label_lower}.{field.name}"] = count
-    return done
+                count += cursor.rowcount

@@ -1,4 +1,4 @@
-"""Residents' feedback: verification by SMS code, one rating per person (also under concurrent submissions), automatic
+"""Residents' feedback: one rating per person (also under concurrent submissions), automatic
 reopening when dissatisfaction passes the county's threshold, following an item, follow-up checks (行而不久)."""
 
 import threading
@@ -14,69 +14,22 @@ from shangliang.accountability.models import (
     Follower,
     FollowUpCheck,
     FollowUpStatus,
-    PhoneVerification,
     Rating,
     ResponsibilityTask,
 )
-from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import timeline
 from shangliang.notifications.models import Notification
 from tests.accountability.conftest import S, assign, body, office, png, reload, walk
-from tests.conftest import fresh
+from tests.conftest import fresh, mobile_visitor
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def code_of(outbox) -> str:
-    return "".join(ch for ch in outbox[-1].text.split("验证码是")[1][:8] if ch.isdigit())[:6]
-
-
-def verify(mobile, outbox) -> str:
-    services.phone_code_send(mobile=mobile, client="1.2.3.4")
-    return services.phone_code_verify(mobile=mobile, code=code_of(outbox))
-
-
 @pytest.fixture
 def done_task(world, consultation):
     return walk(world, assign(world, consultation), S.DONE)
-
-
-def test_verification_code_flow(sms_outbox):
-    services.phone_code_send(mobile="139 0000 1234", client="1.2.3.4")
-    assert sms_outbox[-1].to == "13900001234" and "验证码" in sms_outbox[-1].text
-    stored = PhoneVerification.objects.get()
-    assert code_of(sms_outbox) not in stored.code_hash  # only a hash is kept
-    with pytest.raises(InvalidInput, match="秒后再试"):
-        services.phone_code_send(mobile="13900001234")
-    with pytest.raises(InvalidInput, match="验证码不正确"):
-        services.phone_code_verify(mobile="13900001234", code="000000" if code_of(sms_outbox) != "000000" else "111111")
-    assert services.phone_code_verify(mobile="13900001234", code=code_of(sms_outbox)) == "13900001234"
-    from shangliang.accountability.services.feedback import is_verified
-
-    assert is_verified("13900001234")
-
-
-def test_codes_expire_and_wrong_guesses_run_out(sms_outbox):
-    services.phone_code_send(mobile="13900001234")
-    for _ in range(5):
-        with pytest.raises(InvalidInput, match="验证码不正确"):
-            services.phone_code_verify(mobile="13900001234", code="999999" if code_of(sms_outbox) != "999999" else "1")
-    with pytest.raises(InvalidInput, match="错误次数过多"):
-        services.phone_code_verify(mobile="13900001234", code=code_of(sms_outbox))
-    later = timezone.now() + timedelta(minutes=11)
-    with clock.frozen(timezone.now() + timedelta(minutes=2)):
-        services.phone_code_send(mobile="13900001234")
-    with clock.frozen(later + timedelta(minutes=5)), pytest.raises(InvalidInput, match="过期"):
-        services.phone_code_verify(mobile="13900001234", code=code_of(sms_outbox))
-
-
-def test_bad_mobile_numbers_are_refused(sms_outbox):
-    for bad in ("", "12345", "23800001111", "1380000111a"):
-        with pytest.raises(InvalidInput):
-            services.phone_code_send(mobile=bad)
-    assert not sms_outbox and not PhoneVerification.objects.exists()
 
 
 def test_one_rating_per_account_and_per_verified_mobile(world, done_task, sms_outbox):
@@ -88,11 +41,13 @@ def test_one_rating_per_account_and_per_verified_mobile(world, done_task, sms_ou
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(NotAllowed, match="验证"):
-        services.rating_submit(task=done_task, actor=AnonymousUser(), score=4, mobile="13911112222")
-    mobile = verify("13911112222", sms_outbox)
-    services.rating_submit(task=done_task, actor=AnonymousUser(), score=4, mobile=mobile)
+        services.rating_submit(task=done_task, actor=AnonymousUser(), score=4, visitor=mobile_visitor())
+    visitor = mobile_visitor("13911112222")
+    services.rating_submit(task=done_task, actor=AnonymousUser(), score=4, visitor=visitor)
     with pytest.raises(InvalidInput, match="每人只能评价一次"):
-        services.rating_submit(task=done_task, actor=AnonymousUser(), score=2, mobile=mobile)
+        services.rating_submit(task=done_task, actor=AnonymousUser(), score=2, visitor=mobile_visitor("13911112222"))
+    stored = Rating.objects.get(task=done_task, user=None)
+    assert stored.mobile_masked == "139****2222" and "13911112222" not in stored.mobile_hash
     # The same person logging in with an account that carries that number cannot rate again.
     same = UserFactory(username="same", phone="13911112222")
     with pytest.raises(InvalidInput, match="每人只能评价一次"):
@@ -106,9 +61,9 @@ def test_the_database_refuses_a_second_rating_of_the_same_person(world, done_tas
     Rating.objects.create(task=done_task, round=0, score=4, user=resident)
     with pytest.raises(IntegrityError), transaction.atomic():
         Rating.objects.create(task=done_task, round=0, score=1, user=resident)
-    Rating.objects.create(task=done_task, round=0, score=4, mobile="13700000000")
+    Rating.objects.create(task=done_task, round=0, score=4, mobile_hash="h" * 64)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Rating.objects.create(task=done_task, round=0, score=2, mobile="13700000000")
+        Rating.objects.create(task=done_task, round=0, score=2, mobile_hash="h" * 64)
     with pytest.raises(IntegrityError), transaction.atomic():
         Rating.objects.create(task=done_task, round=0, score=2)  # nobody
     # Another round (after a reopening) is another rating.
@@ -194,9 +149,10 @@ def test_following_by_account_and_by_verified_mobile(world, task, sms_outbox, dj
     f1 = services.task_follow(task=task, actor=resident)
     assert services.task_follow(task=task, actor=resident) == f1  # twice is still once
     with pytest.raises(NotAllowed):
-        services.task_follow(task=task, actor=AnonymousUser(), mobile="13722223333")
-    mobile = verify("13722223333", sms_outbox)
-    f2 = services.task_follow(task=task, actor=AnonymousUser(), mobile=mobile)
+        services.task_follow(task=task, actor=AnonymousUser(), visitor=mobile_visitor())
+    f2 = services.task_follow(task=task, actor=AnonymousUser(), visitor=mobile_visitor("13722223333"))
+    stored = Follower.objects.get(pk=f2.pk)
+    assert stored.mobile == "13722223333" and len(stored.mobile_hash) == 64
     assert Follower.objects.filter(task=task).count() == 2
     sms_outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -236,11 +192,11 @@ def test_rating_summary_counts_each_tasks_current_round_in_chunks(world, consult
     from shangliang.accountability.models import ResponsibilityTask
 
     first, second = (walk(world, assign(world, consultation), S.DONE) for _ in range(2))
-    Rating.objects.create(task=first, round=0, score=1, mobile="13700000001")  # before a reopen: not counted
+    Rating.objects.create(task=first, round=0, score=1, mobile_hash="1" * 64)  # before a reopen: not counted
     ResponsibilityTask.objects.filter(pk=first.pk).update(round=1)
-    Rating.objects.create(task=first, round=1, score=5, mobile="13700000002")
-    Rating.objects.create(task=first, round=1, score=4, mobile="13700000003")
-    Rating.objects.create(task=second, round=0, score=2, mobile="13700000004")
+    Rating.objects.create(task=first, round=1, score=5, mobile_hash="2" * 64)
+    Rating.objects.create(task=first, round=1, score=4, mobile_hash="3" * 64)
+    Rating.objects.create(task=second, round=0, score=2, mobile_hash="4" * 64)
     monkeypatch.setattr(selectors, "RATING_CHUNK", 1)  # one task per query: the chunks add up
     summary = selectors.rating_summary(ResponsibilityTask.objects.filter(pk__in=[first.pk, second.pk]))
     assert (summary[first.pk].count, summary[first.pk].average, summary[first.pk].satisfied) == (2, 4.5, 2)

@@ -135,7 +135,7 @@ def test_public_pages_need_no_account(client, world, several, consultation):
     assert "13800001111" not in html and "138****1111" not in html  # no phone on public pages
     done = next(t for t in several if t.status == S.DONE)
     html = client.get(reverse("accountability:public_task", args=[done.pk])).content.decode()
-    assert "获取验证码" in html and "您对办理结果满意吗" not in html  # verify a mobile first
+    assert "用手机号验证" in html and "您对办理结果满意吗" not in html  # verify a mobile first
     html = client.get(reverse("public:unit", args=[world.t1.pk])).content.decode()
     assert "协商成果公示" in html and "通报" in html  # the include on the unit's public page
     assert client.get(reverse("accountability:public_notices", args=[world.t1.pk])).status_code == 200
@@ -158,17 +158,17 @@ def test_the_consultation_page_links_to_results_and_publication(client, world, c
     assert reverse("accountability:public_consultation", args=[consultation.pk]) in html
 
 
-def test_resident_rates_with_a_verified_mobile_over_http(client, world, consultation, sms_outbox):
+def test_resident_rates_with_a_verified_mobile_over_http(client, world, consultation, verify_mobile):
     task = walk(world, assign(world, consultation), S.DONE)
     url = reverse("accountability:public_task", args=[task.pk])
-    client.post(reverse("accountability:phone_send"), {"mobile": "13733334444", "next": url})
-    code = "".join(c for c in sms_outbox[-1].text.split("验证码是")[1][:8] if c.isdigit())
-    client.post(reverse("accountability:phone_verify"), {"mobile": "13733334444", "code": code, "next": url})
+    page = client.get(url).content.decode()
+    assert reverse("residents:verify") in page  # the task page sends a resident to the one verification page
+    verify_mobile(client, "13733334444", next_url=url)
     response = client.post(reverse("accountability:rate", args=[task.pk]), {"score": "4", "comment": "不错"})
     assert response.status_code == 302
     again = client.post(reverse("accountability:rate", args=[task.pk]), {"score": "1"})
     assert again.status_code == 400 and "每人只能评价一次" in again.content.decode()
-    assert task.ratings.get().mobile == "13733334444"
+    assert task.ratings.get().mobile_masked == "137****4444"
     client.post(reverse("accountability:follow", args=[task.pk]))
     assert task.followers.get().mobile == "13733334444"
 

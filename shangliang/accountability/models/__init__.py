@@ -6,7 +6,6 @@ from shangliang.accountability.models.feedback import (
     EvaluationResponse,
     FollowUpCheck,
     FollowUpStatus,
-    PhoneVerification,
     Rating,
 )
 from shangliang.accountability.models.tasks import (
@@ -44,7 +43,6 @@ __all__ = [
     "FollowUpStatus",
     "Follower",
     "ItemKind",
-    "PhoneVerification",
     "ProgressReport",
     "PublicNotice",
     "Rating",

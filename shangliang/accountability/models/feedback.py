@@ -8,15 +8,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.people.models import mask_phone
-
 
 class Rating(models.Model):
     """A resident's rating of a finished task, 1–5 with a comment ("群众口碑是唯一标准").
 
-    One per person per round of the task: a person is an account or a verified mainland mobile number. When an
-    account has a mobile number both are stored, so the same person cannot rate again through the SMS code. The
-    unique constraints hold under concurrent submissions; the service also locks the task's row.
+    One per person per round of the task: a person is an account or a verified mainland mobile number, kept as its
+    keyed hash (core.crypto) and masked form, never in clear. When an account has a mobile number both are stored,
+    so the same person cannot rate again through the SMS code. The unique constraints hold under concurrent
+    submissions; the service also locks the task's row.
     """
 
     task = models.ForeignKey(
@@ -36,7 +35,8 @@ class Rating(models.Model):
         related_name="task_ratings",
         verbose_name=_("评价人账号"),
     )
-    mobile = models.CharField(_("评价人手机号"), max_length=11, blank=True)
+    mobile_hash = models.CharField(max_length=64, blank=True, editable=False)
+    mobile_masked = models.CharField(_("评价人手机号"), max_length=11, blank=True)
     created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
 
     class Meta:
@@ -48,9 +48,11 @@ class Rating(models.Model):
                 fields=["task", "round", "user"], condition=Q(user__isnull=False), name="acc_one_rating_per_user"
             ),
             models.UniqueConstraint(
-                fields=["task", "round", "mobile"], condition=~Q(mobile=""), name="acc_one_rating_per_mobile"
+                fields=["task", "round", "mobile_hash"], condition=~Q(mobile_hash=""), name="acc_one_rating_per_mobile"
             ),
-            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(mobile=""), name="acc_rating_has_a_person"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(mobile_hash=""), name="acc_rating_has_a_person"
+            ),
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="acc_rating_score_range"),
         ]
 
@@ -59,31 +61,11 @@ class Rating(models.Model):
 
     @property
     def masked_mobile(self) -> str:
-        return mask_phone(self.mobile)
+        return self.mobile_masked
 
     @property
     def dissatisfied(self) -> bool:
         return self.score <= 2
-
-
-class PhoneVerification(models.Model):
-    """A verification code sent by SMS to a mobile number (stored hashed; a few tries; expires)."""
-
-    mobile = models.CharField(_("手机号"), max_length=11, db_index=True)
-    code_hash = models.CharField(max_length=128)
-    client = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    verified_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("手机验证")
-        verbose_name_plural = _("手机验证")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return mask_phone(self.mobile)
 
 
 class EvaluationResponse(models.Model):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core.crypto import EncryptedTextField
 from shangliang.core.models import TimeStamped
 from shangliang.people.models import mask_phone
 
@@ -77,7 +78,8 @@ class ResponsibilityTask(TimeStamped):
         verbose_name=_("责任人账号"),
     )
     owner_name = models.CharField(_("责任人"), max_length=50)
-    owner_phone = models.CharField(_("责任人电话"), max_length=11, blank=True)
+    # Encrypted at rest (SM4-GCM): the office calls the responsible person; others see it masked.
+    owner_phone = EncryptedTextField(_("责任人电话"), blank=True)
 
     action = models.TextField(_("具体事项"), max_length=1000)
     deadline = models.DateField(_("完成时限"), db_index=True)
@@ -364,7 +366,8 @@ def new_follow_token() -> str:
 
 
 class Follower(models.Model):
-    """A resident who follows a task: with an account (app and email) or a verified mobile (SMS)."""
+    """A resident who follows a task: with an account (app and email) or a verified mobile (SMS). The number is
+    kept encrypted (the texts must reach it) and found by its keyed hash."""
 
     task = models.ForeignKey(
         ResponsibilityTask, on_delete=models.CASCADE, related_name="followers", verbose_name=_("工作责任")
@@ -377,7 +380,8 @@ class Follower(models.Model):
         related_name="followed_tasks",
         verbose_name=_("账号"),
     )
-    mobile = models.CharField(_("手机号"), max_length=11, blank=True)
+    mobile = EncryptedTextField(_("手机号"), blank=True)
+    mobile_hash = models.CharField(max_length=64, blank=True, editable=False)
     # In every SMS's link: lets the holder stop following without an account.
     token = models.CharField(max_length=64, unique=True, default=new_follow_token, editable=False)
     created_at = models.DateTimeField(_("关注时间"), auto_now_add=True)
@@ -391,9 +395,11 @@ class Follower(models.Model):
                 fields=["task", "user"], condition=Q(user__isnull=False), name="acc_follow_once_per_user"
             ),
             models.UniqueConstraint(
-                fields=["task", "mobile"], condition=~Q(mobile=""), name="acc_follow_once_per_mobile"
+                fields=["task", "mobile_hash"], condition=~Q(mobile_hash=""), name="acc_follow_once_per_mobile"
             ),
-            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(mobile=""), name="acc_follower_has_a_person"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(mobile_hash=""), name="acc_follower_has_a_person"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -404,13 +410,13 @@ class SmsRecord(models.Model):
     """Each text message sent about an event: delivering the same event twice sends nothing twice."""
 
     event = models.ForeignKey("core.Event", on_delete=models.CASCADE, related_name="+")
-    phone = models.CharField(max_length=11)
+    phone_hash = models.CharField(max_length=64, default="")  # keyed hash of the number (core.crypto), never the number
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("短信记录")
         verbose_name_plural = _("短信记录")
-        constraints = [models.UniqueConstraint(fields=["event", "phone"], name="acc_sms_once_per_event")]
+        constraints = [models.UniqueConstraint(fields=["event", "phone_hash"], name="acc_sms_once_per_event")]
 
     def __str__(self) -> str:
-        return f"{self.event_id} → {mask_phone(self.phone)}"
+        return f"{self.event_id} → {self.phone_hash[:8]}…"

@@ -1,7 +1,7 @@
 """Every write on implementation and evaluation: keyword-only, typed, one transaction each, permission checked inside.
 
 Split by area: tasks (the workflow steps, progress, evidence), chasing (reminders, notices, supervision), feedback
-(mobile verification, ratings, following, follow-up checks, evaluation), config (county settings, evaluation form).
+(ratings, following, follow-up checks, evaluation), config (county settings, evaluation form).
 """
 
 from shangliang.accountability.services.chasing import (
@@ -17,8 +17,6 @@ from shangliang.accountability.services.config import evaluation_form_save, sett
 from shangliang.accountability.services.feedback import (
     evaluation_submit,
     follow_up_record,
-    phone_code_send,
-    phone_code_verify,
     rating_submit,
     task_follow,
     task_unfollow,
@@ -49,8 +47,6 @@ __all__ = [
     "extension_request",
     "follow_up_record",
     "notice_create",
-    "phone_code_send",
-    "phone_code_verify",
     "progress_report",
     "rating_submit",
     "reminder_create",

@@ -1,16 +1,13 @@
-"""Residents' feedback and evaluation: mobile verification by SMS, ratings (群众评价) with automatic reopening,
+"""Residents' feedback and evaluation: ratings (群众评价) with automatic reopening,
 following an item, follow-up checks (行而不久), third-party evaluation (第三方评估)."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
-from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from shangliang.accountability.models import (
@@ -21,7 +18,6 @@ from shangliang.accountability.models import (
     FollowUpCheck,
     FollowUpStatus,
     ItemKind,
-    PhoneVerification,
     Rating,
     ResponsibilityTask,
     TaskStatus,
@@ -36,116 +32,32 @@ from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
 from shangliang.core.validation import clean_text
-from shangliang.notifications.sms import send_sms
-from shangliang.people.services import clean_phone
-
-CODE_TTL = timedelta(minutes=10)
-CODE_GAP = timedelta(seconds=60)  # between two codes to one number
-CODES_PER_DAY = 5  # per number
-CODES_PER_CLIENT_HOUR = 10  # per client address
-MAX_ATTEMPTS = 5
-# How long a verified number may rate and follow without a new code.
-VERIFIED_FOR = timedelta(minutes=30)
+from shangliang.people.models import mask_phone
+from shangliang.residents.services import mobile_hash
+from shangliang.residents.visitor import Visitor
 
 
 def _authenticated(actor) -> bool:
     return bool(getattr(actor, "is_authenticated", False))
 
 
-def _hash(mobile: str, code: str) -> str:
-    return salted_hmac("accountability.phone", f"{mobile}:{code}").hexdigest()
-
-
-def _mobile(value) -> str:
-    mobile = clean_phone(value or "", field="mobile")
-    if not mobile:
-        raise InvalidInput(_("请填写手机号。"), field="mobile")
-    return mobile
-
-
-def phone_code_send(*, mobile: str, client: str = "") -> PhoneVerification:
-    """Send a 6-digit code to a mainland mobile number (a few per number and per client, stored hashed)."""
-    mobile = _mobile(mobile)
-    now = clock.now()
-    recent = PhoneVerification.objects.filter(mobile=mobile, created_at__gte=now - timedelta(days=1))
-    last = recent.order_by("-created_at").first()
-    if last is not None and last.created_at > now - CODE_GAP:
-        wait = int((last.created_at + CODE_GAP - now).total_seconds()) + 1
-        raise InvalidInput(_("验证码已发送，请 %(s)d 秒后再试。") % {"s": wait}, field="mobile")
-    if recent.count() >= CODES_PER_DAY:
-        raise InvalidInput(_("该手机号今天获取验证码次数过多，请明天再试。"), field="mobile")
-    client = (client or "")[:64]
-    if client and (
-        PhoneVerification.objects.filter(client=client, created_at__gte=now - timedelta(hours=1)).count()
-        >= CODES_PER_CLIENT_HOUR
-    ):
-        raise InvalidInput(_("获取验证码过于频繁，请稍后再试。"), field="mobile")
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    verification = PhoneVerification.objects.create(
-        mobile=mobile, code_hash=_hash(mobile, code), client=client, expires_at=now + CODE_TTL
-    )
-    sent = send_sms(
-        to=[mobile],
-        text=_("您的验证码是 %(code)s，%(m)d 分钟内有效。如非本人操作请忽略。")
-        % {"code": code, "m": int(CODE_TTL.total_seconds() // 60)},
-    )
-    if not sent:
-        verification.delete()
-        raise InvalidInput(_("短信发送失败，请稍后再试。"), field="mobile")
-    return verification
-
-
-def phone_code_verify(*, mobile: str, code: str) -> str:
-    """Check the code; returns the verified number (the view keeps it in the session)."""
-    mobile = _mobile(mobile)
-    now = clock.now()
-    code = "".join(ch for ch in str(code or "") if ch.isdigit())
-    # The failed attempt is counted in its own committed transaction: raising inside it would roll the count back.
-    with transaction.atomic():
-        verification = (
-            PhoneVerification.objects.select_for_update()
-            .filter(mobile=mobile, verified_at__isnull=True, expires_at__gt=now)
-            .order_by("-created_at", "-id")
-            .first()
-        )
-        if verification is None:
-            refusal = _("验证码已过期或未获取，请重新获取。")
-        elif verification.attempts >= MAX_ATTEMPTS:
-            refusal = _("验证码错误次数过多，请重新获取。")
-        elif len(code) != 6 or not constant_time_compare(verification.code_hash, _hash(mobile, code)):
-            verification.attempts += 1
-            verification.save(update_fields=["attempts"])
-            refusal = _("验证码不正确。")
-        else:
-            refusal = None
-            verification.verified_at = now
-            verification.save(update_fields=["verified_at"])
-    if refusal is not None:
-        raise InvalidInput(refusal, field="code")
-    return mobile
-
-
-def is_verified(mobile: str) -> bool:
-    now = clock.now()
-    return PhoneVerification.objects.filter(mobile=mobile, verified_at__gte=now - VERIFIED_FOR).exists()
-
-
-def _person(actor, mobile: str) -> dict:
-    """Who is rating or following: an account (with its mobile, if any), or a recently verified mobile number."""
+def _person(actor, visitor: Visitor | None) -> dict:
+    """Who is rating or following: an account (with its mobile's hash, if it has one), or a number verified on the
+    residents' verification page in this session (request.visitor)."""
     if _authenticated(actor):
-        return {"user": actor, "mobile": actor.phone or ""}
-    mobile = clean_phone(mobile or "", field="mobile")
-    if not mobile or not is_verified(mobile):
+        phone = actor.phone or ""
+        return {"user": actor, "mobile_hash": mobile_hash(phone) if phone else "", "mobile_masked": mask_phone(phone)}
+    if visitor is None or visitor.mobile is None:
         raise NotAllowed(_("请先登录，或用手机号获取验证码完成验证。"))
-    return {"user": None, "mobile": mobile}
+    return {"user": None, "mobile_hash": visitor.mobile.mobile_hash, "mobile_masked": visitor.mobile.masked}
 
 
 def _already_rated(task: ResponsibilityTask, round_: int, person: dict) -> bool:
     q = Q(pk__in=[])
     if person["user"] is not None:
         q |= Q(user=person["user"])
-    if person["mobile"]:
-        q |= Q(mobile=person["mobile"])
+    if person["mobile_hash"]:
+        q |= Q(mobile_hash=person["mobile_hash"])
     return Rating.objects.filter(q, task=task, round=round_).exists()
 
 
@@ -157,7 +69,9 @@ def dissatisfaction(task: ResponsibilityTask) -> tuple[int, int]:
     return row["n"], row["unhappy"]
 
 
-def rating_submit(*, task: ResponsibilityTask, actor, score, comment: str = "", mobile: str = "") -> Rating:
+def rating_submit(
+    *, task: ResponsibilityTask, actor, score, comment: str = "", visitor: Visitor | None = None
+) -> Rating:
     """A resident rates a finished task, once per round. Too many 1–2 scores reopen it (重办)."""
     try:
         score = int(score)
@@ -166,7 +80,7 @@ def rating_submit(*, task: ResponsibilityTask, actor, score, comment: str = "", 
     if not 1 <= score <= 5:
         raise InvalidInput(_("请选择 1—5 分的满意度。"), field="score")
     comment = clean_text(comment, label=_("评价意见"), field="comment", max_length=500, required=False)
-    person = _person(actor, mobile)
+    person = _person(actor, visitor)
     refused = _("您已评价过该事项，每人只能评价一次。")
     with transaction.atomic():
         # The task's row lock queues concurrent ratings of one task; the unique constraints stop a second rating of
@@ -178,6 +92,8 @@ def rating_submit(*, task: ResponsibilityTask, actor, score, comment: str = "", 
             )
         if _already_rated(t, t.round, person):
             raise InvalidInput(refused)
+        if visitor is not None:
+            visitor.hit("rating")
         try:
             with transaction.atomic():
                 rating = Rating.objects.create(task=t, round=t.round, score=score, comment=comment, **person)
@@ -203,18 +119,27 @@ def _maybe_reopen(task: ResponsibilityTask) -> None:
         )
 
 
-def task_follow(*, task: ResponsibilityTask, actor, mobile: str = "") -> Follower:
-    """Follow an item: changes arrive in the app and by email (account) or by SMS (verified mobile)."""
-    person = _person(actor, mobile)
+def task_follow(*, task: ResponsibilityTask, actor, visitor: Visitor | None = None) -> Follower:
+    """Follow an item: changes arrive in the app and by email (account) or by SMS (verified mobile, whose number is
+    kept encrypted for the texts)."""
+    person = _person(actor, visitor)
     if task.consultation.status not in CLOSED:
         raise NotPossible(_("该事项尚未公示。"))
-    lookup = {"user": person["user"]} if person["user"] is not None else {"mobile": person["mobile"]}
+    if person["user"] is not None:
+        lookup, extra = {"user": person["user"]}, {}
+    else:
+        number = visitor.mobile.number()
+        if not number:
+            raise NotAllowed(_("请重新验证手机号后再关注。"))
+        lookup, extra = {"mobile_hash": person["mobile_hash"]}, {"mobile": number}
     existing = Follower.objects.filter(task=task, **lookup).first()
     if existing is not None:
         return existing
+    if visitor is not None:
+        visitor.hit("follow")
     try:
         with transaction.atomic():
-            return Follower.objects.create(task=task, **lookup)
+            return Follower.objects.create(task=task, **lookup, **extra)
     except IntegrityError:
         return Follower.objects.get(task=task, **lookup)
 

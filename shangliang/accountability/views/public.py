@@ -1,6 +1,7 @@
 """Publication (公示), no account needed, phone first: a consultation's results with their tasks, owners, deadlines and
 progress; a task's page with its public timeline, evidence photos, rating (1–5) and following; the unit's public
-notices (通报). Residents without an account verify a mobile number by SMS code to rate or follow."""
+notices (通报). Residents without an account verify a mobile number on the one verification page (residents) to rate
+or follow."""
 
 from __future__ import annotations
 
@@ -8,30 +9,20 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.accountability import selectors, services
-from shangliang.accountability.forms import CodeForm, PhoneForm, RatingForm
+from shangliang.accountability.forms import RatingForm
 from shangliang.accountability.models import ProgressReport, TaskStatus
-from shangliang.accountability.services.feedback import is_verified
 from shangliang.accountability.views.tasks import evidence_response
 from shangliang.accountability.workflow import TIMELINE_LABELS
 from shangliang.core import clock
 from shangliang.core.errors import DomainError
 from shangliang.core.pagination import paginate
-from shangliang.topics.ratelimit import client_address
+from shangliang.core.ratelimit import RateLimited
 from shangliang.units.models import Unit
 from shangliang.units.selectors import ancestors
-
-SESSION_MOBILE = "acc_verified_mobile"
-
-
-def verified_mobile(request) -> str:
-    """The mobile number this browser verified by SMS code (still within its validity), or ""."""
-    mobile = request.session.get(SESSION_MOBILE, "")
-    return mobile if mobile and is_verified(mobile) else ""
 
 
 @require_GET
@@ -65,7 +56,7 @@ def _public_task(pk):
 
 def _task_page(request, t, *, rating_form=None, status=200):
     reports = list(ProgressReport.objects.filter(task=t).prefetch_related("files").order_by("-created_at", "-id")[:20])
-    mobile = verified_mobile(request)
+    visitor = request.visitor
     return render(
         request,
         "accountability/public/task.html",
@@ -78,11 +69,8 @@ def _task_page(request, t, *, rating_form=None, status=200):
             "ratings": selectors.rating_summary([t]).get(t.pk),
             "can_rate": t.status == TaskStatus.DONE,
             "rating_form": rating_form or RatingForm(),
-            "verified": mobile,
-            "needs_phone": not request.user.is_authenticated and not mobile,
-            "phone_form": PhoneForm(initial={"mobile": request.session.get("acc_pending_mobile", "")}),
-            "code_form": CodeForm(initial={"mobile": request.session.get("acc_pending_mobile", "")}),
-            "pending_mobile": request.session.get("acc_pending_mobile", ""),
+            "verified": visitor.masked_mobile if visitor.user is None else "",
+            "needs_phone": not visitor.trusted,
             "today": clock.today(),
             "notices": list(t.notices.all()[:5]),
         },
@@ -106,8 +94,10 @@ def rate(request, pk):
                 actor=request.user,
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
-                mobile=verified_mobile(request),
+                visitor=request.visitor,
             )
+        except RateLimited:
+            raise
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             return _task_page(request, t, rating_form=form, status=exc.status_code)
@@ -120,7 +110,9 @@ def rate(request, pk):
 def follow(request, pk):
     t = _public_task(pk)
     try:
-        services.task_follow(task=t, actor=request.user, mobile=verified_mobile(request))
+        services.task_follow(task=t, actor=request.user, visitor=request.visitor)
+    except RateLimited:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -140,48 +132,6 @@ def unfollow(request, token):
         messages.success(request, _("已取消关注，不再发送短信。"))
         return redirect("public:index")
     return render(request, "accountability/public/unfollow.html", {"token": token})
-
-
-def _next(request, fallback: str) -> str:
-
-    target = request.POST.get("next", "")
-    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else fallback
-
-
-@require_POST
-def phone_send(request):
-    """Send a verification code to the mobile number (step 1 of rating or following without an account)."""
-    form = PhoneForm(request.POST)
-    target = _next(request, reverse("public:index"))
-    if form.is_valid():
-        try:
-            services.phone_code_send(mobile=form.cleaned_data["mobile"], client=client_address(request))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            request.session["acc_pending_mobile"] = form.cleaned_data["mobile"].strip()
-            messages.success(request, _("验证码已发送，请查看短信。"))
-    else:
-        messages.error(request, _("请填写手机号。"))
-    return redirect(target + "#verify")
-
-
-@require_POST
-def phone_verify(request):
-    form = CodeForm(request.POST)
-    target = _next(request, reverse("public:index"))
-    if form.is_valid():
-        try:
-            mobile = services.phone_code_verify(mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            request.session[SESSION_MOBILE] = mobile
-            request.session.pop("acc_pending_mobile", None)
-            messages.success(request, _("手机号已验证，现在可以评价或关注。"))
-    else:
-        messages.error(request, _("请填写短信验证码。"))
-    return redirect(target + "#verify")
 
 
 @require_GET
