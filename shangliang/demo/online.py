@@ -21,10 +21,11 @@ from shangliang.core import clock
 from shangliang.online import services
 from shangliang.online.consensus import PolisExport, VoteLog
 from shangliang.online.consensus.polis_io import PolisStatement
-from shangliang.online.identity import MobileIdentity, mobile_hash
 from shangliang.online.models import ModerationMode, OnlineRoom
 from shangliang.online.services import polis, tasks
 from shangliang.people.models import User, mask_phone
+from shangliang.residents.services import mobile_hash
+from shangliang.residents.visitor import VerifiedMobile
 from shangliang.units.models import Unit, UnitKind
 
 from .county import require_county
@@ -134,7 +135,7 @@ def build_online_room(ctx) -> bool:
 
     # What came in online afterwards: a statement awaiting review, one that was not approved, the demo resident.
     def resident(number: str):
-        return services.participant_for(room=room, mobile=MobileIdentity(mobile_hash(number), mask_phone(number)))
+        return services.participant_for(room=room, mobile=VerifiedMobile(mobile_hash(number), mask_phone(number)))
 
     services.statement_add(participant=resident("13904530001"), text=PENDING)
     rejected = services.statement_add(participant=resident("13904530002"), text=REJECTED[0])

@@ -75,22 +75,6 @@ class ModerateForm(forms.Form):
     note = forms.CharField(required=False, max_length=500)
 
 
-class MobileForm(forms.Form):
-    mobile = forms.CharField(
-        label=_("手机号"),
-        error_messages={"required": _("请填写手机号。")},
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "maxlength": 20}),
-    )
-
-
-class CodeForm(MobileForm):
-    code = forms.CharField(
-        label=_("短信验证码"),
-        error_messages={"required": _("请填写验证码。")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6}),
-    )
-
-
 class ImportForm(forms.Form):
     archive = forms.FileField(
         label=_("zip 压缩包"),

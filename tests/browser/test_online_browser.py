@@ -70,12 +70,13 @@ def test_vote_at_phone_width_and_see_the_results_update(chromium, live_server, w
     assert_fits(phone)
     phone.get_by_role("link", name="验证手机号").first.click()
     phone.get_by_label("手机号").fill("13945310021")
+    phone.get_by_label("我已阅读隐私告知，同意本平台为验证身份处理我的手机号").check()
     phone.get_by_role("button", name="获取验证码").click()
     notice = phone.locator(".messages li", has_text="验证码是").inner_text()
     code = notice.rsplit(" ", 1)[-1].strip()
     phone.get_by_label("短信验证码").fill(code)
     phone.get_by_role("button", name="验证", exact=True).click()
-    phone.wait_for_selector("text=已验证，可以参与表态了")
+    phone.wait_for_selector("text=已验证，本次访问中可以评价、表态、提意见和附议")
     assert_fits(phone)
 
     # One statement at a time: agree, disagree, pass, agree; each answer brings the next card (htmx).

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus
 from shangliang.online import services
-from shangliang.online.identity import MobileIdentity, mobile_hash
 from shangliang.online.models import ModerationMode, OnlineRoom, RoomStatus
+from shangliang.residents.services import mobile_hash
+from shangliang.residents.visitor import VerifiedMobile
 from tests.conftest import fresh
 
 SEEDS = (
@@ -105,8 +106,8 @@ def reload(room: OnlineRoom) -> OnlineRoom:
     return OnlineRoom.objects.select_related("consultation", "unit").get(pk=room.pk)
 
 
-def mobile(number: str = "13812345678") -> MobileIdentity:
-    return MobileIdentity(mobile_hash(number), number[:3] + "****" + number[-4:])
+def mobile(number: str = "13812345678") -> VerifiedMobile:
+    return VerifiedMobile(mobile_hash(number), number[:3] + "****" + number[-4:])
 
 
 def participant(room, who=None, *, number: str | None = None):

@@ -4,13 +4,12 @@ the moderation modes, bad input with a clear message and nothing changed, rate l
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
 from shangliang.core.errors import InvalidInput, NotPossible
+from shangliang.core.ratelimit import RateLimited
 from shangliang.online import services
 from shangliang.online.models import ModerationMode, OnlineRoom, RoomStatus, Statement, StatementStatus, Vote
-from shangliang.online.ratelimit import RateLimited
 from tests.conftest import fresh
 from tests.online.rooms import _clear_cache, convenor, key, make_room, participant, statements  # noqa: F401
 
@@ -204,36 +203,23 @@ def test_a_room_without_new_statements_refuses_them(world):
         services.statement_add(participant=participant(room, number="13800000015"), text="我有新想法")
 
 
-@override_settings(ONLINE_VOTE_PARTICIPANT_LIMIT=3)
-def test_votes_are_rate_limited_per_participant(world):
+def test_votes_are_rate_limited_per_participant(world, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote": {"each": (3, 600), "network": (3000, 600)}}
     room = make_room(world)
     p = participant(room, number="13800000016")
     ids = [s.pk for s in statements(room)]
     for sid in ids[:3]:
-        services.vote_cast(participant=p, statement_id=sid, value=1, client="10.0.0.1")
+        services.vote_cast(participant=p, statement_id=sid, value=1)
     before = snapshot(room)
     with pytest.raises(RateLimited, match="表态过于频繁"):
-        services.vote_cast(participant=p, statement_id=ids[3], value=1, client="10.0.0.1")
+        services.vote_cast(participant=p, statement_id=ids[3], value=1)
     assert snapshot(room) == before
     # another participant on the same network is not held back by this one
     services.vote_cast(participant=participant(room, number="13800000017"), statement_id=ids[3], value=1)
 
 
-@override_settings(ONLINE_VOTE_CLIENT_LIMIT=2)
-def test_votes_are_rate_limited_per_client(world):
-    room = make_room(world)
-    ids = [s.pk for s in statements(room)]
-    services.vote_cast(participant=participant(room, number="13800000018"), statement_id=ids[0], value=1, client="c")
-    services.vote_cast(participant=participant(room, number="13800000019"), statement_id=ids[0], value=1, client="c")
-    with pytest.raises(RateLimited):
-        services.vote_cast(
-            participant=participant(room, number="13800000020"), statement_id=ids[0], value=1, client="c"
-        )
-    assert Vote.objects.filter(room=room).count() == 2
-
-
-@override_settings(ONLINE_STATEMENT_PARTICIPANT_LIMIT=2)
-def test_statements_are_rate_limited(world):
+def test_statements_are_rate_limited(world, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "statement": {"each": (2, 3600), "network": (100, 3600)}}
     room = make_room(world)
     p = participant(room, number="13800000021")
     services.statement_add(participant=p, text="第一条")

@@ -154,3 +154,26 @@ def test_forget_drops_the_number(client, verify_mobile):
 def test_verify_page_renders_the_notice(client, db):
     page = client.get(URL).content.decode()
     assert "隐私告知" in page and "我们收集什么" in page and "保存多久" in page
+
+
+class GatewayDown:
+    def __init__(self, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionError("gateway down")
+
+
+def test_the_code_goes_out_through_the_shared_sender_and_a_failure_keeps_nothing(settings, sms_outbox):
+    from shangliang.core.errors import NotPossible
+    from shangliang.residents import services
+    from tests.conftest import mobile_visitor
+
+    code = services.code_send(visitor=mobile_visitor(), mobile="13812345678")
+    [message] = sms_outbox
+    assert message.to == "13812345678"
+    assert message.text == f"【有事好商量】您的验证码是 {code}，10 分钟内有效，仅用于本次验证。如非本人操作请忽略。"
+    settings.SMS_BACKEND = f"{__name__}.GatewayDown"
+    with pytest.raises(NotPossible, match="验证码短信发送失败"):
+        services.code_send(visitor=mobile_visitor(), mobile="13912345678")
+    assert SmsCode.objects.count() == 1

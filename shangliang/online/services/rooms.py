@@ -19,13 +19,11 @@ from django.utils.translation import gettext as _
 from shangliang.consultations import services as consultation_services
 from shangliang.consultations.models import CLOSED as CONSULTATION_CLOSED
 from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus, Suggestion
-from shangliang.core import clock
+from shangliang.core import clock, ratelimit
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
 from shangliang.core.validation import clean_key, clean_text
-from shangliang.online import ratelimit
-from shangliang.online.identity import MobileIdentity
 from shangliang.online.models import (
     STATEMENT_MAX,
     ModerationMode,
@@ -40,6 +38,7 @@ from shangliang.online.models import (
 )
 from shangliang.online.services import tasks
 from shangliang.online.workflow import ROOM_WORKFLOW, STATEMENT_WORKFLOW
+from shangliang.residents.visitor import VerifiedMobile
 
 QUESTION_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -324,7 +323,6 @@ def statement_add(
     participant: OnlineParticipant,
     text: str,
     idempotency_key: str = "",
-    client: str | None = None,
 ) -> Statement:
     """A participant adds a statement: pending review in a pre-moderated room, shown at once in a post-moderated one."""
     room = participant.room
@@ -334,8 +332,8 @@ def statement_add(
     replay = _replayed_statement(room, key, author=participant)
     if replay is not None:
         return replay
-    ratelimit.hit("statement_participant", participant.pk)
-    ratelimit.hit("statement_client", client)
+    # Every participant is an account or a verified number: counted per participant, not per network.
+    ratelimit.hit("statement", key=f"online-participant:{participant.pk}")
     with transaction.atomic():
         room = lock_room(room)
         _require_accepting(room, now, _("发表观点"))
@@ -414,7 +412,7 @@ def statement_pull(*, actor, statement: Statement) -> Suggestion:
 # --- participants and votes ----------------------------------------------------------------------------------------
 
 
-def participant_for(*, room: OnlineRoom, user=None, mobile: MobileIdentity | None = None) -> OnlineParticipant:
+def participant_for(*, room: OnlineRoom, user=None, mobile: VerifiedMobile | None = None) -> OnlineParticipant:
     """The room's participant for an account (preferred) or a verified mobile number, created on first use."""
     if _authenticated(user) and user.is_active:
         lookup, fields = {"user": user}, {"kind": ParticipantKind.ACCOUNT}
@@ -449,14 +447,12 @@ def vote_cast(
     participant: OnlineParticipant,
     statement_id,
     value,
-    client: str | None = None,
 ) -> Vote:
     """Agree (1), disagree (−1) or pass (0) on a statement; a later vote replaces the earlier one."""
     value = _vote_value(value)
     pk = _int(statement_id)
     now = clock.now()
-    ratelimit.hit("vote_participant", participant.pk)
-    ratelimit.hit("vote_client", client)
+    ratelimit.hit("vote", key=f"online-participant:{participant.pk}")
     with transaction.atomic():
         room = lock_room(participant.room)
         _require_accepting(room, now, _("表态"))

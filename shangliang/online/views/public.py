@@ -19,13 +19,15 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from shangliang.core.errors import DomainError
-from shangliang.online import identity, selectors, services
-from shangliang.online.forms import CodeForm, MobileForm, StatementForm, VoteForm
+from shangliang.core.ratelimit import RateLimited
+from shangliang.online import selectors, services
+from shangliang.online.forms import StatementForm, VoteForm
 from shangliang.online.models import ModerationMode, OnlineParticipant, OnlineRoom, RoomStatus
-from shangliang.online.ratelimit import client_address
+from shangliang.residents.views import verify_url
+from shangliang.residents.visitor import VerifiedMobile
 
 LIVE_POLL_SECONDS = 60  # the fallback poll where server-sent events do not get through
 
@@ -38,8 +40,8 @@ def _room(request, pk) -> OnlineRoom:
     return room
 
 
-def _mobile(request) -> identity.MobileIdentity | None:
-    return identity.MobileIdentity.from_session(request.session.get(identity.SESSION_KEY))
+def _mobile(request) -> VerifiedMobile | None:
+    return request.visitor.mobile
 
 
 def _identified(request) -> bool:
@@ -126,8 +128,12 @@ def vote(request, pk):
             participant=participant,
             statement_id=data.get("statement"),
             value=data.get("value"),
-            client=client_address(request),
         )
+    except RateLimited:
+        if not request.htmx:  # the one "too many" page; htmx swaps only 2xx answers, so the card says it
+            raise
+        context = _card_context(request, room, _participant(request, room), error=_("表态过于频繁，请稍后再试。"))
+        return render(request, "online/_card.html", context)
     except DomainError as exc:
         if request.htmx:  # htmx swaps only 2xx answers: the card comes back with the message in it
             context = _card_context(request, room, _participant(request, room), error=exc.message)
@@ -164,8 +170,9 @@ def add_statement(request, pk):
                 participant=participant,
                 text=form.cleaned_data["text"],
                 idempotency_key=form.cleaned_data["idempotency_key"],
-                client=client_address(request),
             )
+        except RateLimited:
+            raise
         except DomainError as exc:
             form.add_error("text" if exc.field == "text" else None, exc.message)
             return _page(request, room, participant=participant, statement_form=form, status=exc.status_code)
@@ -184,58 +191,11 @@ def _next_url(request, room) -> str:
     return target
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def verify(request, pk):
-    """Prove a mainland mobile number by an SMS code: send the code, then type it in."""
+    """The room's old verification address: the one verification page (residents), then back to the room."""
     room = _room(request, pk)
-    step = request.POST.get("step", "")
-    mobile_form = MobileForm(request.POST if step == "send" else None)
-    code_form = None
-    status = 200
-    if step == "send" and mobile_form.is_valid():
-        try:
-            code = identity.mobile_code_send(mobile=mobile_form.cleaned_data["mobile"], client=client_address(request))
-        except DomainError as exc:
-            mobile_form.add_error("mobile", exc.message)
-            status = exc.status_code
-        else:
-            code_form = CodeForm(initial={"mobile": mobile_form.cleaned_data["mobile"]})
-            messages.success(request, _("验证码已发送，请查看短信。"))
-            if settings.DEMO_MODE:
-                messages.info(request, _("演示模式，未接短信网关：验证码是 %(code)s") % {"code": code})
-    elif step == "check":
-        code_form = CodeForm(request.POST)
-        if code_form.is_valid():
-            try:
-                who = identity.mobile_code_check(
-                    mobile=code_form.cleaned_data["mobile"],
-                    code=code_form.cleaned_data["code"],
-                    client=client_address(request),
-                )
-            except DomainError as exc:
-                code_form.add_error("code" if exc.field == "code" else None, exc.message)
-                status = exc.status_code
-            else:
-                request.session.cycle_key()
-                request.session[identity.SESSION_KEY] = who.to_session()
-                messages.success(request, _("手机号 %(m)s 已验证，可以参与表态了。") % {"m": who.masked})
-                return redirect(_next_url(request, room))
-        else:
-            status = 400
-    elif step == "send":
-        status = 400
-    return render(
-        request,
-        "online/verify.html",
-        {
-            "room": room,
-            "mobile_form": mobile_form,
-            "code_form": code_form,
-            "next": _next_url(request, room),
-            "login_url": reverse("login") + "?next=" + reverse("online:room", args=[room.pk]),
-        },
-        status=status,
-    )
+    return redirect(verify_url(_next_url(request, room), room.unit.county))
 
 
 @require_GET
