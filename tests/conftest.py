@@ -95,6 +95,14 @@ def world(db):
     )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the (per-process) cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def sms_outbox(settings):
     """Text messages sent during the test (SMS_BACKEND = the in-memory backend)."""

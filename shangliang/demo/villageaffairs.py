@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from shangliang.people.models import LinkKind, MemberLink, Position, Role, RoleAssignment
+from shangliang.residents.services import mobile_hash
 from shangliang.units.models import Unit, UnitKind
 from shangliang.villageaffairs.models import (
     Disclosure,
@@ -370,12 +371,14 @@ def build_village_affairs(ctx) -> bool:
         for _i in range(rng.choice([1, 1, 1, 2, 3])):
             kind = FeedbackKind.OBJECTION if rng.random() < 0.45 else FeedbackKind.COMMENT
             day = d.period_start + timedelta(days=rng.randint(0, (d.period_end - d.period_start).days))
+            number = book.phone()
             f = Feedback(
                 disclosure=d,
                 kind=kind,
                 text=rng.choice(OBJECTIONS if kind == FeedbackKind.OBJECTION else COMMENTS),
                 name=book.person() if rng.random() < 0.5 else "",
-                mobile=book.phone(),
+                mobile=number,  # stored encrypted (core.crypto), found by its hash
+                mobile_hash=mobile_hash(number),
             )
             f.demo_day = day
             feedback.append(f)

@@ -67,8 +67,8 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     list_select_related = ("disclosure",)
     search_fields = ("text", "disclosure__title")
-    readonly_fields = ("disclosure", "kind", "text", "author", "name", "mobile", "receipt_code", "created_at")
-    exclude = ("idempotency_key",)
+    readonly_fields = ("disclosure", "kind", "text", "author", "name", "masked_mobile", "receipt_code", "created_at")
+    exclude = ("idempotency_key", "mobile")  # the number stays encrypted; the admin shows it masked
 
     def has_add_permission(self, request):
         return False

@@ -157,11 +157,8 @@ class FeedbackForm(IdempotentForm):
     )
     text = _text(_("意见内容"), 1000, rows=4, help_text=_("异议将列入本村下一次月例会议程，由会议议定答复"))
     name = _text(_("姓名"), 50, required=False, help_text=_("选填"))
-    mobile = forms.CharField(
-        label=_("手机号"),
-        required=False,
-        help_text=_("不登录时必填，仅村（社区）工作人员可见，用于答复"),
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "maxlength": 20}),
+    contact_consent = forms.BooleanField(
+        label=_("同意村（社区）工作人员用我的姓名和已验证的手机号联系答复（不公开）"), required=False
     )
 
 

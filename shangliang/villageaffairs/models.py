@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.core import clock
+from shangliang.core.crypto import EncryptedTextField
 from shangliang.core.errors import NotPossible
 from shangliang.core.models import TimeStamped
 from shangliang.people.models import mask_phone
@@ -282,7 +283,9 @@ class Feedback(models.Model):
         verbose_name=_("账号"),
     )
     name = models.CharField(_("姓名"), max_length=50, blank=True)
-    mobile = models.CharField(_("手机号"), max_length=11, blank=True)
+    # The verified number, encrypted (SM4-GCM): the village calls back; found by its keyed hash.
+    mobile = EncryptedTextField(_("手机号"), blank=True)
+    mobile_hash = models.CharField(max_length=64, blank=True, editable=False)
     receipt_code = models.CharField(_("回执码"), max_length=12, unique=True, default=new_receipt_code, editable=False)
     reply = models.TextField(_("答复"), blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
@@ -297,7 +300,9 @@ class Feedback(models.Model):
             models.UniqueConstraint(
                 fields=["idempotency_key"], condition=~Q(idempotency_key=""), name="va_one_feedback_per_submit"
             ),
-            models.CheckConstraint(condition=~Q(mobile="") | Q(author__isnull=False), name="va_feedback_identified"),
+            models.CheckConstraint(
+                condition=~Q(mobile_hash="") | Q(author__isnull=False), name="va_feedback_identified"
+            ),
         ]
 
     def __str__(self) -> str:

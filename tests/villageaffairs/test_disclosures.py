@@ -15,6 +15,7 @@ from PIL import Image
 
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.models import Event
+from shangliang.core.ratelimit import RateLimited
 from shangliang.villageaffairs import services
 from shangliang.villageaffairs.models import (
     AgendaItem,
@@ -26,7 +27,7 @@ from shangliang.villageaffairs.models import (
     MonthlyMeeting,
     PowerCategory,
 )
-from shangliang.villageaffairs.ratelimit import RateLimited
+from tests.conftest import mobile_visitor
 from tests.villageaffairs.conftest import disclosure_data, make_power_items
 
 TODAY = timezone.localdate()
@@ -289,11 +290,15 @@ def test_a_zip_that_is_not_an_office_document_is_refused(va):
 
 
 def submit(va, disclosure=None, **overrides):
+    """A resident's feedback: `mobile` is the number the browser verified (request.visitor), `client` its network."""
     data = {"kind": "objection", "text": "补助对象名单中有已去世人员", "mobile": "13912345678", "client": "10.0.0.1"}
     data.update(overrides)
-    return services.feedback_submit(
-        actor=data.pop("actor", AnonymousUser()), disclosure=disclosure or va.published, **data
+    actor = data.pop("actor", AnonymousUser())
+    visitor = mobile_visitor(
+        data.pop("mobile"), user=actor if actor.is_authenticated else None, network=data.pop("client")
     )
+    data.setdefault("contact_consent", True)
+    return services.feedback_submit(actor=actor, visitor=visitor, disclosure=disclosure or va.published, **data)
 
 
 def test_an_objection_goes_onto_the_next_monthly_meeting_agenda(va):
@@ -344,31 +349,49 @@ def test_no_feedback_on_a_corrected_version(va):
     assert "已被更正" in str(caught.value.message)
 
 
-@pytest.mark.parametrize(
-    ("mobile", "message"),
-    [("", "请填写手机号"), ("12345", "请输入11位中国大陆手机号码"), ("23812345678", "请输入11位中国大陆手机号码")],
-)
-def test_without_an_account_a_mainland_mobile_is_needed(va, mobile, message):
-    with pytest.raises(InvalidInput) as caught:
-        submit(va, mobile=mobile)
-    assert message in str(caught.value.message) and caught.value.field == "mobile"
+def test_without_an_account_a_verified_mobile_is_needed(va):
+    """Objections land on a meeting's agenda: nobody unidentified may put them there."""
+    with pytest.raises(NotAllowed) as caught:
+        submit(va, mobile="")
+    assert "手机号验证或登录" in str(caught.value.message)
     assert not Feedback.objects.exists() and not AgendaItem.objects.exists()
+
+
+def test_the_number_is_kept_encrypted_with_a_consent_to_be_called_back(va):
+    from shangliang.core.crypto import is_token
+    from shangliang.residents.models import Consent
+
+    with pytest.raises(InvalidInput) as caught:
+        submit(va, contact_consent=False)
+    assert caught.value.field == "contact_consent" and not Feedback.objects.exists()
+    feedback = submit(va, name="王大爷")
+    stored = Feedback.objects.get(pk=feedback.pk)
+    assert stored.mobile == "13912345678" and stored.masked_mobile == "139****5678"
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT mobile FROM villageaffairs_feedback WHERE id = %s", [feedback.pk])
+        (column,) = cursor.fetchone()
+    assert is_token(column) and "13912345678" not in column
+    consent = Consent.objects.get(purpose="contact")
+    assert consent.subject_id == feedback.pk and consent.notice_version == "site-1"
 
 
 def test_with_an_account_no_mobile_is_needed(va):
     feedback = submit(va, actor=va.world.users["resident"], mobile="")
-    assert feedback.author == va.world.users["resident"] and feedback.mobile == ""
+    assert feedback.author == va.world.users["resident"] and feedback.mobile == "" and feedback.mobile_hash == ""
 
 
-def test_anonymous_feedback_is_rate_limited_per_client(va, settings):
-    settings.VILLAGE_FEEDBACK_LIMIT = 2
-    submit(va, kind="comment", mobile="13900000001")
-    submit(va, kind="comment", mobile="13900000002")
+def test_feedback_is_rate_limited_per_verified_number(va, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "objection": {"each": (1, 3600), "network": (2, 3600)}}
+    submit(va, kind="comment", text="一")
+    submit(va, kind="comment", text="二", mobile="13900000002")
     with pytest.raises(RateLimited) as caught:
-        submit(va, kind="comment", mobile="13900000003")
-    assert "提交过于频繁" in str(caught.value.message)
+        submit(va, kind="comment", text="三")  # the first number again
+    assert "提交意见或异议过于频繁" in str(caught.value.message)
     assert Feedback.objects.count() == 2
-    submit(va, kind="comment", mobile="13900000003", client="10.0.0.2")  # another network is not limited
+    # Verified numbers are not held to the network's cap: a third villager on the same Wi-Fi gets through.
+    submit(va, kind="comment", text="四", mobile="13900000003")
     assert Feedback.objects.count() == 3
 
 

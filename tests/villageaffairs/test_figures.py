@@ -74,7 +74,7 @@ def year_of_disclosures(world):
     disclose(world, items, world.v1, B, date(2025, 10, 1), "20000", publish=False)
     disclose(world, items_b, world.vb, B, date(2025, 6, 1), "99999", actor=staff_b)
     for d, kind in ((correction, "objection"), (big, "objection"), (decision, "comment")):
-        Feedback.objects.create(disclosure=d, kind=kind, text="意见", mobile="13800000000")
+        Feedback.objects.create(disclosure=d, kind=kind, text="意见", mobile_hash="h" * 64)
     return world
 
 

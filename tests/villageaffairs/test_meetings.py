@@ -24,6 +24,7 @@ from shangliang.villageaffairs.models import (
 )
 from shangliang.villageaffairs.services import meetings
 from shangliang.villageaffairs.services.meetings import add_months, month_start
+from tests.conftest import mobile_visitor
 from tests.factories import UserFactory, assign
 
 TODAY = timezone.localdate()
@@ -38,8 +39,8 @@ def meeting(va):
         disclosure=va.published,
         kind="objection",
         text="名单需要复核",
-        mobile="13712345678",
-        client="10.0.0.9",
+        visitor=mobile_visitor("13712345678", network="10.0.0.9"),
+        contact_consent=True,
     )
     m = MonthlyMeeting.objects.get(unit=va.world.v1)
     meetings.meeting_compose(actor=va.world.users["convenor"], meeting=m)

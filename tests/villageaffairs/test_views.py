@@ -130,14 +130,17 @@ def test_forged_ids_find_nothing(staff_client, va):
     assert staff_client.get(reverse("villageaffairs:public_village", args=[va.world.t1.pk])).status_code == 404
 
 
-def test_the_residents_form_on_the_public_page(client, va):
+def test_the_residents_form_on_the_public_page(client, va, verify_mobile):
     url = reverse("villageaffairs:public_disclosure", args=[va.published.pk])
     page = client.get(url).content.decode()
-    assert 'name="mobile"' in page and "异议将列入本村下一次月例会议程" in page
-    bad = client.post(url, {"kind": "objection", "text": "有问题", "mobile": "123", "idempotency_key": "b" * 32})
-    assert bad.status_code == 400 and "请输入11位中国大陆手机号码" in bad.content.decode()
+    assert 'id="feedback-form"' not in page and reverse("residents:verify") in page  # verify first
+    bad = client.post(url, {"kind": "objection", "text": "有问题", "idempotency_key": "b" * 32})
+    assert bad.status_code == 403 and "手机号验证或登录" in bad.content.decode()
     assert not Feedback.objects.exists()
-    data = {"kind": "objection", "text": "<b>名单有误</b>", "mobile": "13512345678", "idempotency_key": "c" * 32}
+    verify_mobile(client, "13512345678", next_url=url)
+    page = client.get(url).content.decode()
+    assert 'id="feedback-form"' in page and "135****5678" in page and "异议将列入本村下一次月例会议程" in page
+    data = {"kind": "objection", "text": "<b>名单有误</b>", "contact_consent": "on", "idempotency_key": "c" * 32}
     first = client.post(url, data)
     second = client.post(url, data)
     assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
@@ -148,7 +151,7 @@ def test_the_residents_form_on_the_public_page(client, va):
     assert "13512345678" not in receipt
 
 
-def test_the_public_form_closes_with_the_period(client, va):
+def test_the_public_form_closes_with_the_period(client, va, verify_mobile):
     d = services.disclosure_create(
         actor=va.world.users["staff"],
         unit=va.world.v1,
@@ -160,18 +163,20 @@ def test_the_public_form_closes_with_the_period(client, va):
     )
     services.disclosure_publish(actor=va.world.users["staff"], disclosure=d)
     url = reverse("villageaffairs:public_disclosure", args=[d.pk])
-    assert 'name="mobile"' not in client.get(url).content.decode()
-    response = client.post(url, {"kind": "objection", "text": "晚了", "mobile": "13512345678"})
+    verify_mobile(client, "13512345678", next_url=url)
+    assert 'id="feedback-form"' not in client.get(url).content.decode()
+    response = client.post(url, {"kind": "objection", "text": "晚了", "contact_consent": "on"})
     assert response.status_code == 409 and "公示期已于" in response.content.decode()
     assert not Feedback.objects.exists()
 
 
-def test_rate_limited_post_says_so(client, va, settings):
-    settings.VILLAGE_FEEDBACK_LIMIT = 1
+def test_rate_limited_post_says_so(client, va, settings, verify_mobile):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "objection": {"each": (1, 3600), "network": (10, 3600)}}
     url = reverse("villageaffairs:public_disclosure", args=[va.published.pk])
-    assert client.post(url, {"kind": "comment", "text": "一", "mobile": "13500000001"}).status_code == 302
-    response = client.post(url, {"kind": "comment", "text": "二", "mobile": "13500000002"})
-    assert response.status_code == 429 and "提交过于频繁" in response.content.decode()
+    verify_mobile(client, "13500000001", next_url=url)
+    assert client.post(url, {"kind": "comment", "text": "一", "contact_consent": "on"}).status_code == 302
+    response = client.post(url, {"kind": "comment", "text": "二", "contact_consent": "on"})
+    assert response.status_code == 429 and "提交意见或异议过于频繁" in response.content.decode()
     assert Feedback.objects.count() == 1
 
 

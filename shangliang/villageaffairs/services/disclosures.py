@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shangliang.core import clock
-from shangliang.core.errors import InvalidInput, NotPossible
+from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
 from shangliang.core.validation import clean_amount, clean_date, clean_key, clean_text
-from shangliang.people.services import clean_phone
+from shangliang.residents.models import ConsentPurpose
+from shangliang.residents.services import consent_record, mobile_hash
+from shangliang.residents.visitor import Visitor
 from shangliang.units.models import Unit, UnitKind
-from shangliang.villageaffairs import ratelimit
 from shangliang.villageaffairs.documents import checked_document
 from shangliang.villageaffairs.models import (
     KINDS_WITH_AMOUNT,
@@ -403,13 +404,15 @@ def feedback_submit(
     disclosure: Disclosure,
     kind: str,
     text: str,
+    visitor: Visitor | None = None,
     name: str = "",
-    mobile: str = "",
+    contact_consent: bool = False,
     idempotency_key: str = "",
-    client: str | None = None,
 ) -> Feedback:
-    """A resident comments on, or objects to, a disclosure during its period; no account needed (a mainland mobile
-    number identifies them). An objection is queued on the agenda of the village's next monthly meeting."""
+    """A resident comments on, or objects to, a disclosure during its period: with an account, or with a mainland
+    mobile number verified this session (request.visitor) that is kept encrypted for the reply, after the resident
+    agreed to that (a consent recorded with the feedback). An objection is queued on the agenda of the village's next
+    monthly meeting, so nobody unidentified can put items there."""
 
     require_perm(actor, "villageaffairs.give_feedback", disclosure)
     today = clock.today()
@@ -425,25 +428,28 @@ def feedback_submit(
         raise InvalidInput(_("请选择意见类型。"), field="kind")
     text = clean_text(text, label=_("意见内容"), field="text", max_length=1000)
     name = clean_text(name, label=_("姓名"), field="name", max_length=50, required=False)
-    mobile = clean_phone(mobile, field="mobile")
+    mobile = ""
     if _authenticated(actor):
         person = {"author": actor}
-    elif mobile:
-        person = {"author__isnull": True, "mobile": mobile}
+    elif visitor is not None and visitor.mobile is not None and (mobile := visitor.mobile.number()):
+        person = {"author__isnull": True, "mobile_hash": visitor.mobile.mobile_hash}
     else:
-        raise InvalidInput(_("请填写手机号，以便村（社区）答复您（不公开）。"), field="mobile")
+        raise NotAllowed(_("请先用手机号验证或登录，再提出意见或异议（号码不公开，仅用于答复您）。"))
+    if (mobile or name) and not contact_consent:
+        raise InvalidInput(_("请勾选同意村（社区）工作人员用您的姓名和手机号联系答复。"), field="contact_consent")
     if Feedback.objects.filter(disclosure=disclosure, **person).count() >= MAX_FEEDBACK_PER_PERSON:
         raise InvalidInput(
             _("同一人对同一公示最多提出 %(n)d 条意见，请合并后再提交。") % {"n": MAX_FEEDBACK_PER_PERSON}, field="text"
         )
-    if not _authenticated(actor):
-        ratelimit.hit(client)
+    if visitor is not None:
+        visitor.hit("objection")
     feedback = Feedback(
         disclosure=disclosure,
         kind=kind,
         text=text,
         name=name,
         mobile=mobile,
+        mobile_hash=mobile_hash(mobile) if mobile else "",
         author=actor if _authenticated(actor) else None,
         idempotency_key=key,
     )
@@ -454,6 +460,11 @@ def feedback_submit(
             if status.first() != DisclosureStatus.PUBLISHED:
                 raise NotPossible(_("该公示刚刚被更正，请对最新版本提出意见。"))
             feedback.save()
+            if (mobile or name) and visitor is not None:
+                # In the same transaction: the contact details are kept only with the resident's agreement.
+                consent_record(
+                    visitor=visitor, purpose=ConsentPurpose.CONTACT, county=disclosure.unit.county, subject=feedback
+                )
             record_event(disclosure, actor=actor, action=kind, data={"feedback": feedback.pk})
             if kind == FeedbackKind.OBJECTION:
                 enqueue_objection(feedback)

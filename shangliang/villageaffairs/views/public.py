@@ -6,11 +6,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shangliang.core.errors import DomainError
 from shangliang.core.pagination import paginate
+from shangliang.core.ratelimit import RateLimited
 from shangliang.units.models import Unit
 from shangliang.villageaffairs import selectors, services
 from shangliang.villageaffairs.forms import FeedbackForm
 from shangliang.villageaffairs.models import PUBLIC_DISCLOSURE_STATUSES, Disclosure, Feedback, normalise_receipt
-from shangliang.villageaffairs.ratelimit import client_address
 from shangliang.villageaffairs.selectors import VILLAGE_KINDS
 
 PUBLIC = Disclosure.objects.select_related("unit", "power_item", "superseded_by").filter(
@@ -46,10 +46,12 @@ def disclosure(request, pk):
                 kind=data["kind"],
                 text=data["text"],
                 name=data["name"],
-                mobile=data["mobile"],
+                contact_consent=data["contact_consent"],
+                visitor=request.visitor,
                 idempotency_key=data["idempotency_key"],
-                client=client_address(request),
             )
+        except RateLimited:
+            raise
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             status = exc.status_code
