@@ -265,11 +265,6 @@ ONLINE_LIVE_HOLD_SECONDS = envint("ONLINE_LIVE_HOLD_SECONDS", 0)
 # Seconds a recomputation waits after the first vote of a burst, so that the burst goes into one analysis.
 ONLINE_RECOMPUTE_DELAY = envint("ONLINE_RECOMPUTE_DELAY", 5)
 
-# Anonymous topic submissions and supports (附议) allowed per client address in each window (0 turns a limit off).
-TOPIC_SUBMIT_LIMIT = envint("TOPIC_SUBMIT_LIMIT", 5)
-TOPIC_SUPPORT_LIMIT = envint("TOPIC_SUPPORT_LIMIT", 30)
-TOPIC_RATE_WINDOW = envint("TOPIC_RATE_WINDOW_SECONDS", 3600)
-
 # ---- residents: rate limits and personal data at rest (core.ratelimit, core.crypto) ----------------------------
 # Every public write is counted under one of these names (core.ratelimit): "each" per actor (a verified mobile, an
 # account, an invitation or an anonymous browser), "network" per client address, a higher cap that a verified mobile

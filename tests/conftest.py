@@ -131,16 +131,19 @@ def verify_mobile(sms_outbox):
     return verify
 
 
-def mobile_visitor(mobile: str = "", *, user=None, network: str = "10.0.0.1"):
-    """request.visitor of a browser that verified `mobile` this session (or of `user`, or anonymous), for services."""
+def mobile_visitor(mobile: str = "", *, user=None, network: str = "10.0.0.1", browser: str = ""):
+    """request.visitor of a browser that verified `mobile` this session (or of `user`, or an anonymous browser whose
+    cookie id is `browser`), for calling services as the views do."""
     from types import SimpleNamespace
 
     from django.contrib.auth.models import AnonymousUser
 
-    from shangliang.residents.visitor import SESSION_MOBILE, VerifiedMobile, Visitor
+    from shangliang.residents.visitor import BROWSER_COOKIE, SESSION_MOBILE, VerifiedMobile, Visitor
 
     session = {SESSION_MOBILE: VerifiedMobile.of(mobile).to_session()} if mobile else {}
-    return Visitor(request=SimpleNamespace(user=user or AnonymousUser(), session=session), network=network)
+    cookies = {BROWSER_COOKIE: browser.ljust(16, "0")} if browser else {}
+    request = SimpleNamespace(user=user or AnonymousUser(), session=session, COOKIES=cookies)
+    return Visitor(request=request, network=network)
 
 
 def fresh(user):

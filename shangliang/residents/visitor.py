@@ -1,10 +1,10 @@
 """Who the visitor of a request is (`request.visitor`): an account, a verified mainland mobile, an invitation, or an
 anonymous browser — one way per request, in that order.
 
-A verified number is good across the site for the session: the session holds only its keyed hash and masked form
-(never the number). Verifying cycles the session key (services.mobile_verified_into_session). The browser id of an
-anonymous visitor is a random value in its session, used only as a rate-limit and one-support-per-browser key, and
-only as its keyed hash.
+A verified number is good across the site for the session: the session holds its keyed hash, its masked form and the
+number encrypted (SM4-GCM), never the number in clear. Verifying cycles the session key
+(services.mobile_verified_into_session). The browser id of an anonymous visitor is a random value in a long-lived
+cookie, used only as a rate-limit and one-support-per-browser key, and only as its keyed hash.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from shangliang.core import ratelimit
@@ -21,7 +22,8 @@ from shangliang.people.models import mask_phone
 
 SESSION_MOBILE = "residents.mobile"
 SESSION_PENDING = "residents.pending"
-SESSION_BROWSER = "residents.browser"
+BROWSER_COOKIE = "sl_browser"
+BROWSER_COOKIE_AGE = 2 * 365 * 24 * 3600
 SESSION_INVITATIONS = "residents.invitations"
 
 ACCOUNT, MOBILE, INVITATION, ANONYMOUS = "account", "mobile", "invitation", "anonymous"
@@ -108,16 +110,15 @@ class Visitor:
         return self.mobile.masked if self.mobile else ""
 
     def browser_key(self, *, create: bool = True) -> str:
-        """The keyed hash of this browser's random id (created in its session on first use; "" without a session)."""
-        session = getattr(self.request, "session", None)
-        if session is None:
-            return ""
-        raw = session.get(SESSION_BROWSER)
-        if not isinstance(raw, str) or len(raw) < 16:
+        """The keyed hash of this browser's random id, kept in a long-lived cookie (set on first use by the
+        middleware), so that one browser supports a topic once across sessions."""
+        cookies = getattr(self.request, "COOKIES", {}) or {}
+        raw = cookies.get(BROWSER_COOKIE) or getattr(self.request, "_residents_new_browser", "")
+        if not isinstance(raw, str) or not (16 <= len(raw) <= 64):
             if not create:
                 return ""
             raw = secrets.token_urlsafe(24)
-            session[SESSION_BROWSER] = raw
+            self.request._residents_new_browser = raw
         return keyed_hash(raw, purpose="browser")
 
     @property
@@ -156,4 +157,15 @@ class VisitorMiddleware:
 
     def __call__(self, request):
         request.visitor = SimpleLazyObject(lambda: visitor_of(request))
-        return self.get_response(request)
+        response = self.get_response(request)
+        new_browser = getattr(request, "_residents_new_browser", "")
+        if new_browser:
+            response.set_cookie(
+                BROWSER_COOKIE,
+                new_browser,
+                max_age=BROWSER_COOKIE_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response

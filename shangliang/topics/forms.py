@@ -94,6 +94,14 @@ class PublicSubmitForm(IdempotentForm):
         widget=forms.TextInput(attrs={"maxlength": NAME_MAX, "autocomplete": "name"}),
     )
     mobile = _mobile()
+    contact_consent = forms.BooleanField(
+        label=_("同意本单元工作人员用我留下的姓名和手机号联系我、办理此事（不公开）"), required=False
+    )
+    publish_name = forms.BooleanField(
+        label=_("另行同意：在公开页面显示我的完整姓名"),
+        required=False,
+        help_text=_("不勾选时公开页面只显示姓氏，如“张*”；可随时在“我的个人信息”中撤回"),
+    )
 
 
 class GridEntryForm(IdempotentForm):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core.crypto import EncryptedTextField
 from shangliang.core.models import TimeStamped
 from shangliang.people.models import mask_phone
 
@@ -103,7 +104,10 @@ class Topic(TimeStamped):
     # Who raised it: a resident's name, or the assigning body (党政点题). Empty when anonymous.
     submitted_by_name = models.CharField(_("反映人"), max_length=50, blank=True)
     anonymous = models.BooleanField(_("匿名"), default=False)
-    mobile = models.CharField(_("联系手机"), max_length=11, blank=True)
+    # Encrypted at rest (SM4-GCM): the unit's staff call the resident back; everyone else sees it masked.
+    mobile = EncryptedTextField(_("联系手机"), blank=True)
+    # Set only from the resident's separate consent (PIPL art. 25): the public pages then show the whole name.
+    name_public = models.BooleanField(_("同意公开姓名"), default=False)
 
     tracking_code = models.CharField(_("查询码"), max_length=16, unique=True, default=new_tracking_code, editable=False)
     # A random key sent with the form: a double-clicked or replayed submit finds the topic it already created.
@@ -166,10 +170,11 @@ class Topic(TimeStamped):
 
     @property
     def public_submitter(self) -> str:
-        """Who raised it, as the public may see it: bodies and members by name, residents masked (张*)."""
+        """Who raised it, as the public may see it: bodies and members by name, residents masked (张*) unless they
+        consented separately to their name being published."""
         if self.anonymous or not self.submitted_by_name:
             return str(_("匿名"))
-        if self.source in (TopicSource.ASSIGNED, TopicSource.MEMBER):
+        if self.source in (TopicSource.ASSIGNED, TopicSource.MEMBER) or self.name_public:
             return self.submitted_by_name
         return self.submitted_by_name[0] + "*" * min(len(self.submitted_by_name) - 1, 2)
 

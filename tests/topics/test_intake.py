@@ -26,6 +26,7 @@ def submit(world, **kw):
         "anonymous": False,
         "name": "李建国",
         "mobile": "13912345678",
+        "contact_consent": True,
         **kw,
     }
     return services.topic_submit(actor=actor, **fields)

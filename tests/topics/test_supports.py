@@ -3,14 +3,13 @@ anonymous submissions and supports rate-limited per client."""
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
 
 from shangliang.core.errors import InvalidInput, NotPossible
+from shangliang.core.ratelimit import RateLimited
 from shangliang.topics import services
 from shangliang.topics.models import Support, Topic, TopicStatus
-from shangliang.topics.ratelimit import RateLimited
 from shangliang.topics.services import screening
-from tests.conftest import fresh
+from tests.conftest import fresh, mobile_visitor
 from tests.topics.conftest import enter
 
 ANON = services.TrackingCodeHolder("")
@@ -24,9 +23,11 @@ def _clear_cache():
 
 
 def support(topic, who, client="10.0.0.1"):
+    """`who`: an account, or a browser id (an anonymous browser's cookie)."""
     if isinstance(who, str):
-        return services.topic_support(topic=topic, actor=ANON, client_key=who, client=client)
-    return services.topic_support(topic=topic, actor=fresh(who), client=client)
+        return services.topic_support(topic=topic, actor=ANON, visitor=mobile_visitor(browser=who, network=client))
+    actor = fresh(who)
+    return services.topic_support(topic=topic, actor=actor, visitor=mobile_visitor(user=actor, network=client))
 
 
 def count_is_rows(*topics):
@@ -51,7 +52,7 @@ def test_each_person_supports_once(world):
 def test_without_a_cookie_there_is_no_support(world):
     topic = enter(world)
     with pytest.raises(InvalidInput) as refusal:
-        services.topic_support(topic=topic, actor=ANON, client_key="", client="10.0.0.1")
+        services.topic_support(topic=topic, actor=ANON, visitor=None)
     assert "Cookie" in str(refusal.value.message)
     assert not Support.objects.exists()
 
@@ -127,36 +128,41 @@ def test_merge_into_itself_or_another_county_is_refused(world):
     assert Topic.objects.get(pk=topic.pk).status == TopicStatus.SUBMITTED
 
 
-@override_settings(TOPIC_SUPPORT_LIMIT=3, TOPIC_RATE_WINDOW=3600)
-def test_anonymous_supports_are_rate_limited_per_client(world):
+def test_anonymous_supports_are_rate_limited_per_browser_and_per_network(world, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "topic_support": {"each": (2, 3600), "network": (3, 3600)}}
     topics = [enter(world, title=f"议题{i}") for i in range(5)]
-    for t in topics[:3]:
+    for t in topics[:2]:
         support(t, "browser-a", client="10.0.0.1")
     with pytest.raises(RateLimited) as refusal:
-        support(topics[3], "browser-b", client="10.0.0.1")
+        support(topics[2], "browser-a", client="10.0.0.1")
     assert "附议过于频繁" in str(refusal.value.message) and refusal.value.status_code == 429
-    support(topics[3], "browser-c", client="10.0.0.2")  # another client is not affected
+    support(topics[2], "browser-b", client="10.0.0.1")  # another browser on the same network, up to its cap
+    with pytest.raises(RateLimited):
+        support(topics[3], "browser-c", client="10.0.0.1")
+    support(topics[3], "browser-c", client="10.0.0.2")  # another network is not affected
     support(topics[4], world.users["resident"], client="10.0.0.1")  # nor are people with an account
     assert Support.objects.count() == 5
 
 
-@override_settings(TOPIC_SUBMIT_LIMIT=2)
-def test_anonymous_submissions_are_rate_limited_per_client(world):
-    def send(client, actor=ANON):
+def test_anonymous_submissions_are_rate_limited_per_browser(world, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "topic_submit": {"each": (2, 3600), "network": (60, 3600)}}
+
+    def send(client, actor=ANON, browser="browser-a"):
+        user = actor if actor.is_authenticated else None
         return services.topic_submit(
             actor=actor,
             room=world.rooms["一村"],
             title="路灯",
             description="坏了",
             anonymous=True,
-            client=client,
+            visitor=mobile_visitor(user=user, network=client, browser=browser),
         )
 
     send("10.0.0.9")
     send("10.0.0.9")
     with pytest.raises(RateLimited) as refusal:
         send("10.0.0.9")
-    assert "提交过于频繁" in str(refusal.value.message)
-    send("10.0.0.8")
+    assert "提交议题过于频繁" in str(refusal.value.message)
+    send("10.0.0.9", browser="browser-b")
     send("10.0.0.9", actor=fresh(world.users["resident"]))
     assert Topic.objects.count() == 4

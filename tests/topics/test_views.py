@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
 from django.urls import reverse
 
 from shangliang.topics.models import Support, Topic, TopicPhoto, TopicStatus
@@ -28,10 +27,35 @@ def post_concern(client, room, **overrides):
         "description": "早晚高峰三楼以上没水。",
         "name": "李建国",
         "mobile": "13912345678",
+        "contact_consent": "on",
         "idempotency_key": key(),
         **overrides,
     }
     return client.post(reverse("topics:submit", args=[room.pk]), data)
+
+
+def test_name_and_number_are_kept_only_with_consent_and_the_whole_name_only_with_a_separate_one(client, world):
+    from django.db import connection
+
+    from shangliang.core.crypto import is_token
+    from shangliang.residents.models import Consent
+
+    room = world.rooms["一村"]
+    refused = post_concern(client, room, contact_consent="")
+    assert refused.status_code == 400 and "请勾选同意" in refused.content.decode()
+    assert not Topic.objects.exists() and not Consent.objects.exists()
+    assert post_concern(client, room).status_code == 302
+    topic = Topic.objects.get()
+    assert [c.purpose for c in Consent.objects.filter(subject_id=topic.pk)] == ["contact"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT mobile FROM topics_topic WHERE id = %s", [topic.pk])
+        (column,) = cursor.fetchone()
+    assert is_token(column) and topic.mobile == "13912345678"
+    assert topic.public_submitter == "李**"
+    post_concern(client, room, title="路灯不亮", publish_name="on")
+    second = Topic.objects.get(title="路灯不亮")
+    assert second.public_submitter == "李建国"
+    assert set(Consent.objects.filter(subject_id=second.pk).values_list("purpose", flat=True)) == {"contact", "publish"}
 
 
 def test_public_path_from_the_room_form_to_the_tracking_page(client, world):
@@ -103,13 +127,13 @@ def test_script_tags_are_shown_as_text(client, world):
     assert "&lt;b&gt;粗&lt;/b&gt;" in html
 
 
-@override_settings(TOPIC_SUBMIT_LIMIT=2)
-def test_rate_limited_submission_says_so(client, world):
+def test_rate_limited_submission_says_so(client, world, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "topic_submit": {"each": (2, 3600), "network": (60, 3600)}}
     room = world.rooms["一村"]
     assert post_concern(client, room).status_code == 302
     assert post_concern(client, room).status_code == 302
     response = post_concern(client, room)
-    assert response.status_code == 429 and "提交过于频繁" in response.content.decode()
+    assert response.status_code == 429 and "提交议题过于频繁" in response.content.decode()
     assert Topic.objects.count() == 2
 
 
@@ -118,7 +142,7 @@ def test_support_once_per_browser(client, world):
     url = reverse("topics:support", args=[topic.pk])
     response = client.post(url, {"next": reverse("topics:room", args=[world.rooms["一村"].pk])}, follow=True)
     assert "附议成功" in response.content.decode()
-    assert client.cookies["sl_supporter"].value
+    assert client.cookies["sl_browser"].value
     again = client.post(url, follow=True)
     assert "每人只能附议一次" in again.content.decode()
     assert Support.objects.count() == 1 and Topic.objects.get(pk=topic.pk).supports_count == 1

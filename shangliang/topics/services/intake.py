@@ -17,7 +17,9 @@ from shangliang.core.permissions import require_perm
 from shangliang.core.uploads import checked_image
 from shangliang.core.validation import clean_key, clean_text
 from shangliang.people.services import clean_phone
-from shangliang.topics import ratelimit
+from shangliang.residents.models import ConsentPurpose
+from shangliang.residents.services import consent_record
+from shangliang.residents.visitor import Visitor
 from shangliang.topics.models import PUBLIC_STATUSES, Support, Topic, TopicPhoto, TopicSource
 from shangliang.topics.text import search_terms
 from shangliang.topics.workflow import TOPIC_WORKFLOW
@@ -131,12 +133,16 @@ def topic_submit(
     mobile: str = "",
     photos: Sequence = (),
     idempotency_key: str = "",
-    client: str | None = None,
+    visitor: Visitor | None = None,
+    contact_consent: bool = False,
+    publish_name: bool = False,
 ) -> Topic:
     """A resident raises a concern at a room (群众出题), with or without an account.
 
-    Anonymous: no name is kept; a mobile number, if given, is seen only by the unit's staff. Without an account the
-    client is rate-limited (`client` is its address).
+    Anonymous: no name is kept. A name or a mobile number is kept only with the resident's consent to be contacted
+    (recorded with the topic, in its transaction); the number encrypted, seen only by the unit's staff. The whole
+    name shows on public pages only with a separate consent to that (PIPL art. 25), else masked (张*). Counted under
+    the limit "topic_submit" (per browser and per network without an account or a verified number).
     """
     unit = room.unit
     _check_unit(unit, room)
@@ -154,10 +160,24 @@ def topic_submit(
         "submitted_by_name": "" if anonymous else clean_name(name, required=True),
         "mobile": clean_mobile(mobile),
     }
+    personal = bool(fields["submitted_by_name"] or fields["mobile"])
+    if personal and not contact_consent and not _authenticated(actor):
+        raise InvalidInput(
+            _("请勾选同意工作人员用您留下的姓名和手机号联系您，或选择匿名、不留手机号。"), field="contact_consent"
+        )
+    fields["name_public"] = bool(publish_name and fields["submitted_by_name"])
     prepared = clean_photos(photos)
-    if not _authenticated(actor):
-        ratelimit.hit("submit", client)
-    return insert_topic(actor=actor, fields=fields, photos=prepared, key=key)
+    if visitor is not None:
+        visitor.hit("topic_submit")
+    county = unit.county or unit
+    with transaction.atomic():
+        topic = insert_topic(actor=actor, fields=fields, photos=prepared, key=key)
+        if visitor is not None and not topic.replayed:
+            if personal:
+                consent_record(visitor=visitor, purpose=ConsentPurpose.CONTACT, county=county, subject=topic)
+            if fields["name_public"]:
+                consent_record(visitor=visitor, purpose=ConsentPurpose.PUBLISH, county=county, subject=topic)
+    return topic
 
 
 def topic_enter(
@@ -234,21 +254,24 @@ def topic_resubmit(
     return topic
 
 
-def topic_support(*, topic: Topic, actor, client_key: str = "", client: str | None = None) -> Support:
-    """One person supports (附议) an open topic, once. `client_key` identifies a browser without an account."""
+def topic_support(*, topic: Topic, actor, visitor: Visitor | None = None) -> Support:
+    """One person supports (附议) an open topic, once: an account, else a verified number (its keyed hash), else
+    the visitor's browser (the keyed hash of its random id). Counted under the limit "topic_support"."""
     require_perm(actor, "topics.support_topic", topic)
     if topic.status not in PUBLIC_STATUSES:
         raise NotPossible(_("该议题当前状态为“%(s)s”，不能附议。") % {"s": topic.get_status_display()})
     if _authenticated(actor):
         person = {"user": actor}
-    elif client_key:
-        person = {"client_key": client_key[:64]}
+    elif visitor is not None and visitor.mobile is not None:
+        person = {"client_key": visitor.mobile.mobile_hash}
+    elif visitor is not None and (browser := visitor.browser_key()):
+        person = {"client_key": browser}
     else:
         raise InvalidInput(_("请允许浏览器保存 Cookie 后再附议。"))
     if Support.objects.filter(topic=topic, **person).exists():
         raise InvalidInput(_("您已附议过该议题，每人只能附议一次。"))
-    if not _authenticated(actor):
-        ratelimit.hit("support", client)
+    if visitor is not None:
+        visitor.hit("topic_support")
     try:
         with transaction.atomic():
             # Lock the topic: the count moves with the row, and the state cannot change under us.

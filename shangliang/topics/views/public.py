@@ -4,7 +4,6 @@ the open topics of a room with their support (附议) buttons, and the room's QR
 from __future__ import annotations
 
 import io
-import secrets
 
 import segno
 from django.conf import settings
@@ -12,7 +11,6 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,13 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
+from shangliang.core.ratelimit import RateLimited
 from shangliang.topics import selectors, services
 from shangliang.topics.forms import PublicSubmitForm, ResubmitForm, TrackForm
 from shangliang.topics.models import Topic, TopicPhoto, TopicStatus, normalise_code
-from shangliang.topics.ratelimit import client_address
 from shangliang.units.models import Room
 
-SUPPORTER_COOKIE = "sl_supporter"
 ROOMS = Room.objects.select_related("unit").filter(unit__is_active=True)
 
 
@@ -62,8 +59,12 @@ def submit(request, pk):
                 mobile=data["mobile"],
                 photos=data["photos"],
                 idempotency_key=data["idempotency_key"],
-                client=client_address(request),
+                visitor=request.visitor,
+                contact_consent=data["contact_consent"],
+                publish_name=data["publish_name"],
             )
+        except RateLimited:
+            raise
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             status = exc.status_code
@@ -205,30 +206,17 @@ def support(request, pk):
     topic = Topic.objects.select_related("unit").filter(pk=pk).first()
     if topic is None or not topic.is_public:
         raise Http404(_("议题不存在或未公开。"))
-    token = request.COOKIES.get(SUPPORTER_COOKIE) or ""
-    new_token = not (16 <= len(token) <= 64)
-    if new_token:
-        token = secrets.token_urlsafe(24)
-    client_key = "" if request.user.is_authenticated else salted_hmac("topics.support", token).hexdigest()
     try:
-        services.topic_support(topic=topic, actor=request.user, client_key=client_key, client=client_address(request))
+        services.topic_support(topic=topic, actor=request.user, visitor=request.visitor)
         messages.success(request, _("附议成功，感谢您的参与。"))
+    except RateLimited:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("topics:public_topic", args=[topic.pk])
-    response = redirect(next_url)
-    if new_token:
-        response.set_cookie(
-            SUPPORTER_COOKIE,
-            token,
-            max_age=2 * 365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
-    return response
+    return redirect(next_url)
 
 
 @require_GET
