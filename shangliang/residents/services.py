@@ -16,10 +16,9 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shangliang.core import ratelimit
+from shangliang.core import clock, ratelimit
 from shangliang.core.crypto import keyed_hash, mac, mac_verify
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.permissions import require_perm
@@ -57,7 +56,7 @@ def code_send(*, visitor: Visitor, mobile: str) -> str:
     """Send a code to `mobile`; returns the code (only the demo shows it)."""
     mobile = clean_mobile(mobile)
     h = mobile_hash(mobile)
-    now = timezone.now()
+    now = clock.now()
     last = SmsCode.objects.filter(mobile_hash=h).order_by("-created_at").values_list("created_at", flat=True).first()
     if last is not None and last > now - CODE_GAP:
         wait = int((last + CODE_GAP - now).total_seconds()) + 1
@@ -86,7 +85,7 @@ def code_check(*, visitor: Visitor, mobile: str, code: str) -> VerifiedMobile:
     code = "".join(ch for ch in (code if isinstance(code, str) else "") if not ch.isspace())
     visitor.hit("code_check")
     h = mobile_hash(mobile)
-    now = timezone.now()
+    now = clock.now()
     # A wrong try is counted in its own committed transaction: raising inside it would roll the count back.
     with transaction.atomic():
         row = SmsCode.objects.select_for_update().filter(mobile_hash=h).order_by("-created_at", "-id").first()
@@ -148,7 +147,7 @@ def notice_publish(*, actor, county, body: str) -> PrivacyNotice:
             county=county,
             version=(last.version + 1) if last else 1,
             body=body,
-            published_at=timezone.now(),
+            published_at=clock.now(),
             published_by=actor,
         )
 
@@ -194,7 +193,7 @@ def consent_record(
                 notice=notice,
                 notice_version=version,
                 form_key=key,
-                given_at=timezone.now(),
+                given_at=clock.now(),
                 **who,
                 **extra,
             )
@@ -213,7 +212,7 @@ def consent_withdraw(*, visitor: Visitor, consent: Consent) -> Consent:
     if not own:
         raise NotAllowed(_("只能撤回您本人的同意。"))
     if consent.withdrawn_at is None:
-        Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(withdrawn_at=clock.now())
         consent.refresh_from_db(fields=["withdrawn_at"])
     return consent
 
