@@ -190,6 +190,11 @@ def keyed_hash(value: str, *, purpose: str) -> str:
     return mac(value.encode(), purpose=purpose)
 
 
+def mobile_hash(mobile: str) -> str:
+    """The one keyed hash of a mainland mobile number, wherever numbers are compared (accounts, residents)."""
+    return keyed_hash(mobile, purpose="mobile") if mobile else ""
+
+
 # ---- model field -----------------------------------------------------------------------------------------------
 
 

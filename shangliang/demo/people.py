@@ -12,6 +12,7 @@ from datetime import date
 
 from django.contrib.auth.hashers import make_password
 
+from shangliang.core.crypto import mobile_hash
 from shangliang.people.models import (
     Department,
     DepartmentKind,
@@ -161,10 +162,12 @@ class _Roster:
         else:
             self._counters[prefix] = self._counters.get(prefix, 0) + 1
             username = f"{prefix}_{self._counters[prefix]:04d}"
+        phone = self.book.phone()
         user = User(
             username=username,
             full_name=self.book.person(gender),
-            phone=self.book.phone(),
+            phone=phone,
+            phone_hash=mobile_hash(phone),  # bulk_create skips save(), which keeps it in step
             is_demo=bool(demo_username),
             # Hashing ~700 passwords with Argon2 would take minutes: only demo accounts can log in.
             password=self.demo_hash if demo_username else make_password(None),

@@ -21,9 +21,9 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "phone", "password1", "password2")}),
     )
-    list_display = ("username", "full_name", "phone", "email", "is_active", "is_staff", "is_demo")
+    list_display = ("username", "full_name", "masked_phone", "email", "is_active", "is_staff", "is_demo")
     list_filter = ("is_active", "is_staff", "is_superuser", "is_demo")
-    search_fields = ("username", "full_name", "phone", "email")
+    search_fields = ("username", "full_name", "email")  # the phone is encrypted: not searchable as text
     ordering = ("username",)
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core.crypto import EncryptedTextField, mobile_hash
 from shangliang.core.models import TimeStamped
 
 mainland_mobile_validator = RegexValidator(
@@ -25,7 +26,9 @@ def mask_phone(phone: str) -> str:
 
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号"), max_length=11, blank=True, validators=[mainland_mobile_validator])
+    # Encrypted at rest (SM4-GCM); found by its keyed hash (core.crypto.mobile_hash), kept in step by save().
+    phone = EncryptedTextField(_("手机号"), blank=True, validators=[mainland_mobile_validator])
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     is_demo = models.BooleanField(_("演示账号"), default=False)
 
     class Meta:
@@ -34,6 +37,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.phone_hash = mobile_hash(self.phone or "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -218,7 +228,7 @@ class Talent(TimeStamped):
     organisation = models.CharField(_("工作单位"), max_length=100, blank=True)
     title = models.CharField(_("职务/职称"), max_length=100, blank=True)
     fields = models.ManyToManyField(Expertise, blank=True, related_name="talents", verbose_name=_("专业领域"))
-    phone = models.CharField(_("手机号"), max_length=11, blank=True, validators=[mainland_mobile_validator])
+    phone = EncryptedTextField(_("手机号"), blank=True, validators=[mainland_mobile_validator])
     bio = models.TextField(_("简介"), blank=True)
     is_active = models.BooleanField(_("在库"), default=True)
 

@@ -13,6 +13,7 @@ from datetime import date
 from django.db.models import Q
 
 from shangliang.core import clock
+from shangliang.core.crypto import mobile_hash
 from shangliang.people.models import Expertise, MemberLink, Role, RoleAssignment, Talent, User
 from shangliang.units.models import Unit, UnitKind
 
@@ -222,7 +223,7 @@ def find_people(unit, text: str, *, limit: int = 2) -> list:
     match = Q(username__iexact=text)
     phone = text.replace(" ", "").replace("-", "").removeprefix("+86")
     if phone.isdigit() and len(phone) == 11:
-        match |= Q(phone=phone)
+        match |= Q(phone_hash=mobile_hash(phone))
     in_county = RoleAssignment.objects.filter(unit__path__startswith=county_path(unit)).values("user_id")
     return list(User.objects.filter(match, pk__in=in_county, is_active=True).order_by("id")[:limit])
 

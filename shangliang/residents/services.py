@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shangliang.core import clock, ratelimit
-from shangliang.core.crypto import keyed_hash, mac, mac_verify
+from shangliang.core.crypto import mac, mac_verify, mobile_hash
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.permissions import require_perm
 from shangliang.core.validation import clean_key, clean_text
@@ -33,11 +33,6 @@ CODE_GAP = timedelta(seconds=60)
 CODE_LENGTH = 6
 MAX_TRIES = 5
 SITE_NOTICE_VERSION = "site-1"
-
-
-def mobile_hash(mobile: str) -> str:
-    """The keyed hash that stands in for a mainland mobile number everywhere it is only compared."""
-    return keyed_hash(mobile, purpose="mobile")
 
 
 def clean_mobile(value, *, field: str = "mobile", required: bool = True) -> str:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from shangliang.core import ratelimit
-from shangliang.core.crypto import DecryptionError, decrypt, encrypt, keyed_hash
+from shangliang.core.crypto import DecryptionError, decrypt, encrypt, keyed_hash, mobile_hash
 from shangliang.people.models import mask_phone
 
 SESSION_MOBILE = "residents.mobile"
@@ -46,7 +46,7 @@ class VerifiedMobile:
 
     @classmethod
     def of(cls, mobile: str) -> VerifiedMobile:
-        return cls(keyed_hash(mobile, purpose="mobile"), mask_phone(mobile), encrypt(mobile, context=NUMBER_CONTEXT))
+        return cls(mobile_hash(mobile), mask_phone(mobile), encrypt(mobile, context=NUMBER_CONTEXT))
 
     @classmethod
     def from_session(cls, data) -> VerifiedMobile | None:

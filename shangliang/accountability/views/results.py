@@ -23,6 +23,7 @@ from shangliang.core import clock
 from shangliang.core.access import get_for
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
+from shangliang.residents.unmasking import record_unmasking
 from shangliang.units.models import Unit, UnitKind
 from shangliang.units.selectors import ancestors
 
@@ -219,11 +220,10 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 @require_GET
 def unit_tasks_xlsx(request, pk):
     unit = get_for(request, Unit, "accountability.view_lists", pk=pk)
-    data = exports.responsibility_xlsx(
-        selectors.unit_tasks(unit),
-        title_of=unit.name,
-        full_phones=request.user.has_perm("accountability.manage_task", unit),
-    )
+    full = request.user.has_perm("accountability.manage_task", unit)
+    if full:
+        record_unmasking(request, unit, field="task.owner_phone", count=selectors.unit_tasks(unit).count())
+    data = exports.responsibility_xlsx(selectors.unit_tasks(unit), title_of=unit.name, full_phones=full)
     return _download(data, XLSX, f"工作责任清单-{unit.name}.xlsx")
 
 
@@ -238,9 +238,10 @@ def unit_effects_xlsx(request, pk):
 @require_GET
 def consultation_tasks_xlsx(request, pk):
     c = _consultation(request, pk)
-    data = exports.responsibility_xlsx(
-        c.tasks.all(), title_of=c.title, full_phones=request.user.has_perm("accountability.manage_task", c)
-    )
+    full = request.user.has_perm("accountability.manage_task", c)
+    if full:
+        record_unmasking(request, c, field="task.owner_phone", count=c.tasks.count())
+    data = exports.responsibility_xlsx(c.tasks.all(), title_of=c.title, full_phones=full)
     return _download(data, XLSX, f"工作责任清单-{c.pk}.xlsx")
 
 
@@ -253,5 +254,8 @@ def consultation_effects_xlsx(request, pk):
 @require_GET
 def loop_report(request, pk):
     c = _consultation(request, pk)
-    data = exports.loop_docx(c, full_phones=request.user.has_perm("accountability.manage_task", c))
+    full = request.user.has_perm("accountability.manage_task", c)
+    if full:
+        record_unmasking(request, c, field="task.owner_phone", count=c.tasks.count())
+    data = exports.loop_docx(c, full_phones=full)
     return _download(data, DOCX, f"协商闭环报告-{c.pk}.docx")

@@ -42,8 +42,17 @@ from shangliang.core.access import LoginRequired, check_perm, get_for
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
 from shangliang.people.selectors import top_units_for
+from shangliang.residents.unmasking import record_unmasking
 from shangliang.units.models import Unit
 from shangliang.units.selectors import ancestors
+
+
+def _contact_shown(request, t) -> bool:
+    """Whether the page shows the owner's phone in full; if so, that is recorded (an unmasking audit event)."""
+    shown = request.user.has_perm("accountability.view_contact", t)
+    if shown and t.owner_phone:
+        record_unmasking(request, t, field="owner_phone")
+    return shown
 
 
 def _login(request) -> None:
@@ -124,7 +133,7 @@ def task(request, pk):
             "can_remind": user.has_perm("accountability.remind_task", t) and t.is_open,
             "can_supervise": user.has_perm("accountability.supervise_task", t),
             "can_follow_up": user.has_perm("accountability.record_follow_up", t),
-            "can_contact": user.has_perm("accountability.view_contact", t),
+            "can_contact": _contact_shown(request, t),
             "timeline": selectors.task_timeline(t).order_by("-created_at", "-id")[:80],
             "labels": TIMELINE_LABELS,
             "progress_form": ProgressForm(initial={"percent": t.percent}),

@@ -16,6 +16,7 @@ from shangliang.core.access import LoginRequired, get_for
 from shangliang.core.errors import InvalidInput
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
+from shangliang.residents.unmasking import record_unmasking
 from shangliang.topics import selectors, services
 from shangliang.topics.forms import (
     ENTRY_FORMS,
@@ -147,6 +148,9 @@ def _detail(request, topic, *, screen_form=None, decide_form=None, status=200):
     available = {t.action for t in TOPIC_WORKFLOW.available(topic, user)}
     can_screen = bool(available & set(SCREEN_FORMS))
     forms, candidates = _screen_forms(topic, user, screen_form) if can_screen else ({}, [])
+    can_contact = user.has_perm("topics.view_contact", topic)
+    if can_contact and topic.mobile:
+        record_unmasking(request, topic, field="mobile")
     return render(
         request,
         "topics/detail.html",
@@ -156,7 +160,7 @@ def _detail(request, topic, *, screen_form=None, decide_form=None, status=200):
             "timeline": selectors.topic_timeline(topic, public_only=False),
             "labels": TIMELINE_LABELS,
             "statuses": dict(TopicStatus.choices),
-            "can_contact": user.has_perm("topics.view_contact", topic),
+            "can_contact": can_contact,
             "can_urgent": user.has_perm("topics.set_urgent", topic),
             "screen_forms": forms,
             "can_decide": bool(available & {"approve", "decline"}),

@@ -11,6 +11,7 @@ from shangliang.core.access import check_perm, get_for
 from shangliang.core.events import timeline
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
+from shangliang.residents.unmasking import record_unmasking
 from shangliang.units.selectors import ancestors
 from shangliang.villageaffairs import selectors, services
 from shangliang.villageaffairs.forms import (
@@ -94,6 +95,11 @@ def disclosure_detail(request, pk):
     disclosure = get_for(request, DISCLOSURES, "villageaffairs.view_village", pk=pk)
     user = request.user
     can_manage = user.has_perm("villageaffairs.manage_village", disclosure)
+    can_contact = user.has_perm("villageaffairs.view_contact", disclosure)
+    feedback_page = paginate(request, selectors.feedback_of(disclosure), per_page=20)
+    if can_contact:
+        shown = sum(1 for f in feedback_page.object_list if f.mobile and not f.author_id)
+        record_unmasking(request, disclosure, field="feedback.mobile", count=shown)
     return render(
         request,
         "villageaffairs/disclosure_detail.html",
@@ -103,11 +109,11 @@ def disclosure_detail(request, pk):
             "ancestors": ancestors(disclosure.unit),
             "documents": list(disclosure.documents.all()),
             "versions": selectors.version_chain(disclosure),
-            "feedback_page": paginate(request, selectors.feedback_of(disclosure), per_page=20),
+            "feedback_page": feedback_page,
             "counts": selectors.feedback_counts(disclosure),
             "timeline": timeline(disclosure).order_by("-created_at", "-id")[:30],
             "can_manage": can_manage,
-            "can_contact": user.has_perm("villageaffairs.view_contact", disclosure),
+            "can_contact": can_contact,
             "actions": {t.action for t in DISCLOSURE_WORKFLOW.available(disclosure, user)},
             "documents_form": DocumentsForm(),
             "discard_form": NoteForm(),

@@ -1,0 +1,83 @@
+"""No personal number in clear anywhere: after the full demo and every residents' flow over HTTP (verify a number,
+rate and follow a task, vote, submit a topic with a name and number, support, object to a disclosure), every text
+column of every table and every stored session is scanned for 11-digit mainland mobiles and 18-character ID numbers.
+"""
+
+import re
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from shangliang.accountability.models import ResponsibilityTask, TaskStatus
+from shangliang.consultations.models import CLOSED
+from shangliang.online.models import OnlineRoom, RoomStatus
+from shangliang.topics.models import PUBLIC_STATUSES, Topic
+from shangliang.units.models import Room
+from shangliang.villageaffairs.models import Disclosure, DisclosureStatus
+
+MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def _found(text: str) -> list[str]:
+    return MOBILE.findall(text) + ID_NUMBER.findall(text)
+
+
+def _verify(client: Client, mobile: str, sms_outbox) -> None:
+    url = reverse("residents:verify") + "?next=/"
+    assert client.post(url, {"step": "send", "mobile": mobile, "consent": "on"}).status_code == 302
+    code = re.search(r"验证码是 (\d{6})", sms_outbox[-1].text).group(1)
+    assert client.post(url, {"step": "check", "code": code}).status_code == 302
+
+
+@pytest.fixture
+def every_flow(demo, db, sms_outbox):
+    """Residents' writes over HTTP in the demo county, each through the public pages."""
+    resident = Client()
+    _verify(resident, "13912345678", sms_outbox)
+    task = ResponsibilityTask.objects.filter(status=TaskStatus.DONE, consultation__status__in=CLOSED).first()
+    assert task is not None
+    assert resident.post(reverse("accountability:rate", args=[task.pk]), {"score": "5"}).status_code == 302
+    assert resident.post(reverse("accountability:follow", args=[task.pk])).status_code == 302
+    disclosure = next(
+        d for d in Disclosure.objects.filter(status=DisclosureStatus.PUBLISHED).order_by("-period_end") if d.is_open
+    )
+    url = reverse("villageaffairs:public_disclosure", args=[disclosure.pk])
+    data = {"kind": "objection", "text": "名单需复核", "name": "王五", "contact_consent": "on"}
+    assert resident.post(url, data).status_code == 302
+    room = Room.objects.filter(unit__is_active=True).first()
+    data = {"title": "路灯不亮", "description": "村口路灯坏了一周", "name": "赵六", "mobile": "13712345670"}
+    data.update({"contact_consent": "on", "publish_name": "on", "idempotency_key": "k" * 32})
+    assert resident.post(reverse("topics:submit", args=[room.pk]), data).status_code == 302
+    topic = Topic.objects.filter(status__in=PUBLIC_STATUSES).first()
+    assert Client().post(reverse("topics:support", args=[topic.pk])).status_code == 302
+    online = OnlineRoom.objects.filter(status=RoomStatus.OPEN).first()
+    card = resident.get(reverse("online:room", args=[online.pk])).context["card"]
+    vote = {"statement": card.statement.pk, "value": "1"}
+    assert resident.post(reverse("online:vote", args=[online.pk]), vote).status_code == 302
+    return resident
+
+
+def test_no_mobile_or_id_number_in_clear_in_any_text_column_or_session(every_flow):
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 (introspected names)
+            columns = [c[0] for c in cursor.description]
+            for row in cursor.fetchall():
+                for column, value in zip(columns, row, strict=True):
+                    if isinstance(value, (bytes, memoryview)):
+                        value = bytes(value).decode("utf-8", "replace")
+                    if isinstance(value, str) and (hits := _found(value)):
+                        found.append((table, column, hits[:3]))
+    sessions = list(Session.objects.all())
+    assert sessions  # the flows above left sessions to scan
+    for session in sessions:
+        decoded = SessionStore().decode(session.session_data)
+        if hits := _found(repr(decoded)):
+            found.append(("session", session.session_key[:6], hits))
+    assert not found, found[:20]
