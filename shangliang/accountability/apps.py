@@ -8,6 +8,9 @@ class AccountabilityConfig(AppConfig):
     verbose_name = _("转化落实与评估")
 
     def ready(self) -> None:
+        from shangliang.accountability import personal_data
+
+        personal_data.register()  # a resident's own data: listed, downloaded, erased (residents)
         from shangliang.accountability.notify import on_task_event
         from shangliang.accountability.services.periodic import periodic_line
         from shangliang.accountability.services.tasks import task_deadline_move, task_deadline_settle

@@ -104,3 +104,73 @@ class Consent(models.Model):
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class CountyPrivacySettings(models.Model):
+    """How long a county keeps residents' personal data after the matter closes, and how fast its office answers
+    residents' requests about their data (set by the office; defaults below)."""
+
+    county = models.OneToOneField(
+        "units.Unit", on_delete=models.CASCADE, related_name="privacy_settings", verbose_name=_("区县")
+    )
+    contact_days = models.PositiveIntegerField(_("联系方式保存天数（事项办结后）"), default=365)
+    verification_days = models.PositiveIntegerField(_("验证记录保存天数"), default=30)
+    photo_days = models.PositiveIntegerField(_("含人物照片保存天数（事项办结后）"), default=730)
+    answer_days = models.PositiveIntegerField(_("答复个人信息申请的期限（天）"), default=15)
+
+    class Meta:
+        verbose_name = _("个人信息保存与答复期限")
+        verbose_name_plural = _("个人信息保存与答复期限")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact_days__gte=1, verification_days__gte=1, photo_days__gte=1, answer_days__gte=1)
+                & Q(answer_days__lte=30),
+                name="residents_privacy_settings_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.county_id)
+
+
+class RequestKind(models.TextChoices):
+    CORRECT = "correct", _("更正个人信息")
+    DELETE = "delete", _("删除个人信息")
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("待答复")
+    DONE = "done", _("已办理")
+    REFUSED = "refused", _("不予办理")
+
+
+class DataRequest(models.Model):
+    """A resident's request about their own data (PIPL arts. 46, 47, 50), answered by the county office by `due_on`."""
+
+    county = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="data_requests")
+    kind = models.CharField(_("申请事项"), max_length=10, choices=RequestKind.choices)
+    text = models.TextField(_("说明"), max_length=1000, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="data_requests"
+    )
+    mobile_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    mobile_masked = models.CharField(_("手机号"), max_length=11, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    created_at = models.DateTimeField(_("申请时间"))
+    due_on = models.DateField(_("答复期限"), db_index=True)
+    answer = models.TextField(_("答复"), max_length=1000, blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("个人信息申请")
+        verbose_name_plural = _("个人信息申请")
+        ordering = ["status", "due_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(mobile_hash=""), name="residents_request_who"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.due_on}"

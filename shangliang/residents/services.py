@@ -26,6 +26,7 @@ from shangliang.core.validation import clean_key, clean_text
 from shangliang.notifications.sms import send_sms
 from shangliang.people.services import clean_phone
 from shangliang.residents.models import Consent, ConsentPurpose, PrivacyNotice, SmsCode
+from shangliang.residents.personal_data import withdrawal_handlers
 from shangliang.residents.visitor import SESSION_MOBILE, SESSION_PENDING, VerifiedMobile, Visitor, visitor_of
 
 CODE_TTL = timedelta(minutes=10)
@@ -206,9 +207,11 @@ def consent_withdraw(*, visitor: Visitor, consent: Consent) -> Consent:
     )
     if not own:
         raise NotAllowed(_("只能撤回您本人的同意。"))
-    if consent.withdrawn_at is None:
-        Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(withdrawn_at=clock.now())
-        consent.refresh_from_db(fields=["withdrawn_at"])
+    with transaction.atomic():
+        if Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(withdrawn_at=clock.now()):
+            for handler in withdrawal_handlers(consent.purpose):
+                handler(consent)
+    consent.refresh_from_db(fields=["withdrawn_at"])
     return consent
 
 

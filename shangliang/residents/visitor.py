@@ -112,6 +112,8 @@ class Visitor:
     def browser_key(self, *, create: bool = True) -> str:
         """The keyed hash of this browser's random id, kept in a long-lived cookie (set on first use by the
         middleware), so that one browser supports a topic once across sessions."""
+        if self.request is None:
+            return ""
         cookies = getattr(self.request, "COOKIES", {}) or {}
         raw = cookies.get(BROWSER_COOKIE) or getattr(self.request, "_residents_new_browser", "")
         if not isinstance(raw, str) or not (16 <= len(raw) <= 64):

@@ -8,6 +8,9 @@ class TopicsConfig(AppConfig):
     verbose_name = _("议题")
 
     def ready(self) -> None:
+        from shangliang.topics import personal_data
+
+        personal_data.register()  # a resident's own data: listed, downloaded, erased (residents)
         from shangliang.core.events import register_event_handler
         from shangliang.topics.notify import on_topic_event
 

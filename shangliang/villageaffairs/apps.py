@@ -8,6 +8,9 @@ class VillageAffairsConfig(AppConfig):
     verbose_name = _("村务监督")
 
     def ready(self) -> None:
+        from shangliang.villageaffairs import personal_data
+
+        personal_data.register()  # a resident's own data: listed, downloaded, erased (residents)
         from shangliang.core.events import register_event_handler
         from shangliang.villageaffairs.notify import on_disclosure_event
 

@@ -55,10 +55,12 @@ def every_flow(demo, db, sms_outbox):
     assert resident.post(reverse("topics:submit", args=[room.pk]), data).status_code == 302
     topic = Topic.objects.filter(status__in=PUBLIC_STATUSES).first()
     assert Client().post(reverse("topics:support", args=[topic.pk])).status_code == 302
+    assert resident.post(reverse("topics:support", args=[topic.pk])).status_code == 302
     online = OnlineRoom.objects.filter(status=RoomStatus.OPEN).first()
     card = resident.get(reverse("online:room", args=[online.pk])).context["card"]
     vote = {"statement": card.statement.pk, "value": "1"}
     assert resident.post(reverse("online:vote", args=[online.pk]), vote).status_code == 302
+    resident.flow = {"task": task, "topic": topic, "disclosure": disclosure, "online": online}
     return resident
 
 
@@ -81,3 +83,65 @@ def test_no_mobile_or_id_number_in_clear_in_any_text_column_or_session(every_flo
         if hits := _found(repr(decoded)):
             found.append(("session", session.session_key[:6], hits))
     assert not found, found[:20]
+
+
+def test_own_data_is_complete_and_downloads(every_flow):
+    import json
+
+    page = every_flow.get(reverse("residents:mine"))
+    assert page.status_code == 200
+    data = json.loads(every_flow.get(reverse("residents:mine_json")).content)
+    flow = every_flow.flow
+    assert [r["满意度"] for r in data["群众评价"]] == [5]
+    assert len(data["关注的事项"]) == 1
+    assert data["对公示的意见与异议"][0]["姓名"] == "王五" and data["对公示的意见与异议"][0]["手机号"] == "139****5678"
+    assert [r["附议的议题"] for r in data["附议"]] == [flow["topic"].title]
+    assert data["网上协商"][0]["表态次数"] == 1
+    assert {r["用途"] for r in data["同意记录"]} >= {
+        "验证手机号，用于评价、表态、提意见、附议",
+        "留下姓名、手机号，供工作人员联系回复",
+    }
+    assert data["短信验证记录"] and "13912345678" not in json.dumps(data, ensure_ascii=False)
+    xlsx = every_flow.get(reverse("residents:mine_xlsx"))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_deletion_anonymises_while_the_figures_stay(every_flow, county):
+    from django.db.models import Avg, Count
+
+    from shangliang.accountability.models import Rating
+    from shangliang.online.models import Vote
+    from shangliang.people.models import User
+    from shangliang.residents.models import DataRequest
+    from shangliang.villageaffairs.models import Feedback
+
+    flow = every_flow.flow
+
+    def figures():
+        return (
+            Rating.objects.filter(task=flow["task"]).aggregate(n=Count("pk"), avg=Avg("score")),
+            Topic.objects.get(pk=flow["topic"].pk).supports_count,
+            Vote.objects.filter(room=flow["online"]).count(),
+            Feedback.objects.filter(disclosure=flow["disclosure"]).count(),
+        )
+
+    before = figures()
+    response = every_flow.post(reverse("residents:ask"), {"county": county.pk, "kind": "delete", "text": ""})
+    assert response.status_code == 302
+    request = DataRequest.objects.get()
+    assert request.mobile_masked == "139****5678" and request.due_on > request.created_at.date()
+    staff = User.objects.get(username="demo_staff")
+    office = Client()
+    office.force_login(staff)
+    page = office.get(reverse("residents:requests", args=[county.pk]))
+    assert page.status_code == 200 and "139****5678" in page.content.decode()
+    done = office.post(reverse("residents:requests", args=[county.pk]), {"request": request.pk, "decision": "done"})
+    assert done.status_code == 302
+    assert figures() == before
+    import json
+
+    data = json.loads(every_flow.get(reverse("residents:mine_json")).content)
+    for title in ("群众评价", "关注的事项", "对公示的意见与异议", "附议", "网上协商", "同意记录", "短信验证记录"):
+        assert data[title] == [], title
+    feedback = Feedback.objects.filter(disclosure=flow["disclosure"], text="名单需复核").get()
+    assert (feedback.name, feedback.mobile) == ("", "")

@@ -102,10 +102,10 @@ def test_expired_and_reused_codes(client, sms_outbox):
     # The same code again (another browser that saw it, or a replayed form): refused.
     from shangliang.core.errors import InvalidInput
     from shangliang.residents import services
-    from shangliang.residents.visitor import Visitor
+    from tests.conftest import mobile_visitor
 
     with pytest.raises(InvalidInput, match="已使用"):
-        services.code_check(visitor=Visitor(request=None, network="10.1.1.1"), mobile=MOBILE, code=code)
+        services.code_check(visitor=mobile_visitor(network="10.1.1.1"), mobile=MOBILE, code=code)
 
 
 def test_a_second_code_within_a_minute_is_refused(client, sms_outbox):

@@ -1,0 +1,127 @@
+"""A resident's own data page (by account or a number verified this session) and the office's page of requests."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shangliang.core.access import check_perm
+from shangliang.core.errors import DomainError
+from shangliang.core.pagination import paginate
+from shangliang.core.ratelimit import RateLimited
+from shangliang.residents import own_data, services
+from shangliang.residents.models import Consent, DataRequest, RequestKind, RequestStatus
+from shangliang.residents.views import verify_url
+from shangliang.units.models import Unit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _counties():
+    return Unit.objects.filter(kind="county", is_active=True).order_by("name")
+
+
+@require_GET
+def mine(request):
+    visitor = request.visitor
+    if not visitor.trusted:
+        return render(request, "residents/mine.html", {"verify": verify_url(request.path)})
+    person = own_data.person_of(visitor)
+    return render(
+        request,
+        "residents/mine.html",
+        {
+            "sections": own_data.my_data(visitor),
+            "consents": Consent.objects.filter(person.q(), withdrawn_at__isnull=True).order_by("-given_at")[:50],
+            "requests": DataRequest.objects.filter(person.q()).select_related("county").order_by("-created_at")[:20],
+            "counties": _counties(),
+            "kinds": RequestKind.choices,
+        },
+    )
+
+
+def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def mine_json(request):
+    return _download(own_data.as_json(own_data.my_data(request.visitor)), "application/json", "我的个人信息.json")
+
+
+@require_GET
+def mine_xlsx(request):
+    return _download(own_data.as_xlsx(own_data.my_data(request.visitor)), XLSX, "我的个人信息.xlsx")
+
+
+@require_POST
+def withdraw(request, pk):
+    consent = get_object_or_404(Consent, pk=pk)
+    services.consent_withdraw(visitor=request.visitor, consent=consent)
+    messages.success(request, _("已撤回该同意。"))
+    return redirect("residents:mine")
+
+
+@require_POST
+def ask(request):
+    county = Unit.objects.filter(pk=request.POST.get("county") or 0, kind="county").first()
+    try:
+        own_data.data_request_create(
+            visitor=request.visitor, county=county, kind=request.POST.get("kind", ""), text=request.POST.get("text", "")
+        )
+    except RateLimited:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("申请已提交，县（区）政协机关将在期限内答复。"))
+    return redirect("residents:mine")
+
+
+@require_http_methods(["GET", "POST"])
+def requests_page(request, county):
+    unit = get_object_or_404(Unit, pk=county, kind="county")
+    check_perm(request, "residents.handle_requests", unit)
+    if request.method == "POST":
+        try:
+            if request.POST.get("settings"):
+                own_data.privacy_settings_set(
+                    actor=request.user,
+                    county=unit,
+                    **{
+                        k: request.POST.get(k)
+                        for k in ("contact_days", "verification_days", "photo_days", "answer_days")
+                    },
+                )
+                messages.success(request, _("保存期限已更新。"))
+            else:
+                item = get_object_or_404(DataRequest, pk=request.POST.get("request") or 0, county=unit)
+                own_data.data_request_answer(
+                    actor=request.user,
+                    request=item,
+                    decision=request.POST.get("decision", ""),
+                    answer=request.POST.get("answer", ""),
+                )
+                messages.success(request, _("已答复。"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect(reverse("residents:requests", args=[unit.pk]))
+    rows = DataRequest.objects.filter(county=unit).select_related("user")
+    return render(
+        request,
+        "residents/requests.html",
+        {
+            "county": unit,
+            "page": paginate(request, rows),
+            "settings": own_data.settings_for(unit),
+            "statuses": RequestStatus,
+        },
+    )

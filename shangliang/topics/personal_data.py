@@ -1,0 +1,85 @@
+"""What topics keeps about a resident (residents.personal_data): topics raised with an account, supports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shangliang.core.periodic import register_periodic
+from shangliang.residents.own_data import settings_for
+from shangliang.residents.personal_data import (
+    Person,
+    Provider,
+    register_provider,
+    register_withdrawal,
+    unlinkable,
+)
+from shangliang.topics.models import Support, Topic
+from shangliang.units.models import Unit
+
+
+def _topics(person: Person) -> list[dict]:
+    rows = Topic.objects.filter(person.q("submitter", None)).order_by("created_at", "id")
+    return [
+        {
+            "议题": t.title,
+            "描述": t.description,
+            "姓名": t.submitted_by_name,
+            "联系手机": t.masked_mobile,
+            "公开姓名": t.name_public,
+            "查询码": t.tracking_code,
+            "时间": t.created_at,
+        }
+        for t in rows
+    ]
+
+
+def _erase_topics(person: Person) -> int:
+    """The topic stays (it may be on a consultation's agenda and in the figures); it becomes anonymous."""
+    return Topic.objects.filter(person.q("submitter", None)).update(
+        submitter=None, submitted_by_name="", mobile="", anonymous=True, name_public=False
+    )
+
+
+def _supports(person: Person) -> list[dict]:
+    rows = Support.objects.filter(person.q("user", "client_key")).select_related("topic").order_by("id")
+    return [{"附议的议题": s.topic.title, "时间": s.created_at} for s in rows]
+
+
+def _erase_supports(person: Person) -> int:
+    done = 0
+    for pk in Support.objects.filter(person.q("user", "client_key")).values_list("pk", flat=True):
+        Support.objects.filter(pk=pk).update(user=None, client_key=unlinkable())
+        done += 1
+    return done
+
+
+def _unpublish(consent) -> None:
+    """The separate consent to publish the name is withdrawn: public pages show 张** again."""
+    if consent.subject_type_id and consent.subject_type.model_class() is Topic:
+        Topic.objects.filter(pk=consent.subject_id).update(name_public=False)
+
+
+def register() -> None:
+    register_withdrawal("publish", _unpublish)
+    register_periodic(f"{__package__}.retention", retention_line)
+    register_provider("topics.topics", Provider(gettext_lazy("提出的议题"), _topics, _erase_topics))
+    register_provider("topics.supports", Provider(gettext_lazy("附议"), _supports, _erase_supports))
+
+
+CLOSED_STATUSES = ("rejected", "merged", "referred", "declined")
+
+
+def retention_line(today) -> str:
+    """Contact details of topics closed without a consultation (rejected, merged, referred, declined) longer ago
+    than their county keeps contact data are erased; the topics stay, anonymous."""
+    erased = 0
+    counties = Unit.objects.filter(pk__in=Topic.objects.values("unit__county_id").distinct())
+    for county in counties:
+        cutoff = today - timedelta(days=settings_for(county).contact_days)
+        stale = Topic.objects.filter(unit__county=county, status__in=CLOSED_STATUSES, updated_at__date__lt=cutoff)
+        stale = stale.exclude(mobile="", submitted_by_name="")
+        erased += stale.update(mobile="", submitted_by_name="", anonymous=True, name_public=False)
+    return _("议题：匿名化过期联系方式 %(n)d 条。") % {"n": erased}
