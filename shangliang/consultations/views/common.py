@@ -10,7 +10,6 @@ from shangliang.core.access import get_for
 from shangliang.core.errors import InvalidInput
 
 DETAIL = Consultation.objects.select_related("unit", "unit__county", "room", "reconvened_from")
-SESSION_TOKENS = "consultation_tokens"
 
 
 def load(request, pk, perm: str = "consultations.view_consultation") -> Consultation:
@@ -43,14 +42,14 @@ def call(request, form, fn, success: str | None = None):
 
 
 def remember_token(request, participant: Participant) -> None:
-    """A person without an account opened their personal link: this browser now acts for them on that consultation."""
-    tokens = dict(request.session.get(SESSION_TOKENS, {}))
-    tokens[str(participant.consultation_id)] = participant.token
-    request.session[SESSION_TOKENS] = tokens
+    """A person without an account opened their personal link: this browser now acts for them on that consultation
+    (the visitor of residents keeps the invitation; counted under the limit "invitation")."""
+    request.visitor.hit("invitation")
+    request.visitor.remember_invitation(participant.consultation_id, participant.token)
 
 
 def session_token(request, consultation_id) -> str | None:
-    return request.session.get(SESSION_TOKENS, {}).get(str(consultation_id))
+    return request.visitor.invitation_token(consultation_id)
 
 
 def acting_participant(request, consultation) -> tuple[Participant | None, str | None]:
