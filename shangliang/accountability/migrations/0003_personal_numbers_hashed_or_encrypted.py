@@ -37,7 +37,7 @@ def hash_and_encrypt(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accountability', '0001_initial'),
+        ('accountability', '0002_deadline_provisional'),
         ('core', '0002_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
