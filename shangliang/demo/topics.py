@@ -244,6 +244,7 @@ def _raise(unit: Unit, s: Scenario, people: _People) -> Topic:
             anonymous=s.anonymous,
             name=s.name,
             mobile=s.mobile,
+            contact_consent=True,  # the demo's residents agreed to be contacted when they left a name or number
         )
     return services.topic_enter(
         actor=actor,

@@ -27,8 +27,6 @@ MOVED = [
     ("/accountability/public/tasks/7/follow/", "/public/tasks/7/follow/"),
     ("/accountability/public/unfollow/tok/", "/public/tasks/unfollow/tok/"),
     ("/accountability/public/photos/7/", "/public/tasks/evidence/7/"),
-    ("/accountability/public/phone/send/", "/public/phone/send/"),
-    ("/accountability/public/phone/verify/", "/public/phone/verify/"),
     ("/accountability/public/units/7/notices/", "/public/units/7/notices/"),
     ("/accountability/public/units/7/results/", "/public/units/7/results/"),
     ("/online/r/7/", "/public/online/7/"),
