@@ -14,8 +14,10 @@ class AccountabilityConfig(AppConfig):
         from shangliang.accountability.notify import on_task_event
         from shangliang.accountability.services.periodic import periodic_line
         from shangliang.accountability.services.tasks import task_deadline_move, task_deadline_settle
+        from shangliang.accountability.workflow import TASK_WORKFLOW, TIMELINE_LABELS
         from shangliang.core.calendars import register_deadline_owner
         from shangliang.core.events import register_event_handler
+        from shangliang.core.eventtypes import register_app_events
         from shangliang.core.periodic import register_periodic
 
         # Owners, the office, supervisors and followers are told after the transaction that wrote the event commits.
@@ -25,3 +27,5 @@ class AccountabilityConfig(AppConfig):
         register_deadline_owner(
             "accountability.responsibilitytask", settle=task_deadline_settle, move=task_deadline_move
         )
+        # The app's event vocabulary: timeline labels, public events, notification verbs (core.eventtypes).
+        register_app_events("accountability", TIMELINE_LABELS, workflows=[TASK_WORKFLOW])

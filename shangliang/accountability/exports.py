@@ -21,9 +21,8 @@ from openpyxl.utils import get_column_letter
 from shangliang.accountability import selectors
 from shangliang.accountability.models import FollowUpCheck, ResponsibilityTask, Supervision, TaskStatus
 from shangliang.accountability.quality import FORMULA, consultation_quality
-from shangliang.accountability.workflow import TIMELINE_LABELS
 from shangliang.consultations.exports import report_docx
-from shangliang.core import clock
+from shangliang.core import clock, eventtypes
 from shangliang.core.models import Event
 
 
@@ -273,7 +272,7 @@ def loop_docx(consultation, *, full_phones: bool) -> bytes:
             doc.add_paragraph(
                 f"{timezone.localtime(e.created_at).strftime('%Y-%m-%d %H:%M')} "
                 f"{e.actor.display_name if e.actor_id else _('系统')} · "
-                f"{TIMELINE_LABELS.get(e.action, e.action)}{(' · ' + e.note) if e.note else ''}"
+                f"{eventtypes.label_of(e)}{(' · ' + e.note) if e.note else ''}"
             )
     buffer = io.BytesIO()
     doc.save(buffer)

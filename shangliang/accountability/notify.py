@@ -19,13 +19,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shangliang.accountability.models import Follower, ResponsibilityTask, SmsRecord, Supervision
-from shangliang.accountability.workflow import TIMELINE_LABELS
-from shangliang.core import clock
+from shangliang.core import eventtypes
 from shangliang.core.crypto import keyed_hash
 from shangliang.notifications.services import notify
 from shangliang.notifications.sms import send_sms
-from shangliang.people.models import Role, RoleAssignment, User
-from shangliang.people.selectors import active_q
+from shangliang.people.models import Role, User
+from shangliang.people.selectors import holders
+from shangliang.units.models import Unit
 
 TO_BODY = {"assign", "reassign", "refuse_hand_back", "approve_extension", "refuse_extension", "send_back", "reopen"}
 SMS_TO_BODY = {"assign", "reassign", "send_back", "reopen", "remind", "notice"}
@@ -33,18 +33,11 @@ TO_OFFICE = {"request_hand_back", "request_extension", "report_completion", "esc
 SMS_TO_SUPERVISORS = {"notice", "escalate"}
 
 
-def _active(qs):
-    return qs.filter(active_q(clock.today()))
-
-
 def body_users(task: ResponsibilityTask) -> list[User]:
     if task.department_id:
-        ids = _active(RoleAssignment.objects.filter(role=Role.DEPARTMENT, department_id=task.department_id))
+        users = list(holders([Role.DEPARTMENT], departments=[task.department_id]))
     else:
-        ids = _active(
-            RoleAssignment.objects.filter(role__in=[Role.CONVENOR, Role.APPROVER], unit_id=task.owner_unit_id)
-        )
-    users = list(User.objects.filter(pk__in=ids.values("user_id"), is_active=True).order_by("pk"))
+        users = list(holders([Role.CONVENOR, Role.APPROVER], units=[task.owner_unit_id]))
     if task.owner_id and task.owner.is_active and all(u.pk != task.owner_id for u in users):
         users.append(task.owner)
     return users
@@ -52,11 +45,12 @@ def body_users(task: ResponsibilityTask) -> list[User]:
 
 def office_users(task: ResponsibilityTask) -> list[User]:
     unit = task.unit
-    ids = _active(
-        RoleAssignment.objects.filter(role__in=[Role.CONVENOR, Role.APPROVER], unit_id=unit.pk)
-        | RoleAssignment.objects.filter(role=Role.CPPCC_STAFF, unit__path__in=unit.ancestor_paths())
+    above = Unit.objects.filter(path__in=unit.ancestor_paths())
+    return list(
+        (holders([Role.CONVENOR, Role.APPROVER], units=[unit.pk]) | holders([Role.CPPCC_STAFF], units=above)).order_by(
+            "pk"
+        )
     )
-    return list(User.objects.filter(pk__in=ids.values("user_id"), is_active=True).order_by("pk"))
 
 
 def supervisors(task: ResponsibilityTask) -> list[User]:
@@ -78,7 +72,7 @@ def _sms_once(event, phones, text: str) -> None:
 
 
 def _text(event, task: ResponsibilityTask) -> str:
-    label = TIMELINE_LABELS.get(event.action, event.action)
+    label = eventtypes.label_of(event)
     base = _("【%(label)s】“%(action)s”（%(unit)s），时限 %(deadline)s") % {
         "label": label,
         "action": task.action[:40],

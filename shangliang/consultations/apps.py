@@ -9,7 +9,11 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         from shangliang.consultations.notify import on_consultation_event
+        from shangliang.consultations.workflow import CONSULTATION_WORKFLOW, TIMELINE_LABELS
         from shangliang.core.events import register_event_handler
+        from shangliang.core.eventtypes import register_app_events
 
         # Invitations and other messages go out after the transaction that wrote the event commits (core.events).
         register_event_handler("consultations.consultation", on_consultation_event)
+        # The app's event vocabulary: timeline labels, public events, notification verbs (core.eventtypes).
+        register_app_events("consultations", TIMELINE_LABELS, workflows=[CONSULTATION_WORKFLOW])

@@ -17,8 +17,7 @@ from openpyxl.styles import Alignment, Font
 
 from shangliang.consultations import selectors
 from shangliang.consultations.models import Consultation, ConsultationForm, InvitationStatus
-from shangliang.consultations.workflow import TIMELINE_LABELS
-from shangliang.core import clock
+from shangliang.core import clock, eventtypes
 from shangliang.core.events import timeline
 
 DEFAULT_LENGTH = timedelta(hours=2)
@@ -244,7 +243,7 @@ def report_docx(c: Consultation) -> bytes:
 
     doc.add_heading(_("附：过程记录"), level=1)
     for e in timeline(c).order_by("created_at", "id")[:200]:
-        label = str(TIMELINE_LABELS.get(e.action, e.action))
+        label = eventtypes.label_of(e)
         doc.add_paragraph(
             f"{timezone.localtime(e.created_at).strftime('%Y-%m-%d %H:%M')} "
             f"{e.actor.display_name if e.actor_id else '—'} · {label}{(' · ' + e.note) if e.note else ''}"

@@ -32,7 +32,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by content in the service (consultations.uploads)."""
+    """Several files in one input; each is checked by content in the service (core.uploads)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(

@@ -14,7 +14,6 @@ Consultations count when they were held (opened), on the local date of `held_at`
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,18 +21,11 @@ from django.utils import timezone
 
 from shangliang.consultations.models import HELD, Consultation, FrequencyNorm
 from shangliang.core import clock
+from shangliang.core.months import add_months
 from shangliang.units.models import LEVEL_OF_KIND, Unit, UnitKind, UnitLevel
 
 DEFAULT_START = date(2020, 1, 1)
 DEFAULT_NORMS = {UnitLevel.TOWN: (2, 12), UnitLevel.VILLAGE: (1, 2)}
-
-
-def add_months(d: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's end (31 January + 1 month = 28/29 February)."""
-    index = d.year * 12 + (d.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -22,17 +22,11 @@ from django.utils.translation import gettext as _
 
 from shangliang.consultations.exports import ics_bytes
 from shangliang.consultations.models import Consultation, Participant
-from shangliang.core import clock
 from shangliang.notifications.services import notify
-from shangliang.people.models import Role, RoleAssignment, User
-from shangliang.people.selectors import active_q
+from shangliang.people.models import Role
+from shangliang.people.selectors import holders
 
 logger = logging.getLogger(__name__)
-
-
-def _holders(role: str, unit_id: int) -> list[User]:
-    ids = RoleAssignment.objects.filter(active_q(clock.today()), role=role, unit_id=unit_id).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
 def _when(c: Consultation) -> str:
@@ -93,7 +87,7 @@ def on_consultation_event(event) -> None:
         _tell_participants(c, event, ids)
     elif event.action == "decline":
         notify(
-            users=[u for u in _holders(Role.CONVENOR, c.unit_id) if u.pk != event.actor_id],
+            users=[u for u in holders([Role.CONVENOR], units=[c.unit_id]) if u.pk != event.actor_id],
             verb="consultation.declined",
             text=_("%(name)s 婉拒参加协商“%(title)s”") % {"name": event.note, "title": c.title},
             link=link,
@@ -102,7 +96,7 @@ def on_consultation_event(event) -> None:
     elif event.action == "submit":
         receiver = event.data.get("receiver_unit")
         notify(
-            users=[u for u in _holders(Role.APPROVER, receiver) if u.pk != event.actor_id],
+            users=[u for u in holders([Role.APPROVER], units=[receiver]) if u.pk != event.actor_id],
             verb="consultation.submitted",
             text=_("请签收协商成果：“%(title)s”（%(unit)s）") % {"title": c.title, "unit": c.unit.name},
             link=link,
@@ -110,7 +104,7 @@ def on_consultation_event(event) -> None:
         )
     elif event.action == "acknowledge":
         notify(
-            users=[u for u in _holders(Role.CONVENOR, c.unit_id) if u.pk != event.actor_id],
+            users=[u for u in holders([Role.CONVENOR], units=[c.unit_id]) if u.pk != event.actor_id],
             verb="consultation.acknowledged",
             text=_("协商成果“%(title)s”已签收") % {"title": c.title},
             link=link,

@@ -111,7 +111,7 @@ def candidate_people(consultation, *, query: str = "", limit: int = 40) -> list[
     unit = consultation.unit
     today = clock.today()
     taken = Participant.objects.filter(consultation=consultation, user__isnull=False).values("user_id")
-    assignments = RoleAssignment.objects.filter(active_q(today), user__is_active=True).exclude(user_id__in=taken)
+    assignments = RoleAssignment.objects.active().filter(user__is_active=True).exclude(user_id__in=taken)
     query = (query or "").strip()[:50]
     if query:
         assignments = assignments.filter(unit__path__startswith=county_path(unit)).filter(

@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.core import clock
+from shangliang.core.months import month_end, month_key, months_between
 from shangliang.dashboards import accountability_facts, facts, snapshots
 from shangliang.dashboards.db import jit_off
 from shangliang.dashboards.models import AnchorVersion, CellKind, FigureCell, Watermark
-from shangliang.dashboards.periods import FIRST_YEAR, month_end, month_key, months_between
+from shangliang.dashboards.periods import FIRST_YEAR
 from shangliang.units.models import Assessment, Room, Unit
 
 logger = logging.getLogger(__name__)

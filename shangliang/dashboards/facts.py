@@ -19,11 +19,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, F, IntegerField, Q
 from django.db.models.functions import Coalesce, Substr, TruncMonth
-from django.utils import timezone
 
 from shangliang.consultations.models import (
     HELD,
@@ -38,7 +37,8 @@ from shangliang.consultations.models import (
     Suggestion,
     SuggestionStatus,
 )
-from shangliang.dashboards.periods import aware_start, month_start
+from shangliang.core.months import month_of
+from shangliang.dashboards.periods import aware_start
 from shangliang.topics.models import Topic, TopicStatus
 from shangliang.units.models import Unit
 
@@ -355,13 +355,6 @@ def register_source(source: Source) -> None:
         SOURCES.append(source)
 
 
-def _month_of(value) -> date:
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.date().replace(day=1)
-    return month_start(value)
-
-
 def _query(s: Source, unit: Unit, start: date, end: date):
     return s.queryset().filter(s.in_subtree(unit), s.in_range(start, end))
 
@@ -393,7 +386,7 @@ def tally_by_child_month(unit: Unit, start: date, end: date) -> dict[tuple[str, 
     for s in SOURCES:
         group = {"_g_child": Substr(f"{s.unit}__path", 1, prefix_len), "_g_month": TruncMonth(s.moment)}
         for (child, m), c in s.grouped(_query(s, unit, start, end), group):
-            out.setdefault((child, _month_of(m)), Counter()).update(c)
+            out.setdefault((child, month_of(m)), Counter()).update(c)
     return out
 
 
@@ -401,7 +394,7 @@ def tally_by_month(unit: Unit, start: date, end: date) -> dict[date, Counter]:
     out: dict[date, Counter] = {}
     for s in SOURCES:
         for (m,), c in s.grouped(_query(s, unit, start, end), {"_g_month": TruncMonth(s.moment)}):
-            out.setdefault(_month_of(m), Counter()).update(c)
+            out.setdefault(month_of(m), Counter()).update(c)
     return out
 
 
@@ -422,7 +415,7 @@ def tally_by_anchor_month(anchor_ids: Iterable[int], start: date, end: date) -> 
     for s in SOURCES:
         qs = s.queryset().filter(s.in_anchors(anchor_ids, units), s.in_range(start, end))
         for (a, m), c in s.grouped(qs, {"_g_anchor": s.anchor_expr(), "_g_month": TruncMonth(s.moment)}):
-            out.setdefault((a, _month_of(m)), Counter()).update(c)
+            out.setdefault((a, month_of(m)), Counter()).update(c)
     return out
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -11,33 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.core import clock
+from shangliang.core.months import month_end, month_start, months_between, next_month
 
 FIRST_YEAR = 2015
-
-
-def month_start(d: date) -> date:
-    return d.replace(day=1)
-
-
-def month_end(d: date) -> date:
-    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
-
-
-def next_month(d: date) -> date:
-    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-
-
-def month_key(d: date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
-
-
-def months_between(first: date, last: date) -> list[date]:
-    """First days of the months from `first`'s to `last`'s, inclusive."""
-    out, m = [], month_start(first)
-    while m <= last:
-        out.append(m)
-        m = next_month(m)
-    return out
 
 
 def aware_start(d: date) -> datetime:

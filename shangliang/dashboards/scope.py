@@ -11,8 +11,9 @@ from datetime import date
 from functools import cached_property
 
 from shangliang.core import clock
+from shangliang.core.months import month_end, month_key
 from shangliang.dashboards import accountability_facts, cells, facts, snapshots
-from shangliang.dashboards.periods import Period, month_end, month_key
+from shangliang.dashboards.periods import Period
 from shangliang.units import selectors as unit_selectors
 from shangliang.units.models import Room, Unit
 

@@ -119,7 +119,7 @@ def dashboard(request, pk):
     scope = Scope(unit, period)
     ctx = _page_context(scope, cards=CARDS, sections=SECTIONS, drill="dashboards:unit", public=False, error=error)
     user = request.user
-    county = unit if unit.kind == "county" else unit.county
+    county = unit.county
     ctx.update(
         {
             "ancestors": [a for a in unit_selectors.ancestors(unit) if user.has_perm("dashboards.view_dashboard", a)],

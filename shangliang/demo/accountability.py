@@ -38,9 +38,9 @@ from shangliang.accountability.models import (
 from shangliang.accountability.models import TaskStatus as T
 from shangliang.accountability.services.periodic import run_periodic
 from shangliang.consultations.models import CLOSED, Consultation
-from shangliang.consultations.norms import add_months
 from shangliang.core import clock
 from shangliang.core.models import Event
+from shangliang.core.months import add_months
 from shangliang.people.models import Department, Position, Role, RoleAssignment, User
 from shangliang.units.models import Unit
 

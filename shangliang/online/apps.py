@@ -11,3 +11,9 @@ class OnlineConfig(AppConfig):
         from shangliang.online import personal_data
 
         personal_data.register()  # a resident's own data: listed, downloaded, erased (residents)
+
+        from shangliang.core.eventtypes import register_app_events
+        from shangliang.online.workflow import ROOM_WORKFLOW, STATEMENT_WORKFLOW, TIMELINE_LABELS
+
+        # The app's event vocabulary: timeline labels, public events, notification verbs (core.eventtypes).
+        register_app_events("online", TIMELINE_LABELS, workflows=[ROOM_WORKFLOW, STATEMENT_WORKFLOW])

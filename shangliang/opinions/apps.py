@@ -9,7 +9,11 @@ class OpinionsConfig(AppConfig):
 
     def ready(self) -> None:
         from shangliang.core.events import register_event_handler
+        from shangliang.core.eventtypes import register_app_events
         from shangliang.opinions.notify import on_report_event
+        from shangliang.opinions.workflow import REPORT_WORKFLOW, TIMELINE_LABELS
 
         # Notifications are sent after the transaction that wrote the event commits (core.events).
         register_event_handler("opinions.opinionreport", on_report_event)
+        # The app's event vocabulary: timeline labels, public events, notification verbs (core.eventtypes).
+        register_app_events("opinions", TIMELINE_LABELS, workflows=[REPORT_WORKFLOW])

@@ -13,12 +13,11 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shangliang.core import clock
+from shangliang.core import eventtypes
 from shangliang.notifications.services import notify
 from shangliang.opinions.models import OpinionReport
-from shangliang.opinions.workflow import TIMELINE_LABELS
-from shangliang.people.models import Role, RoleAssignment, User
-from shangliang.people.selectors import active_q
+from shangliang.people.models import Role, User
+from shangliang.people.selectors import holders
 
 TO_OFFICE = {"submit", "resubmit", "answer", "hand_back"}
 TO_AUTHOR = {"return", "merge", "adopt", "adopt_level", "decline", "endorse", "accept"}
@@ -26,19 +25,13 @@ TO_BODY = {"hand", "send_back"}
 
 
 def _office(county_id: int) -> list[User]:
-    ids = RoleAssignment.objects.filter(active_q(clock.today()), role=Role.CPPCC_STAFF, unit_id=county_id).values(
-        "user_id"
-    )
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    return list(holders([Role.CPPCC_STAFF], units=[county_id]))
 
 
 def _body(department_id: int | None) -> list[User]:
     if department_id is None:
         return []
-    ids = RoleAssignment.objects.filter(
-        active_q(clock.today()), role=Role.DEPARTMENT, department_id=department_id
-    ).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    return list(holders([Role.DEPARTMENT], departments=[department_id]))
 
 
 def on_report_event(event) -> None:
@@ -57,7 +50,7 @@ def on_report_event(event) -> None:
     else:
         return
     users = [u for u in users if u.pk != event.actor_id]
-    label = TIMELINE_LABELS.get(event.action, event.action)
+    label = eventtypes.label_of(event)
     notify(
         users=users,
         verb=f"opinions.{event.action}",

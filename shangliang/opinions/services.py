@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shangliang.core import clock
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -25,20 +26,12 @@ from shangliang.opinions.models import (
 from shangliang.opinions.workflow import OFFICE, REPORT_WORKFLOW
 from shangliang.people.models import Department, Role
 from shangliang.people.selectors import scope_paths, within
-from shangliang.units.models import Unit, UnitKind
+from shangliang.units.models import Unit
 
 TITLE_MAX = 100
 BODY_MAX = 8000
 MAX_MERGE = 20
 S = ReportStatus
-
-
-def _county_of(unit: Unit) -> Unit:
-    if unit.kind == UnitKind.COUNTY:
-        return unit
-    if unit.county_id is None:
-        raise InvalidInput(_("所选单元不属于任何区县。"), field="unit")
-    return unit.county
 
 
 def _text(title, body) -> tuple[str, str]:
@@ -83,7 +76,9 @@ def report_create(
             if earlier.author_id != actor.pk:
                 raise InvalidInput(_("表单已失效，请刷新页面后重新填写。"))
             return earlier
-    county = _county_of(unit)
+    if unit.county_id is None:
+        raise InvalidInput(_("所选单元不属于任何区县。"), field="unit")
+    county = unit.county
     title, body = _text(title, body)
     links = _links(actor, county, source, topic, consultation)
     is_member = within(unit.path, scope_paths(actor, {Role.MEMBER})) or not within(
@@ -111,10 +106,6 @@ def report_create(
     return report
 
 
-def _locked(report: OpinionReport) -> OpinionReport:
-    return OpinionReport.objects.select_for_update().select_related("unit", "county").get(pk=report.pk)
-
-
 def report_update(
     *, actor, report: OpinionReport, title: str, body: str, source: str, topic=None, consultation=None
 ) -> OpinionReport:
@@ -123,7 +114,7 @@ def report_update(
     title, body = _text(title, body)
     links = _links(actor, report.county, source, topic, consultation)
     with transaction.atomic():
-        current = _locked(report)
+        current = locked(report)
         if current.status not in AUTHOR_EDITABLE:
             raise NotPossible(_("信息当前状态为“%(s)s”，撰稿人不能再修改。") % {"s": current.get_status_display()})
         current.title, current.body = title, body
@@ -160,7 +151,7 @@ def report_edit(*, actor, report: OpinionReport, title: str, body: str, note: st
     title, body = _text(title, body)
     note = clean_text(note, label=_("修改说明"), field="note", max_length=500, required=False)
     with transaction.atomic():
-        current = _locked(report)
+        current = locked(report)
         if current.status != S.SUBMITTED:
             raise NotPossible(_("只有待处理（已报送）的信息可以编辑加工。"))
         current.title, current.body = title, body
@@ -204,7 +195,7 @@ def report_merge(*, actor, target: OpinionReport, sources, note: str = "") -> Op
         raise InvalidInput(_("一次最多合并 %(n)d 篇信息。") % {"n": MAX_MERGE}, field="sources")
     note = clean_text(note, label=_("说明"), field="note", max_length=500, required=False)
     with transaction.atomic():
-        current = _locked(target)
+        current = locked(target)
         if current.status not in (S.SUBMITTED, *ADOPTED_STATES):
             raise NotPossible(_("只能并入待处理或已采用的信息。"))
         contributors = set()
@@ -252,7 +243,7 @@ def report_adopt(
         recorded_by=actor,
     )
     with transaction.atomic():
-        current = _locked(report)
+        current = locked(report)
         if current.status == S.SUBMITTED:
             REPORT_WORKFLOW.apply(current, action="adopt", actor=actor, data={"level": level})
         elif current.status in ADOPTED_STATES:

@@ -1,5 +1,7 @@
 """People: users, time-bounded role assignments in units, sectors, departments, member links, the talent pool."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
@@ -7,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core import clock
 from shangliang.core.crypto import EncryptedTextField, mobile_hash
 from shangliang.core.models import TimeStamped
 
@@ -115,6 +118,17 @@ class Department(models.Model):
         return self.name
 
 
+def active_q(on: date, start: str = "assumed_at", end: str = "renounced_at") -> Q:
+    """Active on `on`: started on or before it, and not yet ended (the end date is the first day off)."""
+    return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": on}))
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def active(self, on: date | None = None):
+        """The assignments in force today (or on `on`)."""
+        return self.filter(active_q(on or clock.today()))
+
+
 class RoleAssignment(TimeStamped):
     """A person holds a role in a unit for a time (Dispatch's ParticipantRole): history stays true."""
 
@@ -136,6 +150,8 @@ class RoleAssignment(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("角色任职")

@@ -32,7 +32,7 @@ def works_in_county(user, obj) -> bool:
     unit = _unit(obj)
     if unit is None:
         return False
-    county_id = unit.pk if unit.kind == "county" else unit.county_id
+    county_id = unit.county_id
     return county_id in county_ids(user, {Role.CPPCC_STAFF, Role.CONVENOR, Role.APPROVER})
 
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from shangliang.core import clock
 from shangliang.core.crypto import mobile_hash
-from shangliang.people.models import Expertise, MemberLink, Role, RoleAssignment, Talent, User
+from shangliang.people.models import Expertise, MemberLink, Role, RoleAssignment, Talent, User, active_q
 from shangliang.units.models import Unit, UnitKind
 
 # Roles whose holders see their unit and everything below it inside the app.
@@ -32,11 +32,6 @@ class Scope:
     path: str
     county_id: int | None
     unit_name: str
-
-
-def active_q(on: date, start: str = "assumed_at", end: str = "renounced_at") -> Q:
-    """Active on `on`: started on or before it, and not yet ended (the end date is the first day off)."""
-    return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": on}))
 
 
 def user_scopes(user) -> tuple[Scope, ...]:
@@ -161,7 +156,7 @@ def county_ids(user, roles: Iterable[str] | None = None) -> set[int]:
 def assignments_of_unit(unit, *, current_only: bool = True):
     qs = RoleAssignment.objects.filter(unit=unit).select_related("user", "sector", "department")
     if current_only:
-        qs = qs.filter(active_q(clock.today()))
+        qs = qs.active()
     return qs.order_by("role", "position", "id")
 
 
@@ -292,3 +287,25 @@ def top_units_for(user):
     if user.is_superuser:
         return Unit.get_root_nodes()
     return Unit.objects.filter(path__in=view_paths(user)).order_by("path")
+
+
+def holders(
+    roles: Iterable[str],
+    *,
+    units: Iterable | None = None,
+    subtree_of: Unit | None = None,
+    departments: Iterable | None = None,
+    on: date | None = None,
+):
+    """The active users holding one of `roles` today (or on `on`): in one of `units` (units, ids, or a queryset of
+    units), anywhere in the subtree of `subtree_of`, for one of `departments`; ordered by id.
+
+    A queryset of users: list() it, or use it as a subquery."""
+    assignments = RoleAssignment.objects.active(on).filter(role__in=list(roles))
+    if units is not None:
+        assignments = assignments.filter(unit__in=units)
+    if subtree_of is not None:
+        assignments = assignments.filter(unit__path__startswith=subtree_of.path)
+    if departments is not None:
+        assignments = assignments.filter(department__in=departments)
+    return User.objects.filter(pk__in=assignments.values("user_id"), is_active=True).order_by("pk")

@@ -98,7 +98,7 @@ def _check_role_fits(role: str, unit: Unit, position: str, sector: Sector | None
         raise InvalidInput(_("召集人设在区县及以下单元。"), field="unit")
     if role == Role.DEPARTMENT and department is None:
         raise InvalidInput(_("职能部门人员需要选择所属部门。"), field="department")
-    county_id = unit.pk if unit.kind == UnitKind.COUNTY else unit.county_id
+    county_id = unit.county_id
     if sector is not None and sector.county_id != county_id:
         raise InvalidInput(_("所选界别不属于该区县。"), field="sector")
     if department is not None and department.county_id != county_id:

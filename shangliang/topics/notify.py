@@ -11,16 +11,10 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shangliang.core import clock
 from shangliang.notifications.services import notify
-from shangliang.people.models import Role, RoleAssignment, User
-from shangliang.people.selectors import active_q
+from shangliang.people.models import Role
+from shangliang.people.selectors import holders
 from shangliang.topics.models import Topic, TopicStatus
-
-
-def _holders(role: str, unit_id: int) -> list[User]:
-    ids = RoleAssignment.objects.filter(active_q(clock.today()), role=role, unit_id=unit_id).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
 def on_topic_event(event) -> None:
@@ -38,7 +32,7 @@ def on_topic_event(event) -> None:
         # An Excel import: one message for the whole file, sent with its first row.
         if event.data.get("import_index") == 0:
             notify(
-                users=others(_holders(Role.CONVENOR, topic.unit_id)),
+                users=others(list(holders([Role.CONVENOR], units=[topic.unit_id]))),
                 verb="topic.arrived",
                 text=_("批量录入 %(n)d 个新议题待筛选（%(unit)s）") % {"n": size, "unit": topic.unit.name},
                 link=reverse("topics:list") + "?status=submitted",
@@ -52,7 +46,7 @@ def on_topic_event(event) -> None:
                 "unit": topic.unit.name,
             }
         notify(
-            users=others(_holders(Role.CONVENOR, topic.unit_id)),
+            users=others(list(holders([Role.CONVENOR], units=[topic.unit_id]))),
             verb="topic.arrived",
             text=text,
             link=link,
@@ -60,7 +54,7 @@ def on_topic_event(event) -> None:
         )
     if event.action == "accept":
         notify(
-            users=others(_holders(Role.APPROVER, topic.unit_id)),
+            users=others(list(holders([Role.APPROVER], units=[topic.unit_id]))),
             verb="topic.accepted",
             text=_("议题待审定：“%(title)s”（%(unit)s）") % {"title": topic.title, "unit": topic.unit.name},
             link=link,

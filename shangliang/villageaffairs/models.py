@@ -210,7 +210,7 @@ class Disclosure(TimeStamped):
 
 
 def document_upload_to(instance, filename: str) -> str:
-    # The stored name is generated (see documents.checked_document), never the user's.
+    # The stored name is generated (core.uploads.checked_document), never the user's.
     return f"villageaffairs/disclosures/{filename}"
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shangliang.core import clock
 from shangliang.notifications.services import notify
-from shangliang.people.models import Role, RoleAssignment, User
-from shangliang.people.selectors import active_q
+from shangliang.people.models import Role
+from shangliang.people.selectors import holders
 from shangliang.units.models import Unit
 from shangliang.villageaffairs.models import AgendaItem
 
@@ -29,11 +28,8 @@ def on_disclosure_event(event) -> None:
         return
     village = item.meeting.unit
     units = [village.pk, *_town_ids(village)]
-    ids = RoleAssignment.objects.filter(active_q(clock.today()), role=Role.CONVENOR, unit_id__in=units).values(
-        "user_id"
-    )
     notify(
-        users=User.objects.filter(pk__in=ids, is_active=True).order_by("pk"),
+        users=holders([Role.CONVENOR], units=units),
         verb="villageaffairs.objection",
         text=_("%(village)s“%(title)s”收到群众异议，已列入 %(month)s 月例会议程。")
         % {"village": village.name, "title": item.disclosure.title, "month": f"{item.meeting.month:%Y-%m}"},

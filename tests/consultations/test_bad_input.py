@@ -18,9 +18,9 @@ from shangliang.consultations.models import (
     ResearchRecord,
     Suggestion,
 )
-from shangliang.consultations.uploads import checked_document
 from shangliang.core.errors import InvalidInput
 from shangliang.core.events import timeline
+from shangliang.core.uploads import checked_document
 from tests.conftest import fresh
 from tests.consultations.conftest import approved_topic, convenor, row
 
@@ -57,14 +57,12 @@ def png() -> bytes:
         ("a.pdf", b"%PDF-1.7\n...", "application/pdf"),
         ("报告.docx", office("docx"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         ("台账.xlsx", office("xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ("旧.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "application/msword"),
-        ("旧.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "application/vnd.ms-excel"),
         ("照片.png", png(), "image/png"),
     ],
 )
 def test_accepted_documents_are_recognised_by_content(name, data, kind):
     doc = checked_document(upload(name, data))
-    assert doc.content_type == kind and doc.original_name == name
+    assert doc.content_type == kind and doc.name == name
     assert doc.content.name != name  # stored under a generated name
 
 
@@ -78,6 +76,9 @@ def test_accepted_documents_are_recognised_by_content(name, data, kind):
         ("empty.pdf", b"", "空文件"),
         ("fake.png", b"\x89PNG\r\n\x1a\n broken", "不是有效的图片"),
         ("x.ole", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "不是可接收的文件类型"),
+        # Legacy Office containers cannot be checked without parsing them: refused like the disclosures refused them.
+        ("旧.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "不是可接收的文件类型"),
+        ("旧.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "不是可接收的文件类型"),
     ],
 )
 def test_refused_documents(name, data, message):

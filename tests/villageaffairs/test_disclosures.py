@@ -258,7 +258,7 @@ def test_documents_are_checked_by_content_and_frozen_once_published(va):
             disclosure=va.draft,
             documents=[SimpleUploadedFile("发票.pdf", b"<html><script>alert(1)</script>", "application/pdf")],
         )
-    assert "不是支持的文件类型" in str(caught.value.message)
+    assert "不是可接收的文件类型" in str(caught.value.message)
     assert va.draft.documents.count() == 3
     services.disclosure_publish(actor=va.world.users["staff"], disclosure=va.draft)
     with pytest.raises(NotPossible):
@@ -322,7 +322,7 @@ def test_a_comment_does_not_go_onto_the_agenda(va):
 def test_objections_after_a_held_meeting_go_to_the_following_month(va):
     MonthlyMeeting.objects.create(unit=va.world.v1, month=TODAY.replace(day=1), status="held", held_on=TODAY)
     item = AgendaItem.objects.get(feedback=submit(va))
-    from shangliang.villageaffairs.services.meetings import add_months
+    from shangliang.core.months import add_months
 
     assert item.meeting.month == add_months(TODAY.replace(day=1), 1)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.models import Event
+from shangliang.core.months import add_months, month_start
 from shangliang.villageaffairs import selectors, services
 from shangliang.villageaffairs.models import (
     AgendaItem,
@@ -23,7 +24,6 @@ from shangliang.villageaffairs.models import (
     MonthlyMeeting,
 )
 from shangliang.villageaffairs.services import meetings
-from shangliang.villageaffairs.services.meetings import add_months, month_start
 from tests.conftest import mobile_visitor
 from tests.factories import UserFactory, assign
 

@@ -21,14 +21,14 @@ from shangliang.accountability.models import (
     Supervision,
     SupervisionComment,
 )
-from shangliang.accountability.services.common import county_of, locked
 from shangliang.core import clock
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
 from shangliang.core.validation import clean_text
-from shangliang.people.models import Role, RoleAssignment, User
-from shangliang.people.selectors import active_q
+from shangliang.people.models import Role
+from shangliang.people.selectors import holders
 
 # A person who just chased a task does not chase it again by a double click.
 MANUAL_REMINDER_GAP = timedelta(minutes=30)
@@ -137,11 +137,8 @@ def task_notice(*, actor, task: ResponsibilityTask, text: str = "") -> PublicNot
 def member_candidates(task: ResponsibilityTask):
     """CPPCC members of the task's county (member role anywhere in it), who may be named supervisors."""
 
-    county = county_of(task.unit)
-    ids = RoleAssignment.objects.filter(
-        active_q(clock.today()), role=Role.MEMBER, unit__path__startswith=county.path
-    ).values("user_id")
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "pk")
+    county = task.unit.county
+    return holders([Role.MEMBER], subtree_of=county).order_by("full_name", "pk")
 
 
 def supervisor_add(*, actor, task: ResponsibilityTask, member) -> Supervision:

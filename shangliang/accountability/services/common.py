@@ -1,4 +1,4 @@
-"""Helpers shared by the accountability services: settings, locking, input checks."""
+"""Helpers shared by the accountability services: settings and input checks."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from shangliang.accountability.models import AccountabilitySettings, ResponsibilityTask
+from shangliang.accountability.models import AccountabilitySettings
 from shangliang.core import clock
-from shangliang.core.errors import InvalidInput, NotPossible
+from shangliang.core.errors import InvalidInput
 from shangliang.core.workdays import MAX_WORKING_DAYS, add_working_days
 
+# Files of one piece of evidence (a progress report, a completion, a follow-up check).
+MAX_EVIDENCE_FILES = 5
 # A deadline more than three years away is a typo, not a plan.
 MAX_AHEAD = timedelta(days=3 * 366)
 
@@ -21,18 +23,6 @@ def settings_for(county) -> AccountabilitySettings:
         return AccountabilitySettings()
     found = AccountabilitySettings.objects.filter(county=county).first()
     return found or AccountabilitySettings(county=county)
-
-
-def county_of(unit):
-    return unit if unit.kind == "county" else unit.county
-
-
-def locked(task: ResponsibilityTask) -> ResponsibilityTask:
-    """Lock the task's row (inside a transaction) and re-read it into the same object: concurrent steps queue here."""
-    if not ResponsibilityTask.objects.select_for_update().filter(pk=task.pk).exists():
-        raise NotPossible(_("该事项不存在。"))
-    task.refresh_from_db()
-    return task
 
 
 def clean_percent(value, *, field: str = "percent") -> int:

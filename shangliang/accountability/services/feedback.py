@@ -23,14 +23,15 @@ from shangliang.accountability.models import (
     TaskStatus,
 )
 from shangliang.accountability.rules import SYSTEM
-from shangliang.accountability.services.common import county_of, locked, settings_for
+from shangliang.accountability.services.common import MAX_EVIDENCE_FILES, settings_for
 from shangliang.accountability.services.tasks import store_checked, task_reopen
 from shangliang.consultations.models import CLOSED, Consultation
-from shangliang.consultations.uploads import checked_documents
 from shangliang.core import clock
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
+from shangliang.core.uploads import checked_documents
 from shangliang.core.validation import clean_text
 from shangliang.people.models import mask_phone
 from shangliang.residents.services import mobile_hash
@@ -105,7 +106,7 @@ def rating_submit(
 
 
 def _maybe_reopen(task: ResponsibilityTask) -> None:
-    rules = settings_for(county_of(task.unit))
+    rules = settings_for(task.unit.county)
     n, unhappy = dissatisfaction(task)
     # Integers: unhappy / n > threshold%  ⇔  unhappy × 100 > threshold × n.
     if n >= rules.min_ratings and unhappy * 100 > rules.dissatisfaction_percent * n:
@@ -156,7 +157,7 @@ def follow_up_record(
     task = check.task
     require_perm(actor, "accountability.record_follow_up", task, _("只有交办单位和督办委员可以记录回访。"))
     note = clean_text(note, label=_("回访情况"), field="note", max_length=2000, required=not lasted)
-    checked = checked_documents(files, field="files")
+    checked = checked_documents(files, field="files", most=MAX_EVIDENCE_FILES)
     with transaction.atomic():
         t = locked(task)
         c = FollowUpCheck.objects.select_for_update().get(pk=check.pk)
@@ -208,7 +209,7 @@ def evaluation_submit(
     require_perm(actor, "accountability.evaluate", consultation, _("只有本县（区）的第三方评估人员可以评估。"))
     if consultation.status not in CLOSED:
         raise NotPossible(_("协商结束后才能评估。"))
-    form = active_form(county_of(consultation.unit))
+    form = active_form(consultation.unit.county)
     if form is None:
         raise NotPossible(_("本县（区）尚未设置第三方评估表，请联系政协机关。"))
     comment = clean_text(comment, label=_("总体评价"), field="comment", max_length=2000, required=False)

@@ -39,7 +39,7 @@ from shangliang.accountability.services.chasing import (
     reminder_create,
     reminder_key,
 )
-from shangliang.accountability.services.common import county_of, settings_for
+from shangliang.accountability.services.common import settings_for
 from shangliang.core import clock
 from shangliang.core.events import record_event
 from shangliang.core.models import TimeLimitStep
@@ -78,7 +78,7 @@ class _Settings:
         self._calendars: dict[int | None, Calendar] = {}
 
     def __call__(self, task: ResponsibilityTask):
-        county = county_of(task.unit)
+        county = task.unit.county
         key = county.pk if county is not None else None
         if key not in self._by_county:
             self._by_county[key] = settings_for(county)

@@ -27,21 +27,21 @@ from shangliang.accountability.models import (
 from shangliang.accountability.rules import SYSTEM
 from shangliang.accountability.services.common import (
     MAX_AHEAD,
+    MAX_EVIDENCE_FILES,
     clean_percent,
-    county_of,
-    locked,
     resolve_deadline,
     settings_for,
 )
 from shangliang.accountability.workflow import TASK_WORKFLOW as FLOW
 from shangliang.consultations.models import Consultation, ConsultationStatus, Suggestion, SuggestionStatus
-from shangliang.consultations.norms import add_months
-from shangliang.consultations.uploads import checked_documents
 from shangliang.core import clock
 from shangliang.core.calendars import provisional_register, provisional_withdraw
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
+from shangliang.core.months import add_months
 from shangliang.core.permissions import require_perm
+from shangliang.core.uploads import checked_documents
 from shangliang.core.validation import clean_key, clean_text
 from shangliang.people.models import Department
 from shangliang.people.services import clean_phone
@@ -62,7 +62,7 @@ def _body(consultation: Consultation, department: Department | None, owner_unit:
     """The responsible body: one department of the consultation's county, or one unit of that county."""
     if (department is None) == (owner_unit is None):
         raise InvalidInput(_("请选择一个责任单位：职能部门或基层单元，二者选一。"), field="body")
-    county = county_of(consultation.unit)
+    county = consultation.unit.county
     if department is not None:
         if not department.is_active or county is None or department.county_id != county.pk:
             raise InvalidInput(_("所选部门不属于本县（区），或已撤销。"), field="body")
@@ -300,7 +300,9 @@ def progress_report(*, actor, task: ResponsibilityTask, text: str, percent, file
     require_perm(actor, "accountability.act_on_task", task, _("只有责任单位和责任人可以报告进展。"))
     text = clean_text(text, label=_("进展情况"), field="text", max_length=TEXT_MAX)
     percent = clean_percent(percent)
-    checked = checked_documents(files, field="files")  # refuse bad files before anything is written
+    checked = checked_documents(
+        files, field="files", most=MAX_EVIDENCE_FILES
+    )  # refuse bad files before anything is written
     with transaction.atomic():
         t = locked(task)
         if t.status not in WORKING_STATUSES:
@@ -327,7 +329,7 @@ def store_checked(task, checked, actor, report=None, follow_up=None) -> None:
             report=report,
             follow_up=follow_up,
             file=d.content,
-            original_name=d.original_name,
+            original_name=d.name,
             content_type=d.content_type,
             size=d.size,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -340,7 +342,7 @@ def completion_report(*, actor, task: ResponsibilityTask, text: str, files: Sequ
     """报告办结: the result and at least one piece of evidence (a photo or a document); the office then verifies."""
     FLOW.check(task, action="report_completion", actor=actor)
     text = clean_text(text, label=_("办理结果"), field="text", max_length=TEXT_MAX)
-    checked = checked_documents(files, field="files")
+    checked = checked_documents(files, field="files", most=MAX_EVIDENCE_FILES)
     if not checked:
         raise InvalidInput(_("报告办结须附佐证材料（照片或文件）。"), field="files")
     with transaction.atomic():
@@ -369,7 +371,7 @@ def completion_verify(*, actor, task: ResponsibilityTask, note: str = ""):
     with transaction.atomic():
         t = locked(task)
         t.completed_at = clock.now()
-        months = settings_for(county_of(t.unit)).follow_up_months
+        months = settings_for(t.unit.county).follow_up_months
         FollowUpCheck.objects.get_or_create(task=t, round=t.round, defaults={"due_on": add_months(today, months)})
         FLOW.apply(t, action="verify", actor=actor, note=note, extra_update_fields=["completed_at"])
     return t
@@ -457,7 +459,7 @@ def task_reopen(
     if deadline is None:
         if actor is not SYSTEM:
             raise InvalidInput(_("请填写重办的完成时限。"), field="deadline")
-        deadline = today + timedelta(days=settings_for(county_of(task.unit)).reopen_days)
+        deadline = today + timedelta(days=settings_for(task.unit.county).reopen_days)
     else:
         deadline, _n, _p = resolve_deadline(deadline=deadline, working_days=None, county=task.unit.county_id)
     with transaction.atomic():

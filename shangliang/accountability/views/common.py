@@ -28,7 +28,7 @@ def status_of(*forms) -> int:
 def bodies_for(unit: Unit) -> tuple[list, dict[str, object]]:
     """Choices for the responsible body, grouped: the county's departments, and the units from the county down to
     the consultation's unit and its children. Returns (choices, {value: object})."""
-    county = unit if unit.kind == "county" else unit.county
+    county = unit.county
     departments = list(Department.objects.filter(county=county, is_active=True).order_by("kind", "id"))
     units = list(
         Unit.objects.filter(path__in=unit.ancestor_paths(), is_active=True).order_by("depth")

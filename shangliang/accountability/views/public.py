@@ -16,7 +16,6 @@ from shangliang.accountability import selectors, services
 from shangliang.accountability.forms import RatingForm
 from shangliang.accountability.models import ProgressReport, TaskStatus
 from shangliang.accountability.views.tasks import evidence_response
-from shangliang.accountability.workflow import TIMELINE_LABELS
 from shangliang.core import clock
 from shangliang.core.errors import DomainError
 from shangliang.core.pagination import paginate
@@ -64,7 +63,6 @@ def _task_page(request, t, *, rating_form=None, status=200):
             "t": t,
             "unit": t.unit,
             "timeline": selectors.task_timeline(t, public_only=True).order_by("-created_at", "-id")[:60],
-            "labels": TIMELINE_LABELS,
             "reports": reports,
             "ratings": selectors.rating_summary([t]).get(t.pk),
             "can_rate": t.status == TaskStatus.DONE,

@@ -104,7 +104,7 @@ def assign(request, pk):
 @require_http_methods(["GET", "POST"])
 def evaluate(request, pk):
     c = _consultation(request, pk, "accountability.evaluate")
-    form_def = active_form(c.unit if c.unit.kind == UnitKind.COUNTY else c.unit.county)
+    form_def = active_form(c.unit.county)
     items = [i for i in form_def.items.all() if i.is_active] if form_def else []
     form = EvaluateForm(request.POST or None, items=items)
     if request.method == "POST" and form.is_valid():

@@ -36,7 +36,7 @@ from shangliang.accountability.views.common import (
     owner_account,
     status_of,
 )
-from shangliang.accountability.workflow import TASK_WORKFLOW, TIMELINE_LABELS
+from shangliang.accountability.workflow import TASK_WORKFLOW
 from shangliang.core import clock
 from shangliang.core.access import LoginRequired, check_perm, get_for
 from shangliang.core.forms import run_service
@@ -135,7 +135,6 @@ def task(request, pk):
             "can_follow_up": user.has_perm("accountability.record_follow_up", t),
             "can_contact": _contact_shown(request, t),
             "timeline": selectors.task_timeline(t).order_by("-created_at", "-id")[:80],
-            "labels": TIMELINE_LABELS,
             "progress_form": ProgressForm(initial={"percent": t.percent}),
             "completion_form": CompletionForm(),
             "extension_form": ExtensionForm(),

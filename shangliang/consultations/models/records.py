@@ -79,7 +79,7 @@ class PreConsultationVisit(models.Model):
 
 
 def attachment_upload_to(instance, filename: str) -> str:
-    # The stored name is generated (consultations.uploads.checked_document), never the user's.
+    # The stored name is generated (core.uploads.checked_document), never the user's.
     return f"consultations/{instance.consultation_id}/{filename}"
 
 

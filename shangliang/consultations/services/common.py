@@ -16,15 +16,6 @@ from shangliang.core.permissions import require_perm
 S = ConsultationStatus
 
 
-def locked(consultation: Consultation) -> Consultation:
-    """Lock the consultation's row (call inside a transaction) and re-read it into the same object: concurrent steps
-    queue here, and the caller's object shows the state the step ends in."""
-    if not Consultation.objects.select_for_update().filter(pk=consultation.pk).exists():
-        raise NotPossible(_("该协商不存在。"))
-    consultation.refresh_from_db()
-    return consultation
-
-
 def current(consultation: Consultation) -> Consultation:
     """The object with its state as stored now (a page may have been open for a while)."""
     consultation.refresh_from_db(fields=["status"])

@@ -27,15 +27,16 @@ from shangliang.consultations.models import (
     VoteChoice,
 )
 from shangliang.consultations.representation import composition, uncovered_warnings
-from shangliang.consultations.services.common import current, locked, not_in_state, require_run, require_status
+from shangliang.consultations.services.common import current, not_in_state, require_run, require_status
 from shangliang.consultations.workflow import CONSULTATION_WORKFLOW as FLOW
 from shangliang.core import clock
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
 from shangliang.core.validation import clean_text
-from shangliang.people.models import Role, RoleAssignment, User
-from shangliang.people.selectors import active_q
+from shangliang.people.models import Role
+from shangliang.people.selectors import holders
 from shangliang.topics.guards import require_topic_approved
 from shangliang.units.models import Room, Unit
 
@@ -401,9 +402,7 @@ def consultation_reconvene(*, actor, consultation: Consultation, title: str = ""
 
 
 def approvers_of(unit_id: int):
-
-    ids = RoleAssignment.objects.filter(active_q(clock.today()), role=Role.APPROVER, unit_id=unit_id)
-    return User.objects.filter(pk__in=ids.values("user_id"), is_active=True).order_by("pk")
+    return holders([Role.APPROVER], units=[unit_id])
 
 
 def consultation_submit(

@@ -25,13 +25,13 @@ from shangliang.consultations.models import (
 from shangliang.consultations.services.common import (
     check_identity,
     contributions_open,
-    locked,
     may_run,
     not_in_state,
     own_participant,
     require_run,
 )
 from shangliang.core import clock
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.validation import clean_text

@@ -19,14 +19,9 @@ from shangliang.consultations.models import (
     ParticipantKind,
     SignInMethod,
 )
-from shangliang.consultations.services.common import (
-    check_identity,
-    locked,
-    not_in_state,
-    own_participant,
-    require_run,
-)
+from shangliang.consultations.services.common import check_identity, not_in_state, own_participant, require_run
 from shangliang.core import clock
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.validation import clean_text

@@ -20,15 +20,17 @@ from shangliang.consultations.models import (
     ResearchKind,
     ResearchRecord,
 )
-from shangliang.consultations.services.common import locked, not_in_state, own_participant, require_run
-from shangliang.consultations.uploads import checked_documents
+from shangliang.consultations.services.common import not_in_state, own_participant, require_run
 from shangliang.consultations.workflow import CONSULTATION_WORKFLOW as FLOW
 from shangliang.core import clock
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
+from shangliang.core.uploads import checked_documents
 from shangliang.core.validation import clean_text
 
 S = ConsultationStatus
+MAX_FILES = 5  # attachments in one upload
 RESEARCH_STATES = (S.PARTICIPANTS_CHOSEN, S.RESEARCH_RECORDED, S.SCHEDULED)
 
 
@@ -48,7 +50,7 @@ def _store(c: Consultation, owner_field: str, owner, files, actor) -> int:
         Attachment.objects.create(
             consultation=c,
             file=doc.content,
-            original_name=doc.original_name,
+            original_name=doc.name,
             content_type=doc.content_type,
             size=doc.size,
             uploaded_by=actor,
@@ -67,7 +69,7 @@ def research_add(
     text = clean_text(text, label=_("调研情况"), field="text", max_length=5000)
     done_on = _past_date(done_on, label=_("调研日期"), field="done_on")
     # Every file is checked before anything is written: a bad third file leaves no record and no stored file.
-    documents = checked_documents(files)
+    documents = checked_documents(files, most=MAX_FILES)
     with transaction.atomic():
         c = locked(consultation)
         if c.status == S.DRAFT:
@@ -101,7 +103,7 @@ def visit_add(
     views = clean_text(views, label=_("对方意见"), field="views", max_length=5000)
     agreed = clean_text(agreed, label=_("达成的共识"), field="agreed", max_length=5000, required=False)
     visited_on = _past_date(visited_on, label=_("走访日期"), field="visited_on")
-    documents = checked_documents(files)
+    documents = checked_documents(files, most=MAX_FILES)
     with transaction.atomic():
         c = locked(consultation)
         if c.status not in PREPARING:

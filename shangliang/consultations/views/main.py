@@ -13,7 +13,7 @@ from shangliang.consultations.forms import EditForm, FilterForm, NoteForm
 from shangliang.consultations.models import ConsultationStatus, InvitationStatus
 from shangliang.consultations.representation import composition
 from shangliang.consultations.views.common import call, load, status_of
-from shangliang.consultations.workflow import CONSULTATION_WORKFLOW, TIMELINE_LABELS
+from shangliang.consultations.workflow import CONSULTATION_WORKFLOW
 from shangliang.core.access import LoginRequired, get_for
 from shangliang.core.events import timeline
 from shangliang.core.forms import run_service
@@ -179,7 +179,6 @@ def detail(request, pk):
             "is_participant": user.has_perm("consultations.take_part", c),
             "actions": {t.action for t in CONSULTATION_WORKFLOW.available(c, user)},
             "timeline": events,
-            "labels": TIMELINE_LABELS,
             "note_form": NoteForm(),
         },
     )

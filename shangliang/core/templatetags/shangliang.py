@@ -2,6 +2,8 @@ from urllib.parse import urlencode
 
 from django import template
 
+from shangliang.core.eventtypes import label_of
+
 register = template.Library()
 
 
@@ -31,3 +33,9 @@ def percent(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def event_label(event) -> str:
+    """What an event is called on a timeline (core.eventtypes: the one registry of event types)."""
+    return label_of(event)

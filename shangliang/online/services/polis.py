@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from shangliang.core import clock
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -40,7 +41,7 @@ from shangliang.online.models import (
     StatementStatus,
     Vote,
 )
-from shangliang.online.services.rooms import lock_room, mark_changed
+from shangliang.online.services.rooms import mark_changed
 
 BATCH = 5000
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # each file, and the unpacked total of a zip
@@ -255,7 +256,7 @@ def import_into_room(
     keep = latest_votes(log).tolist()
     timestamps = None if log.timestamps is None else log.timestamps.tolist()
     with transaction.atomic():
-        room = lock_room(room)
+        room = locked(room)
         if Statement.objects.filter(room=room).exists() or OnlineParticipant.objects.filter(room=room).exists():
             raise NotPossible(_("只能导入到还没有观点和表态的议事室：请新开一个议事室再导入。"))
         voter_ids = {int(log.participant_ids[i]) for i in keep}

@@ -20,6 +20,7 @@ from shangliang.consultations import services as consultation_services
 from shangliang.consultations.models import CLOSED as CONSULTATION_CLOSED
 from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus, Suggestion
 from shangliang.core import clock, ratelimit
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -81,17 +82,6 @@ def _period(opens_at, closes_at, now: datetime) -> tuple[datetime | None, dateti
         if opens_at is not None and closes_at <= opens_at:
             raise InvalidInput(_("结束时间必须晚于开始时间。"), field="closes_at")
     return opens_at, closes_at
-
-
-def lock_room(room: OnlineRoom) -> OnlineRoom:
-    """Lock the room's row (inside a transaction) and re-read it: votes and steps on one room queue here."""
-    current = OnlineRoom.objects.select_for_update().filter(pk=room.pk).first()
-    if current is None:
-        raise NotPossible(_("该网上协商议事室不存在。"))
-    for field in ("status", "moderation", "allow_statements", "opens_at", "closes_at", "change_seq"):
-        setattr(room, field, getattr(current, field))
-    room.recompute_queued_at = current.recompute_queued_at
-    return room
 
 
 def mark_changed(room: OnlineRoom) -> None:
@@ -186,7 +176,7 @@ def room_update(
         raise InvalidInput(_("请选择审核方式。"), field="moderation")
     opens_at, closes_at = _period(opens_at, closes_at, now)
     with transaction.atomic():
-        room = lock_room(room)
+        room = locked(room)
         if room.status == RoomStatus.CLOSED:
             raise NotPossible(_("网上协商已结束，不能再修改设置。"))
         if room.status == RoomStatus.OPEN and (closes_at is None or closes_at <= now):
@@ -216,7 +206,7 @@ def room_open(*, actor, room: OnlineRoom) -> OnlineRoom:
     ROOM_WORKFLOW.check(room, action="open", actor=actor)
     now = clock.now()
     with transaction.atomic():
-        room = lock_room(room)
+        room = locked(room)
         if room.closes_at is None or room.closes_at <= now:
             raise NotPossible(_("请先设置晚于现在的结束时间，再开放网上协商。"))
         if not Statement.objects.filter(room=room, status__in=room.visible_statuses()).exists():
@@ -229,7 +219,7 @@ def room_open(*, actor, room: OnlineRoom) -> OnlineRoom:
 def room_close(*, actor, room: OnlineRoom) -> OnlineRoom:
     ROOM_WORKFLOW.check(room, action="close", actor=actor)
     with transaction.atomic():
-        room = lock_room(room)
+        room = locked(room)
         room.closed_at = clock.now()
         ROOM_WORKFLOW.apply(room, action="close", actor=actor, extra_update_fields=["closed_at"])
         mark_changed(room)  # one last analysis of everything that came in
@@ -240,7 +230,7 @@ def analysis_request(*, actor, room: OnlineRoom) -> None:
     """Ask for a fresh analysis (it runs in the background, never in this request)."""
     require_perm(actor, "online.run_room", room, _("只有本单元的召集人可以请求重新分析。"))
     with transaction.atomic():
-        room = lock_room(room)
+        room = locked(room)
         room.recompute_queued_at = None  # an explicit request always enqueues
         mark_changed(room)
         record_event(room, actor=actor, action="reanalyse")
@@ -291,7 +281,7 @@ def statement_seed(*, actor, room: OnlineRoom, text: str, idempotency_key: str =
     text = clean_statement(text)
     key = clean_key(idempotency_key)
     with transaction.atomic():
-        room = lock_room(room)
+        room = locked(room)
         replay = _replayed_statement(room, key, added_by=actor)
         if replay is not None:
             return replay
@@ -335,7 +325,7 @@ def statement_add(
     # Every participant is an account or a verified number: counted per participant, not per network.
     ratelimit.hit("statement", key=f"online-participant:{participant.pk}")
     with transaction.atomic():
-        room = lock_room(room)
+        room = locked(room)
         _require_accepting(room, now, _("发表观点"))
         if not room.allow_statements:
             raise NotPossible(_("本议事室只对预设观点表态，不接受新观点。"))
@@ -361,7 +351,7 @@ def statement_moderate(*, actor, statement: Statement, action: str, note: str = 
     note = clean_text(note, label=_("说明"), field="note", max_length=500, required=False)
     STATEMENT_WORKFLOW.check(statement, action=action, actor=actor)
     with transaction.atomic():
-        room = lock_room(statement.room)
+        room = locked(statement.room)
         was_visible = statement.status in room.visible_statuses()
         STATEMENT_WORKFLOW.apply(statement, action=action, actor=actor, note=note, data={"room": room.pk})
         if was_visible != (statement.status in room.visible_statuses()):
@@ -425,7 +415,7 @@ def participant_for(*, room: OnlineRoom, user=None, mobile: VerifiedMobile | Non
     if found is not None:
         return found
     with transaction.atomic():
-        lock_room(room)
+        locked(room)
         found = OnlineParticipant.objects.filter(room=room, **lookup).first()
         if found is None:
             found = OnlineParticipant.objects.create(
@@ -454,7 +444,7 @@ def vote_cast(
     now = clock.now()
     ratelimit.hit("vote", key=f"online-participant:{participant.pk}")
     with transaction.atomic():
-        room = lock_room(participant.room)
+        room = locked(participant.room)
         _require_accepting(room, now, _("表态"))
         statement = Statement.objects.filter(pk=pk, room=room).first() if pk is not None else None
         if statement is None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.consultations.models import Consultation
-from shangliang.core import clock
+from shangliang.core import clock, eventtypes
 from shangliang.core.access import get_for
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import run_service
@@ -25,7 +25,7 @@ from shangliang.online import selectors, services
 from shangliang.online.forms import ImportForm, ModerateForm, RoomForm, SeedForm
 from shangliang.online.models import OnlineRoom, RoomStatus, Statement, StatementStatus
 from shangliang.online.services import polis
-from shangliang.online.workflow import ROOM_WORKFLOW, STATEMENT_WORKFLOW, TIMELINE_LABELS
+from shangliang.online.workflow import ROOM_WORKFLOW, STATEMENT_WORKFLOW
 from shangliang.units.selectors import ancestors
 
 ROOM = selectors.ROOMS
@@ -158,7 +158,6 @@ def manage(request, pk):
             "actions": {t.action for t in ROOM_WORKFLOW.available(room, user)},
             "seed_form": SeedForm(auto_id="seed_%s"),
             "timeline": selectors.room_timeline(room),
-            "labels": TIMELINE_LABELS,
             "statuses": dict(StatementStatus.choices),
             "is_draft": room.status == RoomStatus.DRAFT,
             "live_marker": selectors.live_marker(room),
@@ -218,7 +217,7 @@ def moderate(request, pk, statement_pk):
         lambda: services.statement_moderate(
             actor=request.user, statement=statement, action=action, note=form.cleaned_data.get("note", "")
         ),
-        _("已%(action)s：%(text)s") % {"action": TIMELINE_LABELS.get(action, action), "text": statement.text[:30]},
+        _("已%(action)s：%(text)s") % {"action": eventtypes.label("online", action), "text": statement.text[:30]},
     )
     return _manage(room, "statements")
 

@@ -1,13 +1,6 @@
 from django import template
 
-from shangliang.opinions.workflow import TIMELINE_LABELS
-
 register = template.Library()
-
-
-@register.filter
-def opinion_action(action: str) -> str:
-    return str(TIMELINE_LABELS.get(action, action))
 
 
 @register.inclusion_tag("opinions/_unit_links.html", takes_context=True)

@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shangliang.core import eventtypes
 from shangliang.core.access import LoginRequired, get_for
 from shangliang.core.errors import InvalidInput
 from shangliang.core.forms import run_service
@@ -32,7 +33,7 @@ from shangliang.topics.forms import (
 from shangliang.topics.models import Topic, TopicPhoto, TopicSource, TopicStatus
 from shangliang.topics.services import importing, screening
 from shangliang.topics.views.public import photo_response
-from shangliang.topics.workflow import TIMELINE_LABELS, TOPIC_WORKFLOW
+from shangliang.topics.workflow import TOPIC_WORKFLOW
 from shangliang.units.models import Unit
 
 DETAIL = Topic.objects.select_related("unit", "unit__county", "room", "submitter", "merged_into", "referred_department")
@@ -158,7 +159,6 @@ def _detail(request, topic, *, screen_form=None, decide_form=None, status=200):
             "topic": topic,
             "photos": list(topic.photos.all()),
             "timeline": selectors.topic_timeline(topic, public_only=False),
-            "labels": TIMELINE_LABELS,
             "statuses": dict(TopicStatus.choices),
             "can_contact": can_contact,
             "can_urgent": user.has_perm("topics.set_urgent", topic),
@@ -211,7 +211,7 @@ def screen(request, pk):
         if not form.errors and run_service(
             form, lambda: screening.topic_screen(topic=topic, actor=request.user, decision=decision, **data)
         ):
-            messages.success(request, _("已%(action)s。") % {"action": TIMELINE_LABELS[decision]})
+            messages.success(request, _("已%(action)s。") % {"action": eventtypes.label("topics", decision)})
             return redirect("topics:detail", topic.pk)
     return _detail(request, topic, screen_form=(decision, form), status=400)
 
@@ -224,7 +224,9 @@ def decide(request, pk):
     if form.is_valid() and run_service(
         form, lambda: screening.topic_decide(topic=topic, actor=request.user, **form.cleaned_data)
     ):
-        messages.success(request, _("已%(action)s。") % {"action": TIMELINE_LABELS[form.cleaned_data["decision"]]})
+        messages.success(
+            request, _("已%(action)s。") % {"action": eventtypes.label("topics", form.cleaned_data["decision"])}
+        )
         return redirect("topics:detail", topic.pk)
     return _detail(request, topic, decide_form=form, status=400)
 

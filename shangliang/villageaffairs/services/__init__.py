@@ -32,7 +32,6 @@ from shangliang.villageaffairs.services.disclosures import (
 from shangliang.villageaffairs.services.meetings import (
     HELD_GRACE_DAYS,
     Composition,
-    add_months,
     agenda_item_add,
     agenda_item_resolve,
     attendee_add,
@@ -46,8 +45,6 @@ from shangliang.villageaffairs.services.meetings import (
     meeting_open_consultation,
     meeting_plan,
     meeting_update,
-    month_end,
-    month_start,
     next_meeting,
     norm_save,
 )
@@ -59,7 +56,6 @@ __all__ = [
     "MAX_FEEDBACK_PER_PERSON",
     "MAX_PERIOD_DAYS",
     "PENDING_CORRECTION",
-    "add_months",
     "agenda_item_add",
     "agenda_item_resolve",
     "attendee_add",
@@ -84,8 +80,6 @@ __all__ = [
     "meeting_open_consultation",
     "meeting_plan",
     "meeting_update",
-    "month_end",
-    "month_start",
     "next_meeting",
     "norm_save",
     "petition_decide",

@@ -15,12 +15,12 @@ from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
+from shangliang.core.uploads import checked_document
 from shangliang.core.validation import clean_amount, clean_date, clean_key, clean_text
 from shangliang.residents.models import ConsentPurpose
 from shangliang.residents.services import consent_record, mobile_hash
 from shangliang.residents.visitor import Visitor
 from shangliang.units.models import Unit, UnitKind
-from shangliang.villageaffairs.documents import checked_document
 from shangliang.villageaffairs.models import (
     KINDS_WITH_AMOUNT,
     PUBLISHED_IS_FINAL,
@@ -128,7 +128,7 @@ def _clean_documents(documents: Sequence, *, already: int = 0) -> list:
     documents = [d for d in (documents or []) if d]
     if len(documents) + already > MAX_DOCUMENTS:
         raise InvalidInput(_("每条公示最多 %(n)d 个附件。") % {"n": MAX_DOCUMENTS}, field="documents")
-    return [checked_document(d) for d in documents]
+    return [checked_document(d, field="documents") for d in documents]
 
 
 def _store_documents(disclosure: Disclosure, checked: list, actor) -> None:

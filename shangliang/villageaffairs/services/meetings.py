@@ -9,7 +9,6 @@ through that app's public service `consultation_create`, or an existing one is l
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,6 +22,7 @@ from shangliang.consultations.services import consultation_create
 from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
+from shangliang.core.months import add_months, month_end, month_start
 from shangliang.core.permissions import require_perm
 from shangliang.core.validation import clean_date, clean_text
 from shangliang.people.models import MemberLink, Role, RoleAssignment
@@ -46,19 +46,6 @@ from shangliang.villageaffairs.workflow import AGENDA_WORKFLOW, MANAGE, MEETING_
 
 # A meeting may be recorded as held up to this many days into the next month (a meeting on the 2nd for last month).
 HELD_GRACE_DAYS = 10
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _locked_planned(unit: Unit):
@@ -173,7 +160,8 @@ def expected_attendees(meeting: MonthlyMeeting) -> list[tuple[object, str]]:
     for link in links:
         seen.setdefault(link.member_id, (link.member, AttendeeCapacity.MEMBER))
     assignments = (
-        RoleAssignment.objects.filter(active_q(on), role__in=[Role.CONVENOR, Role.APPROVER])
+        RoleAssignment.objects.active(on)
+        .filter(role__in=[Role.CONVENOR, Role.APPROVER])
         .filter(Q(unit__path=town_path) | Q(unit=village))
         .select_related("user", "unit")
         .order_by("-unit__depth", "role", "id")

@@ -1,14 +1,8 @@
 from django import template
 
 from shangliang.villageaffairs import selectors
-from shangliang.villageaffairs.workflow import TIMELINE_LABELS
 
 register = template.Library()
-
-
-@register.filter
-def va_action(action: str) -> str:
-    return str(TIMELINE_LABELS.get(action, action))
 
 
 @register.filter

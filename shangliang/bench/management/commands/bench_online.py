@@ -61,6 +61,8 @@ class Command(BaseCommand):
     def _run(self, o: dict) -> None:
         now = clock.now()
         county = Unit.add_root(name="基准县", kind=UnitKind.COUNTY)
+        county.county = county  # a county is its own county, as units.services sets it
+        county.save(update_fields=["county"])
         c = Consultation.objects.create(unit=county, title="基准网上协商", form="online", status="in_session")
         room = OnlineRoom.objects.create(
             consultation=c,

@@ -57,6 +57,8 @@ class Command(BaseCommand):
 
     def _run(self, rng, n, repeat):
         county = Unit.add_root(name="基准县", kind=UnitKind.COUNTY)
+        county.county = county  # a county is its own county, as units.services sets it
+        county.save(update_fields=["county"])
         towns = [county.add_child(name=f"基准镇{i}", kind=UnitKind.TOWN, county=county) for i in range(10)]
         villages = [
             t.add_child(name=f"{t.name}村{j}", kind=UnitKind.VILLAGE, county=county) for t in towns for j in range(20)
