@@ -75,10 +75,14 @@ class CheckedDocument:
     size: int
 
 
-def _stem(raw: str) -> str:
+def _base(raw: str) -> str:
+    """The file name the user gave, without any path or control characters."""
     base = os.path.basename((raw or "").replace("\\", "/"))
-    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
-    return os.path.splitext(base)[0].strip(" .") or _("附件")
+    return "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
+
+
+def _stem(raw: str) -> str:
+    return os.path.splitext(_base(raw))[0].strip(" .") or _("附件")
 
 
 def display_name(raw: str, extension: str) -> str:
@@ -111,7 +115,7 @@ def checked_document(upload, *, field: str = "files") -> CheckedDocument:
     """Return the upload ready to store, or raise InvalidInput with a clear Chinese message."""
     size = getattr(upload, "size", None)
     raw_name = (getattr(upload, "name", "") or "").replace("\x00", "")
-    shown = _stem(raw_name)[:50]
+    shown = _base(raw_name)[:50] or _("附件")
     if size is None:
         raise InvalidInput(_("上传的文件无效。"), field=field)
     if size == 0:

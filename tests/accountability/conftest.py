@@ -3,19 +3,17 @@ services), tasks assigned from its suggestion and moved to any state through the
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from shangliang.accountability import services
 from shangliang.accountability.models import ResponsibilityTask, TaskStatus
 from shangliang.consultations.models import ConsultationStatus
 from tests.conftest import fresh
 from tests.consultations.conftest import make, people  # noqa: F401 (the `people` fixture)
+from tests.uploads import pdf, png
 
 S = TaskStatus
 C = ConsultationStatus
@@ -23,18 +21,6 @@ C = ConsultationStatus
 
 def today() -> date:
     return timezone.localdate()
-
-
-def png(name="现场.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (20, 120, 60)).save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-def pdf(name="验收单.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
-    )
 
 
 @pytest.fixture
@@ -87,8 +73,8 @@ def walk(world, task: ResponsibilityTask, state: str) -> ResponsibilityTask:
             actor=b, task=task, new_deadline=task.deadline + timedelta(days=10), reason="材料未到"
         )
         return reload(task)
-    services.progress_report(actor=b, task=task, text="已完成勘测", percent=40, files=[png()])
-    services.completion_report(actor=b, task=task, text="已划设 40 个车位", files=[png(), pdf()])
+    services.progress_report(actor=b, task=task, text="已完成勘测", percent=40, files=[png("现场.png")])
+    services.completion_report(actor=b, task=task, text="已划设 40 个车位", files=[png("现场.png"), pdf("验收单.pdf")])
     if state == S.COMPLETION_REPORTED:
         return reload(task)
     services.completion_verify(actor=o, task=task, note="现场验收合格")

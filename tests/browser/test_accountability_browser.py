@@ -2,11 +2,9 @@
 and report progress with a photo, then completion with evidence → the town's convenor verifies → a resident without
 an account opens the publication page, verifies a mobile number by SMS code and rates the result."""
 
-import io
 from datetime import timedelta
 
 from django.utils import timezone
-from PIL import Image
 
 from shangliang.accountability import services
 from shangliang.accountability.models import Rating, ResponsibilityTask, TaskStatus
@@ -14,12 +12,9 @@ from shangliang.notifications import sms
 from tests.browser.conftest import PHONE, assert_fits, login
 from tests.conftest import fresh
 from tests.consultations.conftest import make, people  # noqa: F401 (the `people` fixture)
+from tests.uploads import png_bytes
 
-
-def _png() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 48), (30, 120, 200)).save(buf, "PNG")
-    return buf.getvalue()
+PHOTO = png_bytes((64, 48), (30, 120, 200))
 
 
 def _phone(chromium):
@@ -59,14 +54,18 @@ def test_assigned_task_to_residents_rating_on_a_phone(chromium, live_server, wor
     staff.get_by_label("进展情况").fill("已完成现场勘测放线。")
     staff.get_by_label("进度（%）").fill("60")
     staff.set_input_files(
-        "#progress input[name=files]", files=[{"name": "现场.png", "mimeType": "image/png", "buffer": _png()}]
+        "#progress input[name=files]",
+        files=[{"name": "现场.png", "mimeType": "image/png", "buffer": PHOTO}],
     )
     staff.get_by_role("button", name="提交进展").click()
     staff.wait_for_selector("text=已报告进展。")
     assert staff.locator("#task-percent").inner_text() == "60%"
     staff.locator("summary", has_text="报告办结").click()
     staff.locator("#done-text").fill("40 个车位已划设完成，并设置了标识。")
-    staff.set_input_files("#done-files", files=[{"name": "完工.png", "mimeType": "image/png", "buffer": _png()}])
+    staff.set_input_files(
+        "#done-files",
+        files=[{"name": "完工.png", "mimeType": "image/png", "buffer": PHOTO}],
+    )
     staff.locator("form[action$='/complete/'] button[type=submit]").click()
     staff.wait_for_selector("text=已报告办结，等待验收。")
     assert_fits(staff)

@@ -1,19 +1,12 @@
 """Issue 3's main path in a real browser, at phone width: scan the room's QR URL → submit a concern → the convenor
 screens it (accept) → the party approver approves → the resident sees "已审定" through the tracking code."""
 
-import io
-
-from PIL import Image
-
 from shangliang.topics.models import Topic, TopicStatus
 from shangliang.topics.views.public import submission_url
 from tests.browser.conftest import PHONE, assert_fits, login
+from tests.uploads import png_bytes
 
-
-def _png() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 48), (30, 120, 200)).save(buf, "PNG")
-    return buf.getvalue()
+PHOTO = png_bytes((64, 48), (30, 120, 200))
 
 
 def _phone(chromium):
@@ -35,7 +28,8 @@ def test_resident_to_approval_at_phone_width(phone, chromium, live_server, world
     phone.get_by_label("标题").fill("农贸市场周边停车难")
     phone.get_by_label("详细描述").fill("早市时车辆乱停，救护车都过不去，希望规划临时停车场。")
     phone.set_input_files(
-        "input[name=photos]", files=[{"name": "street.png", "mimeType": "image/png", "buffer": _png()}]
+        "input[name=photos]",
+        files=[{"name": "street.png", "mimeType": "image/png", "buffer": PHOTO}],
     )
     phone.get_by_label("您的姓名").fill("赵春生")
     phone.get_by_label("手机号").fill("13945310021")

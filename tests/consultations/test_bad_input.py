@@ -1,13 +1,8 @@
 """Bad input: each refused with a clear Chinese message, and nothing half-saved (a failed form changes nothing)."""
 
-import io
-import zipfile
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from shangliang.consultations import services
 from shangliang.consultations.models import (
@@ -23,32 +18,11 @@ from shangliang.core.events import timeline
 from shangliang.core.uploads import checked_document
 from tests.conftest import fresh
 from tests.consultations.conftest import approved_topic, convenor, row
+from tests.uploads import office_bytes as office
+from tests.uploads import pdf, upload
+from tests.uploads import png_bytes as png
 
 S = ConsultationStatus
-
-
-def upload(name, data, content_type="application/octet-stream"):
-    return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-def pdf():
-    return upload("方案.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
-
-
-def office(kind: str, macro=False) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml" if kind == "docx" else "xl/workbook.xml", "<x/>")
-        if macro:
-            z.writestr("word/vbaProject.bin", b"\x00")
-    return buffer.getvalue()
-
-
-def png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 10), (200, 30, 30)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -94,7 +68,7 @@ def test_oversized_document(settings):
 
 def test_a_bad_file_among_good_ones_saves_nothing(world, make_consultation):
     c = make_consultation(S.PARTICIPANTS_CHOSEN)
-    files = [pdf(), upload("x.exe", b"MZ\x90\x00")]
+    files = [pdf("方案.pdf"), upload("x.exe", b"MZ\x90\x00")]
     with pytest.raises(InvalidInput, match="x.exe"):
         services.research_add(
             actor=convenor(world),
@@ -124,7 +98,7 @@ def test_research_with_attachments_over_http(client, world, make_consultation):
     response = client.post(url, {**data, "research-files": [upload("恶意.exe", b"MZ\x90\x00")]})
     assert response.status_code == 400 and "“恶意.exe”不是可接收的文件类型" in response.content.decode()
     assert not ResearchRecord.objects.exists()
-    response = client.post(url, {**data, "research-files": [pdf(), upload("照片.png", png())]})
+    response = client.post(url, {**data, "research-files": [pdf("方案.pdf"), upload("照片.png", png())]})
     assert response.status_code == 302
     record = ResearchRecord.objects.get()
     assert record.attachments.count() == 2

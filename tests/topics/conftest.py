@@ -1,22 +1,13 @@
 """Helpers for topic tests: topics created through the services, in any state of the workflow."""
 
-import io
 from uuid import uuid4
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from shangliang.topics import services
 from shangliang.topics.models import Topic, TopicCategory, TopicSource, TopicStatus
 from shangliang.topics.services import screening
 from tests.conftest import fresh
-
-
-def png(name="photo.png", size=(40, 30), color=(200, 30, 30)) -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    Image.new("RGB", size, color).save(buf, "PNG")
-    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
 
 
 def key() -> str:

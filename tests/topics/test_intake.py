@@ -12,7 +12,8 @@ from shangliang.core.events import timeline
 from shangliang.topics import services
 from shangliang.topics.models import CODE_ALPHABET, Topic, TopicPhoto, TopicSource
 from tests.conftest import fresh
-from tests.topics.conftest import key, png
+from tests.topics.conftest import key
+from tests.uploads import png
 
 ANON = services.TrackingCodeHolder("")
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from shangliang.topics.models import Support, Topic, TopicPhoto, TopicStatus
 from shangliang.topics.services import screening
 from tests.conftest import fresh
-from tests.topics.conftest import enter, key, png
+from tests.topics.conftest import enter, key
+from tests.uploads import png
 
 
 @pytest.fixture(autouse=True)

@@ -1,24 +1,17 @@
 """Unit, room, standard, assessment and subsidy services: what they do, and what they refuse."""
 
-import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from shangliang.core.errors import InvalidInput, NotAllowed
 from shangliang.core.models import Event
 from shangliang.units import selectors, services
 from shangliang.units.models import Assessment, Room, RoomStage, Subsidy, Unit, UnitKind
 from tests.conftest import fresh
-
-
-def png_upload(name="photo.png", size=(4, 4)) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "red").save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+from tests.uploads import png
 
 
 def all_pass(standard, **overrides):
@@ -174,7 +167,7 @@ class TestAssessments:
 
     def test_photo_evidence_stored_under_generated_name(self, world, convenor):
         results = all_pass(world.standard_a)
-        results[0].photo = png_upload("../../etc/passwd.png")
+        results[0].photo = png(size=(4, 4), name="../../etc/passwd.png")
         a = services.room_assess(
             actor=convenor, room=world.rooms["一村"], assessed_on=date(2023, 5, 1), results=results
         )
@@ -194,7 +187,7 @@ class TestAssessments:
     def test_oversized_photo_refused(self, world, convenor, settings):
         settings.MAX_UPLOAD_IMAGE_BYTES = 100
         results = all_pass(world.standard_a)
-        results[0].photo = png_upload(size=(64, 64))
+        results[0].photo = png(size=(64, 64))
         results[0].photo.size = 1000
         with pytest.raises(InvalidInput, match="图片过大"):
             services.room_assess(

@@ -11,7 +11,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.models import Event
@@ -28,6 +27,7 @@ from shangliang.villageaffairs.models import (
     PowerCategory,
 )
 from tests.conftest import mobile_visitor
+from tests.uploads import docx, pdf, png
 from tests.villageaffairs.conftest import disclosure_data, make_power_items
 
 TODAY = timezone.localdate()
@@ -36,24 +36,6 @@ TODAY = timezone.localdate()
 def create(va, **overrides):
     data = disclosure_data(va.items[PowerCategory.BENEFIT_FUND], **overrides)
     return services.disclosure_create(actor=va.world.users["staff"], unit=va.world.v1, **data)
-
-
-def pdf(name="合同.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
-
-
-def docx(name="会议记录.docx"):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return SimpleUploadedFile(name, buffer.getvalue(), "application/octet-stream")
-
-
-def png(name="现场.png"):
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), "image/png")
 
 
 # --- recording and bad input -------------------------------------------------------------------------------------
@@ -245,7 +227,9 @@ def test_a_correction_needs_a_reason(va):
 
 def test_documents_are_checked_by_content_and_frozen_once_published(va):
     count = services.disclosure_attach(
-        actor=va.world.users["staff"], disclosure=va.draft, documents=[pdf(), docx(), png("../../etc/现场.png")]
+        actor=va.world.users["staff"],
+        disclosure=va.draft,
+        documents=[pdf("合同.pdf"), docx("会议记录.docx"), png("../../etc/现场.png")],
     )
     assert count == 3
     docs = {d.kind: d for d in va.draft.documents.all()}
@@ -262,7 +246,7 @@ def test_documents_are_checked_by_content_and_frozen_once_published(va):
     assert va.draft.documents.count() == 3
     services.disclosure_publish(actor=va.world.users["staff"], disclosure=va.draft)
     with pytest.raises(NotPossible):
-        services.disclosure_attach(actor=va.world.users["staff"], disclosure=va.draft, documents=[pdf()])
+        services.disclosure_attach(actor=va.world.users["staff"], disclosure=va.draft, documents=[pdf("合同.pdf")])
     with pytest.raises(NotPossible):
         services.disclosure_detach(actor=va.world.users["staff"], document=va.draft.documents.first())
     assert va.draft.documents.count() == 3
