@@ -21,6 +21,7 @@ Public steps form the timeline on the publication page (公示).
 
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.accountability.models import ExtensionStatus, FollowUpStatus
 from shangliang.accountability.models import TaskStatus as S
 from shangliang.core.workflow import Transition, Workflow
 
@@ -82,3 +83,23 @@ TIMELINE_LABELS = {
     "rated": _("群众评价"),
     "deadline_official": _("按正式工作日历调整时限"),
 }
+
+# A request for more time is decided once, with the task's own step (approve_extension / refuse_extension).
+EXTENSION_WORKFLOW = Workflow(
+    name="extension",
+    transitions=[
+        Transition(ExtensionStatus.PENDING, "approve_extension", ExtensionStatus.APPROVED, MANAGE),
+        Transition(ExtensionStatus.PENDING, "refuse_extension", ExtensionStatus.REFUSED, MANAGE),
+    ],
+    action_labels={a: ACTION_LABELS[a] for a in ("approve_extension", "refuse_extension")},
+)
+
+# A follow-up check (行而不久) is recorded once: the result lasted or it did not (then the task reopens).
+FOLLOW_UP_WORKFLOW = Workflow(
+    name="follow_up",
+    transitions=[
+        Transition(FollowUpStatus.PENDING, "lasted", FollowUpStatus.LASTED, "accountability.record_follow_up"),
+        Transition(FollowUpStatus.PENDING, "not_lasted", FollowUpStatus.NOT_LASTED, "accountability.record_follow_up"),
+    ],
+    action_labels={"lasted": FollowUpStatus.LASTED.label, "not_lasted": FollowUpStatus.NOT_LASTED.label},
+)

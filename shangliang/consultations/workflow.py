@@ -19,9 +19,12 @@ convenor's of the consultation's own unit; acknowledging is for the party approv
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.consultations.models import ConsultationStatus as S
+from shangliang.consultations.models import InvitationStatus as I
+from shangliang.consultations.models import SuggestionStatus
 from shangliang.core.workflow import Transition, Workflow
 
 RUN = "consultations.run_consultation"
+TAKE_PART = "consultations.take_part"
 ACKNOWLEDGE = "consultations.acknowledge_results"
 
 ACTION_LABELS = {
@@ -81,3 +84,23 @@ TIMELINE_LABELS = {
     "vote": _("表决"),
     "override_representativeness": _("说明代表性"),
 }
+
+# A participant's invitation: sent when the consultation is scheduled, answered (and answered again) by the person,
+# confirmed by signing in. The consultation's services check the permission and record the event on the consultation.
+INVITATION_WORKFLOW = Workflow(
+    name="invitation",
+    transitions=[
+        Transition(I.PENDING, "invite", I.INVITED, RUN),
+        *(Transition(source, "confirm", I.CONFIRMED, TAKE_PART) for source in (I.INVITED, I.DECLINED)),
+        *(Transition(source, "decline", I.DECLINED, TAKE_PART) for source in (I.INVITED, I.CONFIRMED, I.DECLINED)),
+        *(Transition(source, "sign_in", I.CONFIRMED, TAKE_PART) for source in (I.PENDING, I.INVITED, I.DECLINED)),
+    ],
+    action_labels={a: TIMELINE_LABELS[a] for a in ("invite", "confirm", "decline", "sign_in")},
+)
+
+# A suggestion of the list is withdrawn while the consultation is in session (the event is the consultation's).
+SUGGESTION_WORKFLOW = Workflow(
+    name="suggestion",
+    transitions=[Transition(SuggestionStatus.ACTIVE, "withdraw", SuggestionStatus.WITHDRAWN, RUN)],
+    action_labels={"withdraw": TIMELINE_LABELS["withdraw_suggestion"]},
+)

@@ -78,6 +78,28 @@ class Workflow:
             )
         return transition
 
+    def move(self, obj: models.Model, *, action: str) -> Transition:
+        """Set the state of `obj` by the table, for a part of a larger object (a participant's invitation, a
+        suggestion, an extension request, a follow-up check) whose owner's service has checked the permission and
+        records the event on the owner. The caller saves. NotPossible when the table has no such step."""
+        state = getattr(obj, self.state_field)
+        transition = self._table.get((state, action))
+        if transition is None:
+            state_name = dict(obj._meta.get_field(self.state_field).flatchoices).get(state, state)
+            raise NotPossible(
+                _("当前状态为“%(state)s”，不能执行“%(action)s”。")
+                % {"state": state_name, "action": self._label(action)}
+            )
+        setattr(obj, self.state_field, transition.target)
+        return transition
+
+    def target(self, state: str, action: str) -> str:
+        """The state `action` leads to from `state` (for a bulk update of rows that are all in `state`)."""
+        transition = self._table.get((state, action))
+        if transition is None:
+            raise NotPossible(_("未知操作：%(action)s") % {"action": self._label(action)})
+        return transition.target
+
     def apply(
         self,
         obj: models.Model,

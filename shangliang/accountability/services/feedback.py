@@ -25,6 +25,7 @@ from shangliang.accountability.models import (
 from shangliang.accountability.rules import SYSTEM
 from shangliang.accountability.services.common import MAX_EVIDENCE_FILES, settings_for
 from shangliang.accountability.services.tasks import store_checked, task_reopen
+from shangliang.accountability.workflow import FOLLOW_UP_WORKFLOW
 from shangliang.consultations.models import CLOSED, Consultation
 from shangliang.core import clock
 from shangliang.core.db import locked
@@ -163,7 +164,7 @@ def follow_up_record(
         c = FollowUpCheck.objects.select_for_update().get(pk=check.pk)
         if c.status != FollowUpStatus.PENDING:
             raise NotPossible(_("该回访已记录。"))
-        c.status = FollowUpStatus.LASTED if lasted else FollowUpStatus.NOT_LASTED
+        FOLLOW_UP_WORKFLOW.move(c, action="lasted" if lasted else "not_lasted")
         c.note, c.checked_by, c.checked_at = note, actor, clock.now()
         c.save(update_fields=["status", "note", "checked_by", "checked_at"])
         store_checked(t, checked, actor, follow_up=c)

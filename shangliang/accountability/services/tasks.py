@@ -32,6 +32,7 @@ from shangliang.accountability.services.common import (
     resolve_deadline,
     settings_for,
 )
+from shangliang.accountability.workflow import EXTENSION_WORKFLOW
 from shangliang.accountability.workflow import TASK_WORKFLOW as FLOW
 from shangliang.consultations.models import Consultation, ConsultationStatus, Suggestion, SuggestionStatus
 from shangliang.core import clock
@@ -425,7 +426,7 @@ def extension_decide(*, actor, task: ResponsibilityTask, approve: bool, note: st
         request = ExtensionRequest.objects.select_for_update().filter(task=t, status=ExtensionStatus.PENDING).first()
         if request is None:
             raise NotPossible(_("没有待审批的延期申请。"))
-        request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+        EXTENSION_WORKFLOW.move(request, action=action)
         request.decided_by, request.decided_at, request.decision_note = actor, clock.now(), note
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         fields = []

@@ -29,6 +29,7 @@ from shangliang.consultations.models import (
 from shangliang.consultations.representation import composition, uncovered_warnings
 from shangliang.consultations.services.common import current, not_in_state, require_run, require_status
 from shangliang.consultations.workflow import CONSULTATION_WORKFLOW as FLOW
+from shangliang.consultations.workflow import INVITATION_WORKFLOW
 from shangliang.core import clock
 from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
@@ -268,7 +269,9 @@ def consultation_schedule(
         pending = list(
             Participant.objects.filter(consultation=c, status=InvitationStatus.PENDING).values_list("pk", flat=True)
         )
-        Participant.objects.filter(pk__in=pending).update(status=InvitationStatus.INVITED, invited_at=now)
+        Participant.objects.filter(pk__in=pending).update(
+            status=INVITATION_WORKFLOW.target(InvitationStatus.PENDING, "invite"), invited_at=now
+        )
         FLOW.apply(
             c,
             action="schedule",

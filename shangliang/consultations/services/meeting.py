@@ -30,6 +30,7 @@ from shangliang.consultations.services.common import (
     own_participant,
     require_run,
 )
+from shangliang.consultations.workflow import SUGGESTION_WORKFLOW
 from shangliang.core import clock
 from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
@@ -194,7 +195,7 @@ def suggestion_withdraw(*, actor, consultation: Consultation, suggestion_id, not
             raise InvalidInput(_("该建议不属于本次协商。"), field="suggestion")
         if suggestion.status == SuggestionStatus.WITHDRAWN:
             return suggestion
-        suggestion.status = SuggestionStatus.WITHDRAWN
+        SUGGESTION_WORKFLOW.move(suggestion, action="withdraw")
         suggestion.save(update_fields=["status"])
         record_event(c, actor=actor, action="withdraw_suggestion", note=note, data={"suggestion_id": suggestion.pk})
     return suggestion

@@ -20,6 +20,7 @@ from shangliang.consultations.models import (
     SignInMethod,
 )
 from shangliang.consultations.services.common import check_identity, not_in_state, own_participant, require_run
+from shangliang.consultations.workflow import INVITATION_WORKFLOW
 from shangliang.core import clock
 from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
@@ -159,7 +160,7 @@ def participant_respond(
         target = InvitationStatus.CONFIRMED if accept else InvitationStatus.DECLINED
         if p.status == target and (accept or p.decline_reason == reason):
             return p
-        p.status = target
+        INVITATION_WORKFLOW.move(p, action="confirm" if accept else "decline")
         p.responded_at = clock.now()
         p.decline_reason = "" if accept else reason
         p.save(update_fields=["status", "responded_at", "decline_reason", "updated_at"])
@@ -187,7 +188,7 @@ def _sign_in(c: Consultation, participant: Participant, *, actor, method: str) -
     p.signin_method = method
     fields = ["signed_in_at", "signin_method", "updated_at"]
     if p.status != InvitationStatus.CONFIRMED:  # came after all (or never answered): present means taking part
-        p.status = InvitationStatus.CONFIRMED
+        INVITATION_WORKFLOW.move(p, action="sign_in")
         p.responded_at = p.responded_at or p.signed_in_at
         fields += ["status", "responded_at"]
     p.save(update_fields=fields)
