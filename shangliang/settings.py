@@ -55,9 +55,13 @@ INSTALLED_APPS = [
     "shangliang.online",
     "shangliang.villageaffairs",
     "shangliang.opinions",
+    "shangliang.security",
     "shangliang.dashboards",
     "shangliang.demo",
     "shangliang.bench",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -68,10 +72,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "shangliang.core.audit.AuditContextMiddleware",
     # request.visitor: account, verified mobile, invitation or anonymous browser (residents.visitor).
     "shangliang.residents.visitor.VisitorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shangliang.security.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -97,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "shangliang.core.context_processors.site",
+                "shangliang.security.context_processors.session",
             ],
         },
     },
@@ -123,7 +130,7 @@ AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "shangliang.security.backends.SecurityModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -134,6 +141,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # 等保 2.0: three of four character classes, not the username; not one of the last five (security.passwords).
+    {"NAME": "shangliang.security.passwords.ComplexityValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "shangliang.security.passwords.HistoryValidator", "OPTIONS": {"count": 5}},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -146,6 +156,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
+# Password spraying: this many failures from one address, across any usernames, lock the address (0: off).
+AXES_HANDLER = "shangliang.security.lockout.AddressLockoutHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 10)
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -241,6 +254,21 @@ if _cache_backend not in _CACHE_BACKENDS:
 
     raise ImproperlyConfigured(f"CACHE_BACKEND={_cache_backend!r} must be one of {sorted(_CACHE_BACKENDS)}")
 CACHES = {"default": _CACHE_BACKENDS[_cache_backend]}
+
+# --- Security (shangliang.security; 等保 2.0 level 3) ---
+# Staff whose role the security policy names sign in with a second factor (TOTP or, where the county allows, SMS).
+# Only the test settings turn this off (security's own tests turn it back on); security_check fails without it.
+SECURITY_ENFORCE_SECOND_FACTOR = envbool("SECURITY_ENFORCE_SECOND_FACTOR", True)
+# Superusers cannot sign in unless this is on (development only: production has the three administrators instead).
+SECURITY_ALLOW_SUPERUSER = envbool("SECURITY_ALLOW_SUPERUSER", DEBUG)
+# Alerts to the security administrator: failed sign-ins against this many accounts from one address, or this many
+# exports of personal data by one person, within the window.
+SECURITY_ALERT_WINDOW_MINUTES = envint("SECURITY_ALERT_WINDOW_MINUTES", 60)
+SECURITY_ALERT_FAILED_ACCOUNTS = envint("SECURITY_ALERT_FAILED_ACCOUNTS", 5)
+SECURITY_ALERT_EXPORTS = envint("SECURITY_ALERT_EXPORTS", 20)
+OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "有事好商量")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Audit trail (core.audit; 等保 2.0 安全审计) ---
 # AUDIT_KEY: the HMAC-SM3 key that seals the audit trail (64 hex digits, e.g. `python -c "import secrets;

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("security/", include("shangliang.security.urls")),
     path("public/", include("shangliang.units.public_urls")),
     app_urls("units", public=False),
     app_urls("people"),

@@ -203,7 +203,7 @@ def record(
     )
     entry.mac = record_mac(entry)
     entry.save(force_insert=True)
-    _schedule_seal(entry.pk)
+    _after_commit(entry)
     return entry
 
 
@@ -212,15 +212,29 @@ def now() -> datetime:
     return clock.now()
 
 
-def _schedule_seal(record_id: int) -> None:
-    def _seal_after_commit():
+_watchers: list = []
+
+
+def add_watcher(watcher) -> None:
+    """Call `watcher(record)` after each audit record's transaction commits (security's alerts watch this way)."""
+    if watcher not in _watchers:
+        _watchers.append(watcher)
+
+
+def _after_commit(entry: AuditRecord) -> None:
+    def sealed_and_watched():
         try:
-            seal([record_id])
+            seal([entry.pk])
         except Exception:  # the record is committed; the periodic job (seal_pending) chains what was left
-            logger.exception("audit: sealing record %s failed", record_id)
+            logger.exception("audit: sealing record %s failed", entry.pk)
+        for watcher in _watchers:
+            try:
+                watcher(entry)
+            except Exception:
+                logger.exception("audit: watcher %s failed on record %s", watcher, entry.pk)
 
     # Discarded with the transaction if it rolls back (and the record with it).
-    transaction.on_commit(_seal_after_commit)
+    transaction.on_commit(sealed_and_watched)
 
 
 # --- the keyed hash -------------------------------------------------------------------------------------------------

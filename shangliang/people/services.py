@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shangliang.core import audit
 from shangliang.core.errors import InvalidInput, NotAllowed
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm as _require
@@ -72,6 +73,7 @@ def user_create(
     with transaction.atomic():
         user.save()
         record_event(user, actor=actor, action="create", note=user.display_name, unit=unit)
+        audit.record(audit.ACCOUNT_CHANGED, actor=actor, subject=user, unit=unit, detail={"created": True})
     return user
 
 
@@ -147,6 +149,7 @@ def assignment_create(
         record_event(
             assignment, actor=actor, action="assign", to_state=role, note=f"{user.display_name} · {title}".strip(" ·")
         )
+        audit.record(audit.ROLE_CHANGED, actor=actor, subject=assignment, detail={"assigned": role, "user": user.pk})
     return assignment
 
 
@@ -165,6 +168,12 @@ def assignment_end(*, actor, assignment: RoleAssignment, renounced_at: date | No
         assignment.renounced_at = renounced_at
         assignment.save(update_fields=["renounced_at", "updated_at"])
         record_event(assignment, actor=actor, action="renounce", note=str(renounced_at))
+        audit.record(
+            audit.ROLE_CHANGED,
+            actor=actor,
+            subject=assignment,
+            detail={"ended": assignment.role, "user": assignment.user_id, "on": str(renounced_at)},
+        )
     return assignment
 
 
