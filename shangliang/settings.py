@@ -257,7 +257,7 @@ CACHES = {"default": _CACHE_BACKENDS[_cache_backend]}
 
 # --- Security (shangliang.security; 等保 2.0 level 3) ---
 # Staff whose role the security policy names sign in with a second factor (TOTP or, where the county allows, SMS).
-# Only the test settings turn this off (security's own tests turn it back on); security_check fails without it.
+# Only tests/settings.py turns this off (tests/security turns it back on); security_check fails without it.
 SECURITY_ENFORCE_SECOND_FACTOR = envbool("SECURITY_ENFORCE_SECOND_FACTOR", True)
 # Superusers cannot sign in unless this is on (development only: production has the three administrators instead).
 SECURITY_ALLOW_SUPERUSER = envbool("SECURITY_ALLOW_SUPERUSER", DEBUG)

@@ -8,9 +8,12 @@ from contextlib import ExitStack
 from types import SimpleNamespace
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shangliang.core import clock
 from shangliang.people.models import Role
+from shangliang.security.models import AdminKind, AdminRole
 from shangliang.units.models import UnitKind
 from tests.factories import UserFactory, assign, link, make_room, make_standard, make_unit
 
@@ -144,6 +147,19 @@ def mobile_visitor(mobile: str = "", *, user=None, network: str = "10.0.0.1", br
     cookies = {BROWSER_COOKIE: browser.ljust(16, "0")} if browser else {}
     request = SimpleNamespace(user=user or AnonymousUser(), session=session, COOKIES=cookies)
     return Visitor(request=request, network=network)
+
+
+@pytest.fixture
+def system_admin_client(client, db):
+    """The Django admin's one user: the system administrator (三员之一; no superuser), signed in with both factors."""
+    user = UserFactory(username="sysadmin")
+    AdminRole.objects.create(user=user, kind=AdminKind.SYSTEM, granted_at=clock.now())
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 def fresh(user):

@@ -24,5 +24,6 @@ DEMO_MODE = True
 # pytest-django runs with DEBUG off, which needs explicit keys for personal data at rest (core.crypto).
 FIELD_ENCRYPTION_KEYS = ["test:00112233445566778899aabbccddeeff"]
 FIELD_HASH_KEY = "5a" * 32
-# Staff signed in by force_login in the apps' tests have no second factor; tests/security turns enforcement on.
+# The apps' tests sign staff in with force_login, which has no second factor. tests/security runs with it enforced
+# (an autouse fixture) and test_production.py proves that production's settings enforce it.
 SECURITY_ENFORCE_SECOND_FACTOR = False

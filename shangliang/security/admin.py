@@ -10,6 +10,8 @@ from types import MethodType
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,7 @@ from shangliang.people.admin import UserAdmin as PeopleUserAdmin
 from shangliang.security.models import AdminRole, Alert, SecurityPolicy
 from shangliang.security.rules import is_system_admin
 from shangliang.security.selectors import second_factor_required
+from shangliang.security.services import mark_must_change
 
 # Models the system administrator may add and change here; everything else is read-only.
 WRITABLE = {"people.user", "people.sector", "people.department", "people.expertise", "people.talent"}
@@ -66,9 +69,6 @@ def lock_down(site: admin.AdminSite) -> None:
 
 def _login(self, request, extra_context=None):
     """The admin has no sign-in of its own: the project's (with its second factor); signed in, it is refused."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import PermissionDenied
-
     if request.user.is_authenticated:
         raise PermissionDenied
     return redirect_to_login(request.GET.get("next") or "/admin/")
@@ -92,8 +92,6 @@ class UserAdmin(PeopleUserAdmin):
     list_filter = ("is_active", "is_demo")
 
     def save_model(self, request, obj, form, change):
-        from shangliang.security.services import mark_must_change
-
         super().save_model(request, obj, form, change)
         if not change:
             mark_must_change(obj)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shangliang.core import audit
 from shangliang.core.access import LoginRequired, check_perm
 from shangliang.core.errors import InvalidInput
 from shangliang.core.forms import run_service
@@ -37,8 +39,6 @@ def index(request):
         raise LoginRequired
     kind = admin_kind(request.user)
     if kind is None:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return render(request, "security/index.html", {"kind": kind, "admins": selectors.active_admins()})
 
@@ -143,8 +143,6 @@ def alerts(request):
 @require_GET
 def admin_actions(request):
     _perm(request, "security.view_admin_actions")
-    from shangliang.core import audit
-
     page = paginate(request, selectors.admin_actions())
     rows = [(r, audit.action_label(r.action)) for r in page]
     return render(request, "security/admin_actions.html", {"page": page, "rows": rows})

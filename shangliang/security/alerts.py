@@ -8,15 +8,19 @@ export, a permission change outside working hours, a broken audit chain.
 from __future__ import annotations
 
 import logging
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.core import audit
 from shangliang.core.models import AuditRecord
+from shangliang.core.workdays import is_working_day
+from shangliang.notifications.services import notify
+from shangliang.notifications.sms import send_sms
 from shangliang.security.models import AdminKind, AdminRole, Alert, AlertKind
 
 logger = logging.getLogger(__name__)
@@ -38,11 +42,6 @@ def raise_alert(*, kind: str, key: str, text: str) -> Alert | None:
 
 
 def _tell_security_admins(alert: Alert) -> None:
-    from django.urls import reverse
-
-    from shangliang.notifications.services import notify
-    from shangliang.notifications.sms import send_sms
-
     admins = [
         r.user for r in AdminRole.objects.filter(kind=AdminKind.SECURITY, ended_at__isnull=True).select_related("user")
     ]
@@ -107,18 +106,15 @@ def _mass_export(entry: AuditRecord) -> None:
 
 
 def within_working_hours(moment) -> bool:
-    from shangliang.core.workdays import is_working_day
-
+    """08:00 to 18:00 on a working day of the default calendar (the State Council's, or the statutory holidays by
+    rule for a year it has not published)."""
     local = timezone.localtime(moment)
-    try:
-        working = is_working_day(local.date())
-    except Exception:  # a year the calendar does not cover: Monday to Friday
-        working = local.weekday() < 5
-    return working and WORK_START <= local.time() < WORK_END
+    return is_working_day(local.date()) and WORK_START <= local.time() < WORK_END
 
 
-def check_chain() -> str:
-    """The periodic job: seal what is left, verify the chain, alert on a break."""
+def check_chain(*, via: str) -> tuple[str, bool]:
+    """Seal what is left, verify the whole chain, alert on a break, and record the verification (an audit record
+    the audit page shows as the latest check). Returns the summary line and whether the chain is whole."""
     sealed = audit.seal_pending()
     result = audit.verify()
     if not result.ok:
@@ -128,4 +124,19 @@ def check_chain() -> str:
             text=_("审计链校验发现 %(n)s 处问题，首个：%(first)s")
             % {"n": len(result.problems), "first": result.problems[0]},
         )
-    return f"audit: {sealed} sealed, {result.seals} verified, {len(result.problems)} problems"
+    line = f"audit chain: {sealed} sealed, {result.seals} verified, {len(result.problems)} problems"
+    audit.record(
+        audit.AUDIT_VERIFY,
+        outcome=audit.AuditOutcome.SUCCESS if result.ok else audit.AuditOutcome.FAILURE,
+        detail={"summary": line, "via": via},
+    )
+    return line, result.ok
+
+
+def periodic_check(today: date) -> str:
+    """run_periodic's job: verify the chain once a day (a verification reads every record, so not every run)."""
+    start = timezone.make_aware(datetime.combine(today, time.min))
+    done = AuditRecord.objects.filter(action=audit.AUDIT_VERIFY, detail__via="periodic", created_at__gte=start)
+    if done.exists():
+        return "audit chain: verified today already"
+    return check_chain(via="periodic")[0]

@@ -7,18 +7,21 @@ import csv
 import io
 from datetime import datetime, time, timedelta
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
 
 from shangliang.core import audit
 from shangliang.core.access import LoginRequired, check_perm
 from shangliang.core.models import AuditRecord
 from shangliang.core.pagination import paginate
 from shangliang.security.forms import AuditSearchForm
+from shangliang.security.tasks import verify_audit_chain
 from shangliang.units.models import Unit
 
 EXPORT_LIMIT = 50_000
@@ -81,12 +84,7 @@ def audit_search(request):
 def audit_verify_now(request):
     """Verify the chain in the background (the worker, or at once with the immediate backend)."""
     _perm(request, "security.view_audit")
-    from shangliang.security.tasks import verify_audit_chain
-
     verify_audit_chain.enqueue()
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
     messages.info(request, _("已开始校验审计链，结果见本页“最近一次校验”。"))
     return redirect("security:audit")
 
@@ -144,8 +142,6 @@ def audit_export(request, fmt):
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
         return response
-    from openpyxl import Workbook
-
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("审计记录"))
     sheet.append(header)

@@ -10,7 +10,8 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.db.models import Sum
-from django.utils import timezone
+
+from shangliang.core import clock
 
 
 class AddressLockoutHandler(AxesDatabaseHandler):
@@ -21,7 +22,7 @@ class AddressLockoutHandler(AxesDatabaseHandler):
         attempts = AccessAttempt.objects.filter(ip_address=address)
         cool_off = get_cool_off(request)
         if cool_off is not None:
-            attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+            attempts = attempts.filter(attempt_time__gte=clock.now() - cool_off)
         return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
     def address_locked(self, request) -> bool:

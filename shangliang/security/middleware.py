@@ -10,13 +10,12 @@ Demo accounts skip 3 and 4 while DEMO_MODE is on (selectors.exempt_as_demo).
 
 from __future__ import annotations
 
-import time
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext as _
 
+from shangliang.core import clock
 from shangliang.security import selectors
 from shangliang.security.passwords import password_expired
 from shangliang.security.rules import admin_kind
@@ -65,7 +64,7 @@ class SessionSecurityMiddleware:
 
     @staticmethod
     def _session_ended(request, user) -> str:
-        now = time.time()
+        now = clock.now().timestamp()
         session = request.session
         started = session.get(SESSION_STARTED)
         if started is None:  # a session from before these rules: start counting now

@@ -4,8 +4,12 @@ the SMS second factor and the alerts to the security administrator. TOTP and rec
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import SideChannelDevice, ThrottlingMixin
+
+from shangliang.notifications.sms import send_sms
+from shangliang.people.models import Role
 
 
 class AdminKind(models.TextChoices):
@@ -55,8 +59,6 @@ class AdminRole(models.Model):
 
 
 def default_second_factor_roles() -> list[str]:
-    from shangliang.people.models import Role
-
     return [r for r in Role.values if r != Role.RESIDENT]
 
 
@@ -128,10 +130,6 @@ class SmsDevice(ThrottlingMixin, SideChannelDevice):
         return 1
 
     def generate_challenge(self):
-        from django.utils.translation import gettext
-
-        from shangliang.notifications.sms import send_sms
-
         self.generate_token(valid_secs=300)
         text = gettext("您的登录验证码是 %(code)s，5 分钟内有效。如非本人操作，请立即联系安全管理员。") % {
             "code": self.token

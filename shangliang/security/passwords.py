@@ -9,11 +9,13 @@ from __future__ import annotations
 import string
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from shangliang.core import audit
+from shangliang.security.models import AccountSecurity, PasswordHistory
 
 HISTORY_SIZE = 5
 
@@ -49,11 +51,7 @@ class HistoryValidator:
     def validate(self, password, user=None):
         if user is None or user.pk is None:
             return
-        from shangliang.security.models import PasswordHistory
-
         recent = list(PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)[: self.count])
-        from django.contrib.auth import get_user_model
-
         stored = get_user_model()._default_manager.filter(pk=user.pk).values_list("password", flat=True).first()
         if stored and stored not in recent:
             recent = [stored, *recent][: self.count]
@@ -65,8 +63,6 @@ class HistoryValidator:
     def password_changed(self, password, user=None):
         if user is None or user.pk is None:
             return
-        from shangliang.security.models import AccountSecurity, PasswordHistory
-
         now = audit.now()
         PasswordHistory.objects.create(user_id=user.pk, password=user.password, created_at=now)
         old = PasswordHistory.objects.filter(user_id=user.pk).values_list("pk", flat=True)[self.count :]

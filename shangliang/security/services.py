@@ -6,7 +6,10 @@ Each is keyword-only, checks its permission first, runs in one transaction and w
 from __future__ import annotations
 
 import secrets
+from importlib import import_module
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
@@ -18,7 +21,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shangliang.core import audit
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
-from shangliang.security.models import AccountSecurity, AdminKind, AdminRole, SecurityPolicy, SmsDevice
+from shangliang.people.models import Role
+from shangliang.security.models import AccountSecurity, AdminKind, AdminRole, Alert, SecurityPolicy, SmsDevice
 from shangliang.security.rules import admin_kind
 from shangliang.security.selectors import POLICY_CACHE_KEY
 
@@ -95,8 +99,6 @@ POLICY_LIMITS = {
 
 def policy_update(*, actor, sms_counties=None, **values) -> SecurityPolicy:
     """Change the security policy (the security administrator only); every change is an audit record."""
-    from shangliang.people.models import Role
-
     _require(actor, "security.change_policy", _("只有安全管理员可以修改安全策略。"))
     current = SecurityPolicy.objects.get_or_create(pk=1)[0]
     before, changes = {}, {}
@@ -152,8 +154,6 @@ def account_lock(*, actor, user) -> None:
 
 def account_unlock(*, actor, user) -> None:
     """Re-open an account locked by hand or by failed sign-ins (django-axes' counters reset)."""
-    from axes.utils import reset as axes_reset
-
     _require(actor, "security.lock_accounts", _("只有安全管理员可以解锁账号。"))
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=True)
@@ -205,10 +205,6 @@ def mark_must_change(user) -> None:
 
 def _end_sessions(user) -> None:
     """End the administrator's recorded session (other accounts' sessions end at their next request)."""
-    from importlib import import_module
-
-    from django.conf import settings
-
     key = AccountSecurity.objects.filter(user_id=user.pk).values_list("admin_session_key", flat=True).first()
     if key:
         import_module(settings.SESSION_ENGINE).SessionStore(session_key=key).delete()
@@ -280,8 +276,6 @@ def second_factor_reset(*, actor, user) -> int:
 
 
 def alert_acknowledge(*, actor, alert) -> None:
-    from shangliang.security.models import Alert
-
     _require(actor, "security.view_alerts", _("只有安全管理员可以处理告警。"))
     with transaction.atomic():
         if Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(

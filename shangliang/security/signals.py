@@ -3,27 +3,30 @@ and the people app's account events. Each becomes an audit record (and, for admi
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 from importlib import import_module
 
+from axes.helpers import get_cool_off
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 
-from shangliang.core import audit
+from shangliang.core import audit, clock
+from shangliang.core.events import register_event_handler
+from shangliang.core.models import AuditRecord
+from shangliang.core.periodic import register_periodic
+from shangliang.security import alerts
+from shangliang.security.models import AccountSecurity
+from shangliang.security.rules import admin_kind
+from shangliang.security.services import mark_must_change
 
 SESSION_STARTED = "security_started"
 SESSION_SEEN = "security_seen"
 
 
 def connect() -> None:
-    from axes.signals import user_locked_out
-
-    from shangliang.core.events import register_event_handler
-    from shangliang.core.periodic import register_periodic
-    from shangliang.security import alerts
-
     user_logged_in.connect(on_logged_in, dispatch_uid="security_logged_in")
     user_logged_out.connect(on_logged_out, dispatch_uid="security_logged_out")
     user_login_failed.connect(on_login_failed, dispatch_uid="security_login_failed")
@@ -31,16 +34,13 @@ def connect() -> None:
     post_save.connect(on_admin_log_entry, sender=LogEntry, dispatch_uid="security_admin_log")
     register_event_handler("people.user", on_user_event)
     audit.add_watcher(alerts.watch)
-    register_periodic("security", lambda today: alerts.check_chain())
+    register_periodic("security", alerts.periodic_check)
 
 
 def on_logged_in(sender, request, user, **kwargs):
-    from shangliang.security.models import AccountSecurity
-    from shangliang.security.rules import admin_kind
-
     if request is None:
         return
-    now = time.time()
+    now = clock.now().timestamp()
     request.session[SESSION_STARTED] = now
     request.session[SESSION_SEEN] = now
     kind = admin_kind(user)
@@ -82,12 +82,6 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    from datetime import timedelta
-
-    from axes.helpers import get_cool_off
-
-    from shangliang.core.models import AuditRecord
-
     cool_off = get_cool_off(request) or timedelta(minutes=15)
     if AuditRecord.objects.filter(
         action=audit.LOCKED,
@@ -125,8 +119,6 @@ def on_admin_log_entry(sender, instance: LogEntry, created, **kwargs):
 
 def on_user_event(event) -> None:
     """An account another person created with a password must change it at the first sign-in."""
-    from shangliang.security.services import mark_must_change
-
     if event.action != "create":
         return
     user = event.subject

@@ -3,12 +3,15 @@ idle-timeout keep-alive. Thin: parse, call a service, render."""
 
 from __future__ import annotations
 
+from base64 import b32encode
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -21,6 +24,7 @@ from shangliang.core.forms import run_service
 from shangliang.security import selectors, services
 from shangliang.security.forms import PasswordChangeForm, TokenForm, VerifyForm
 from shangliang.security.models import SmsDevice
+from shangliang.security.passwords import password_expired
 
 ENROL_SESSION_KEY = "security_enrol_device"
 
@@ -46,7 +50,7 @@ def verify(request):
         return redirect(_next(request))
     devices = selectors.confirmed_devices(user)
     if not devices:
-        return redirect(f"{_url('security:enrol')}?next={_next(request)}")
+        return redirect(_step("security:enrol", request))
     sms_allowed = selectors.sms_allowed_for(user)
     form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -95,7 +99,7 @@ def send_sms(request):
         messages.error(request, _("本县未开通短信验证码登录，请使用身份验证器或恢复码。"))
     else:
         messages.info(request, services.sms_device_for(user=user).generate_challenge())
-    return redirect(f"{_url('security:verify')}?next={_next(request)}")
+    return redirect(_step("security:verify", request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,7 +107,7 @@ def enrol(request):
     """Bind an authenticator app (TOTP): scan, confirm with a first code, keep the recovery codes."""
     user = _signed_in(request)
     if selectors.confirmed_devices(user) and not user.is_verified():
-        return redirect(f"{_url('security:verify')}?next={_next(request)}")
+        return redirect(_step("security:verify", request))
     device = TOTPDevice.objects.filter(pk=request.session.get(ENROL_SESSION_KEY), user=user, confirmed=False).first()
     if device is None:
         device = services.totp_start(user=user)
@@ -131,8 +135,6 @@ def enrol(request):
 
 
 def _base32(device) -> str:
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
@@ -190,8 +192,6 @@ def password_change(request):
 
 
 def _expired(user, account_state) -> bool:
-    from shangliang.security.passwords import password_expired
-
     return password_expired(user, account_state, selectors.policy())
 
 
@@ -202,7 +202,6 @@ def keepalive(request):
     return HttpResponse(status=204)
 
 
-def _url(name: str) -> str:
-    from django.urls import reverse
-
-    return reverse(name)
+def _step(name: str, request) -> str:
+    """Another step of the sign-in, carrying where the person was going."""
+    return f"{reverse(name)}?{urlencode({'next': _next(request)})}"

@@ -160,9 +160,9 @@ def test_unit_page_links(client, op):
     assert f"{reverse('opinions:new')}?unit={w.v1.pk}" in html
 
 
-def test_admin_pages_open(admin_client, op, settings):
+def test_admin_pages_open(system_admin_client, op, settings):
     # The change page loads two users by id: the one signed in and the report's author (a raw-id field).
     settings.ZEAL_ALLOWLIST = [{"model": "sessions.Session"}, {"model": "people.User", "field": "get()"}]
     report = drive(op, S.CLOSED)
-    assert admin_client.get(reverse("admin:opinions_opinionreport_changelist")).status_code == 200
-    assert admin_client.get(reverse("admin:opinions_opinionreport_change", args=[report.pk])).status_code == 200
+    assert system_admin_client.get(reverse("admin:opinions_opinionreport_changelist")).status_code == 200
+    assert system_admin_client.get(reverse("admin:opinions_opinionreport_change", args=[report.pk])).status_code == 200

@@ -9,8 +9,12 @@ from django.core.management.base import CommandError
 from shangliang.core import audit
 from shangliang.core.errors import NotAllowed, NotPossible
 from shangliang.core.models import AuditRecord
+from shangliang.people.models import User
 from shangliang.security import services
 from shangliang.security.models import AdminRole
+from shangliang.units.models import Room
+from tests.factories import UserFactory
+from tests.security.conftest import verified_login
 
 PAGES = {
     "/security/policy/": "security",
@@ -27,25 +31,30 @@ PAGES = {
 @pytest.mark.parametrize("url", list(PAGES))
 def test_each_administrators_pages_open_for_them_alone(client, admins, world, url, who):
     user = getattr(admins, who) if who in ("system", "security", "audit") else world.users[who]
-    client.force_login(user)
-    status = client.get(url).status_code
-    if PAGES[url] == who:
-        assert status == 200
-    else:
-        assert status in (302, 403)
+    verified_login(client, user)
+    response = client.get(url, follow=True)
+    assert response.status_code == (200 if PAGES[url] == who else 403)
+
+
+@pytest.mark.parametrize("url", list(PAGES))
+def test_an_administrator_without_the_second_factor_is_sent_to_verify(client, admins, url):
+    client.force_login(getattr(admins, PAGES[url]))
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith("/security/enrol/")
 
 
 @pytest.mark.parametrize("who", ["system", "security", "audit"])
 def test_every_administrator_sees_the_others_actions(client, admins, who):
     services.policy_update(actor=admins.security, idle_timeout_minutes=20)
-    client.force_login(getattr(admins, who))
+    verified_login(client, getattr(admins, who))
     html = client.get("/security/admin-actions/").content.decode()
     assert "security_admin" in html and "配置变更" in html
 
 
 def test_administrators_get_nothing_in_the_consultation_work(client, admins, world):
-    client.force_login(admins.audit)
-    assert client.get(f"/units/{world.a.pk}/").status_code == 403
+    for admin in (admins.system, admins.security, admins.audit):
+        verified_login(client, admin)
+        assert client.get(f"/units/{world.a.pk}/").status_code == 403
 
 
 def test_no_person_holds_two_administrator_roles(admins, world):
@@ -83,19 +92,17 @@ def test_granting_and_ending_are_audited(admins, world):
 
 @pytest.mark.parametrize("who", ["security", "audit"])
 def test_cross_role_account_actions_are_refused(client, admins, world, who):
-    client.force_login(getattr(admins, who))
+    verified_login(client, getattr(admins, who))
     assert client.post(f"/security/accounts/{world.users['staff'].pk}/reset_password/").status_code == 403
-    client.force_login(admins.system)
+    verified_login(client, admins.system)
     for action in ("lock", "unlock", "reset_2fa"):
         assert client.post(f"/security/accounts/{world.users['staff'].pk}/{action}/").status_code == 403
-    client.force_login(admins.audit)
+    verified_login(client, admins.audit)
     assert client.post("/security/policy/", {"idle_timeout_minutes": 5}).status_code == 403
 
 
 def test_the_django_admin_refuses_writes_to_workflow_models(client, admins, world):
-    from shangliang.units.models import Room
-
-    client.force_login(admins.system)
+    verified_login(client, admins.system)
     room = world.rooms["一村"]
     assert client.get(f"/admin/units/room/{room.pk}/change/").status_code == 200  # view only
     response = client.post(f"/admin/units/room/{room.pk}/change/", {"name": "changed"})
@@ -108,7 +115,7 @@ def test_the_django_admin_refuses_writes_to_workflow_models(client, admins, worl
 
 def test_the_django_admin_edits_an_account_and_records_it(client, admins, world, settings):
     settings.ZEAL_ALLOWLIST = [{"model": "people.User", "field": "get()"}, {"model": "sessions.Session"}]
-    client.force_login(admins.system)
+    verified_login(client, admins.system)
     staff = world.users["staff"]
     data = {"username": "staff", "full_name": "改名", "phone": "", "email": "", "is_active": "on"}
     response = client.post(f"/admin/people/user/{staff.pk}/change/", data)
@@ -117,8 +124,6 @@ def test_the_django_admin_edits_an_account_and_records_it(client, admins, world,
 
 
 def test_a_superuser_is_not_an_administrator(client, db, settings):
-    from tests.factories import UserFactory
-
     boss = UserFactory(username="root", is_superuser=True, is_staff=True)
     client.force_login(boss)
     assert client.get("/admin/").status_code in (302, 403)
@@ -134,8 +139,6 @@ def test_the_first_accounts_are_the_three_administrators(db, capsys):
     assert "临时密码" in out
     roles = dict(AdminRole.objects.values_list("user__username", "kind"))
     assert roles == {"sys1": "system", "sec1": "security", "aud1": "audit"}
-    from shangliang.people.models import User
-
     assert not User.objects.filter(is_superuser=True).exists()
     assert all(u.account_security.must_change_password for u in User.objects.all())
     with pytest.raises(CommandError):

@@ -1,11 +1,19 @@
 """The audit administrator searches and exports the trail (no live formulas); the page shows the chain's state;
 every kind of audit record is written by its action."""
 
+import io
+from datetime import date
+
 import pytest
+from django.db import connection
+from openpyxl import load_workbook
 
 from shangliang.core import audit
 from shangliang.core.models import AuditRecord
-from tests.security.conftest import sign_in
+from shangliang.people.services import assignment_create, assignment_end
+from shangliang.security.models import Alert, AlertKind
+from tests.conftest import fresh
+from tests.security.conftest import sign_in, verified_login
 
 
 def test_sign_in_failure_and_sign_out_are_recorded(client, world):
@@ -18,11 +26,6 @@ def test_sign_in_failure_and_sign_out_are_recorded(client, world):
 
 
 def test_role_changes_are_recorded(world):
-    from datetime import date
-
-    from shangliang.people.services import assignment_create, assignment_end
-    from tests.conftest import fresh
-
     staff = fresh(world.users["staff"])
     a = assignment_create(
         actor=staff, user=world.users["stranger"], unit=world.v1, role="liaison", assumed_at=date(2026, 1, 1)
@@ -34,7 +37,7 @@ def test_role_changes_are_recorded(world):
 def test_search_by_person_action_and_period(client, admins, world):
     audit.record(audit.DATA_EXPORT, actor=world.users["staff"], object_repr="tasks.xlsx")
     audit.record(audit.DATA_UNMASK, actor=world.users["convenor"], object_repr="13812345678 的主人")
-    client.force_login(admins.audit)
+    verified_login(client, admins.audit)
     page = client.get("/security/audit/", {"person": "staff", "action": audit.DATA_EXPORT})
     html = page.content.decode()
     assert "tasks.xlsx" in html and "的主人" not in html
@@ -46,17 +49,13 @@ def test_search_by_person_action_and_period(client, admins, world):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_exports_escape_formulas_and_are_recorded(client, admins, fmt):
     audit.record(audit.CONFIG_CHANGED, object_repr='=HYPERLINK("http://evil","x")')
-    client.force_login(admins.audit)
+    verified_login(client, admins.audit)
     response = client.get(f"/security/audit/export.{fmt}")
     assert response.status_code == 200
     if fmt == "csv":
         body = response.content.decode("utf-8-sig")
         assert "'=HYPERLINK" in body
     else:
-        import io
-
-        from openpyxl import load_workbook
-
         sheet = load_workbook(io.BytesIO(response.content)).active
         values = [c.value for row in sheet.iter_rows() for c in row]
         assert any(str(v).startswith("'=HYPERLINK") for v in values)
@@ -67,11 +66,9 @@ def test_exports_escape_formulas_and_are_recorded(client, admins, fmt):
 def test_the_page_verifies_the_chain_and_shows_a_break(client, admins):
     ids = [audit.record(audit.CONFIG_CHANGED, object_repr=str(i)).pk for i in range(3)]
     audit.seal(ids)
-    client.force_login(admins.audit)
+    verified_login(client, admins.audit)
     client.post("/security/audit/verify/")
     assert "审计链完整" in client.get("/security/audit/").content.decode()
-    from django.db import connection
-
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE core_auditrecord DISABLE TRIGGER USER")
@@ -80,6 +77,4 @@ def test_the_page_verifies_the_chain_and_shows_a_break(client, admins):
             cursor.execute("ALTER TABLE core_auditrecord ENABLE TRIGGER USER")
     client.post("/security/audit/verify/")
     assert "审计链不完整" in client.get("/security/audit/").content.decode()
-    from shangliang.security.models import Alert, AlertKind
-
     assert Alert.objects.filter(kind=AlertKind.BROKEN_CHAIN).exists()

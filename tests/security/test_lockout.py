@@ -1,10 +1,11 @@
 """Lockout stays (5 failures), is an audit record, and an address spraying many usernames is locked too (issue 12,
 class 10); the security administrator unlocks."""
 
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from shangliang.core import audit
 from shangliang.core.models import AuditRecord
+from shangliang.notifications.models import Notification
 from shangliang.security import services
 from shangliang.security.models import Alert, AlertKind
 from tests.factories import UserFactory
@@ -36,8 +37,6 @@ def test_another_address_is_not_locked_by_a_sprayer(client, db):
     UserFactory(username="victim")
     for i in range(12):
         sign_in(client, f"nobody{i}", "x")
-    from django.test import Client
-
     other = Client(REMOTE_ADDR="198.51.100.9")
     assert sign_in(other, "victim").status_code == 302
 
@@ -49,8 +48,6 @@ def test_failures_across_accounts_alert_the_security_administrator(client, admin
             sign_in(client, name, "guess")
     alert = Alert.objects.get(kind=AlertKind.FAILED_SIGN_INS)
     assert "127.0.0.1" in alert.text
-    from shangliang.notifications.models import Notification
-
     assert Notification.objects.filter(user=admins.security, verb="security_alert").exists()
 
 

@@ -1,19 +1,17 @@
 """Password rules (身份鉴别): length, classes, username, common, history of five, expiry, changes that are forced."""
 
-from datetime import timedelta
-
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from shangliang.core import audit
 from shangliang.core.errors import InvalidInput
 from shangliang.core.models import AuditRecord
+from shangliang.people.services import user_create
 from shangliang.security import services
 from shangliang.security.models import AccountSecurity, PasswordHistory
 from tests.factories import UserFactory
-from tests.security.conftest import PASSWORD, sign_in
+from tests.security.conftest import PASSWORD, code, sign_in, totp_device
 
 
 @pytest.mark.parametrize(
@@ -59,22 +57,32 @@ def test_password_change_is_audited_and_clears_must_change(db):
     assert sorted(outcomes) == ["failure", "success"]
 
 
-def test_password_expires_after_the_policy_period(client, db, monkeypatch):
-    user = UserFactory(username="sun")
+def test_password_expires_after_the_policy_period(client, db, freeze):
+    freeze("2026-03-02 09:00")
+    UserFactory(username="sun")
+    freeze("2026-05-30 09:00")  # 89 days on
     sign_in(client, "sun")
     assert client.get("/").status_code == 200
-    later = timezone.now() + timedelta(days=91)
-    monkeypatch.setattr(audit, "now", lambda: later)
+    client.logout()
+    freeze("2026-06-01 09:00")  # 91 days on
+    sign_in(client, "sun")
     response = client.get("/")
     assert response.status_code == 302 and response.url.startswith("/security/password/")
-    monkeypatch.setattr(audit, "now", lambda: timezone.now() + timedelta(days=89))
+    form = {"old_password": PASSWORD, "new_password1": "Harbour-lamp-57", "new_password2": "Harbour-lamp-57"}
+    assert client.post("/security/password/", form).status_code == 302
     assert client.get("/").status_code == 200
-    assert user.pk
+
+
+def test_the_security_administrator_sets_the_period(client, admins, freeze):
+    freeze("2026-03-02 09:00")
+    UserFactory(username="zhou")
+    services.policy_update(actor=admins.security, password_max_age_days=30)
+    freeze("2026-04-02 09:00")
+    sign_in(client, "zhou")
+    assert client.get("/").url.startswith("/security/password/")
 
 
 def test_first_sign_in_after_an_account_is_made_by_someone_else(client, world, django_capture_on_commit_callbacks):
-    from shangliang.people.services import user_create
-
     with django_capture_on_commit_callbacks(execute=True):
         user_create(
             actor=world.users["staff"], unit=world.a, username="newbie", full_name="新人", password="Orchard-9-gate"
@@ -89,8 +97,14 @@ def test_first_sign_in_after_an_account_is_made_by_someone_else(client, world, d
 
 def test_after_an_administrators_reset(client, admins, world):
     person = world.users["liaison"]
+    device = totp_device(person)
     temporary = services.password_reset(actor=admins.system, user=person)
     assert AuditRecord.objects.filter(action=audit.PASSWORD_RESET, object_id=str(person.pk)).exists()
     sign_in(client, "liaison", temporary)
+    assert client.get("/").url.startswith("/security/verify/")  # both factors first
+    client.post("/security/verify/", {"method": "totp", "token": code(device)})
     response = client.get("/")
-    assert response.url.startswith("/security/password/")
+    assert response.status_code == 302 and response.url.startswith("/security/password/")
+    form = {"old_password": temporary, "new_password1": "Quarry-gate-63", "new_password2": "Quarry-gate-63"}
+    assert client.post("/security/password/", form).status_code == 302
+    assert client.get("/").status_code == 200

@@ -2,27 +2,30 @@
 county allows it, demo accounts exempt only in demo mode."""
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shangliang.core import audit
+from shangliang.core.errors import InvalidInput
 from shangliang.core.models import AuditRecord
+from shangliang.notifications import sms
 from shangliang.security import services
 from shangliang.security.models import SecurityPolicy
-from tests.factories import UserFactory
+from tests.factories import UserFactory, assign
 from tests.security.conftest import code, sign_in, totp_device
 
 
-def test_staff_roles_must_enrol_before_anything_opens(client, world, enforce):
+def test_staff_roles_must_enrol_before_anything_opens(client, world):
     sign_in(client, "staff")
     response = client.get("/")
     assert response.status_code == 302 and response.url.startswith("/security/enrol/")
 
 
-def test_a_resident_needs_no_second_factor(client, world, enforce):
+def test_a_resident_needs_no_second_factor(client, world):
     sign_in(client, "resident")
     assert client.get("/").status_code == 200
 
 
-def test_the_security_administrator_decides_which_roles(client, world, admins, enforce):
+def test_the_security_administrator_decides_which_roles(client, world, admins):
     services.policy_update(actor=admins.security, second_factor_roles=["convenor"])
     sign_in(client, "staff")
     assert client.get("/").status_code == 200
@@ -32,7 +35,7 @@ def test_the_security_administrator_decides_which_roles(client, world, admins, e
     assert client.get("/").status_code == 302
 
 
-def test_totp_signs_in_and_a_replayed_code_is_refused(client, world, enforce):
+def test_totp_signs_in_and_a_replayed_code_is_refused(client, world):
     device = totp_device(world.users["staff"])
     sign_in(client, "staff")
     assert client.get("/").url.startswith("/security/verify/")
@@ -47,9 +50,7 @@ def test_totp_signs_in_and_a_replayed_code_is_refused(client, world, enforce):
     assert AuditRecord.objects.filter(action=audit.SECOND_FACTOR_FAILED).exists()
 
 
-def test_enrolment_confirms_the_app_and_gives_single_use_recovery_codes(client, world, enforce):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
+def test_enrolment_confirms_the_app_and_gives_single_use_recovery_codes(client, world):
     sign_in(client, "staff")
     assert client.get("/security/enrol/").status_code == 200
     device = TOTPDevice.objects.get(user=world.users["staff"], confirmed=False)
@@ -66,9 +67,7 @@ def test_enrolment_confirms_the_app_and_gives_single_use_recovery_codes(client, 
     assert again.status_code == 200  # used once, gone
 
 
-def test_sms_code_only_where_the_county_allows_it(client, world, admins, enforce, settings):
-    from shangliang.notifications import sms
-
+def test_sms_code_only_where_the_county_allows_it(client, world, admins, settings):
     settings.SMS_BACKEND = "shangliang.notifications.sms.LocmemBackend"
     staff = world.users["staff"]
     staff.phone = "13812345678"
@@ -86,9 +85,7 @@ def test_sms_code_only_where_the_county_allows_it(client, world, admins, enforce
     assert client.get("/").status_code == 200
 
 
-def test_demo_accounts_are_exempt_only_in_demo_mode(client, world, enforce, settings):
-    from tests.factories import assign
-
+def test_demo_accounts_are_exempt_only_in_demo_mode(client, world, settings):
     demo = UserFactory(username="demo_staff_x", is_demo=True)
     assign(demo, "cppcc_staff", world.a)
     sign_in(client, "demo_staff_x")
@@ -108,8 +105,6 @@ def test_resetting_a_second_factor_is_audited(world, admins):
 
 
 def test_policy_values_are_bounded(world, admins):
-    from shangliang.core.errors import InvalidInput
-
     for bad in (0, 181, -1, "90"):
         with pytest.raises(InvalidInput):
             services.policy_update(actor=admins.security, password_max_age_days=bad)

@@ -67,8 +67,9 @@ def test_assessment_form_with_non_image_photo(staff_client, world):
     assert not room.assessments.exists()
 
 
-def test_admin_pages_render(admin_client, world):
+def test_admin_pages_render(system_admin_client, world):
+    client = system_admin_client
     for model in ("unit", "room", "assessment", "subsidy", "standard"):
-        assert admin_client.get(reverse(f"admin:units_{model}_changelist")).status_code == 200
-    assert admin_client.get(reverse("admin:units_room_change", args=[Room.objects.first().pk])).status_code == 200
-    assert admin_client.get(reverse("admin:core_event_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:units_{model}_changelist")).status_code == 200
+    assert client.get(reverse("admin:units_room_change", args=[Room.objects.first().pk])).status_code == 200
+    assert client.get(reverse("admin:core_event_changelist")).status_code == 200

@@ -276,17 +276,18 @@ def test_the_unit_pages_link_here(staff_client, client, va):
     assert "村务公开" not in client.get(reverse("public:unit", args=[w.v2.pk])).content.decode()
 
 
-def test_admin_pages_open(admin_client, va):
+def test_admin_pages_open(system_admin_client, va):
     services.feedback_submit(actor=va.world.users["resident"], disclosure=va.published, kind="objection", text="异议")
     for model in ("poweritem", "disclosure", "feedback", "meetingnorm", "monthlymeeting", "dispute", "petition"):
-        assert admin_client.get(reverse(f"admin:villageaffairs_{model}_changelist")).status_code == 200, model
+        assert system_admin_client.get(reverse(f"admin:villageaffairs_{model}_changelist")).status_code == 200, model
     assert (
-        admin_client.get(
+        system_admin_client.get(
             reverse("admin:villageaffairs_monthlymeeting_change", args=[MonthlyMeeting.objects.get().pk])
         ).status_code
         == 200
     )
     # A published disclosure is read-only in the admin as well.
-    page = admin_client.get(reverse("admin:villageaffairs_disclosure_change", args=[va.published.pk])).content.decode()
+    url = reverse("admin:villageaffairs_disclosure_change", args=[va.published.pk])
+    page = system_admin_client.get(url).content.decode()
     assert 'name="title"' not in page
     assert va.published.status == DisclosureStatus.PUBLISHED

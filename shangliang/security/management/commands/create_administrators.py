@@ -10,6 +10,7 @@ roles in the app).
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from shangliang.security.models import AdminKind, AdminRole
 from shangliang.security.services import admin_role_grant, mark_must_change, temporary_password
@@ -31,18 +32,21 @@ class Command(BaseCommand):
             AdminKind.AUDIT: options["audit"],
         }
         if len(set(names.values())) != 3:
-            raise CommandError("三员须由三个不同的账号担任。")
+            raise CommandError(_("三员须由三个不同的账号担任。"))
         if AdminRole.objects.filter(ended_at__isnull=True).exists():
-            raise CommandError("已有管理员：之后的管理员角色由安全管理员在系统中授予。")
+            raise CommandError(_("已有管理员：之后的管理员角色由安全管理员在系统中授予。"))
         with transaction.atomic():
             for kind, username in names.items():
                 if User.objects.filter(username__iexact=username).exists():
-                    raise CommandError(f"用户名 {username} 已存在。")
+                    raise CommandError(_("用户名 %(name)s 已存在。") % {"name": username})
                 password = temporary_password()
                 user = User(username=username, full_name=str(AdminKind(kind).label))
                 user.set_password(password)
                 user.save()
                 mark_must_change(user)
                 admin_role_grant(actor=None, user=user, kind=kind, bootstrap=True)
-                self.stdout.write(f"{AdminKind(kind).label}: {username}  临时密码 {password}")
-        self.stdout.write("首次登录须修改密码并绑定身份验证器。临时密码只显示这一次。")
+                self.stdout.write(
+                    _("%(kind)s：%(name)s  临时密码 %(password)s")
+                    % {"kind": AdminKind(kind).label, "name": username, "password": password}
+                )
+        self.stdout.write(_("首次登录须修改密码并绑定身份验证器。临时密码只显示这一次。"))

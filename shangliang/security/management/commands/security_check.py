@@ -1,6 +1,7 @@
 """Print GB/T 22239-2019 8.1.4's level-3 application controls and whether this installation meets each."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from shangliang.security.checks import DEPLOY, FAIL, PASS, run_checks
 
@@ -11,9 +12,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         checks = run_checks()
         for c in checks:
-            line = f"[{c.status:6}] {c.control:18} {c.title}"
-            self.stdout.write(line + (f"\n         → {c.detail}" if c.detail else ""))
+            self.stdout.write(f"[{c.status:6}] {c.control:22} {c.title}")
+            if c.detail:
+                self.stdout.write(f"         → {c.detail}")
         counts = {s: sum(1 for c in checks if c.status == s) for s in (PASS, FAIL, DEPLOY)}
-        self.stdout.write(f"\n{counts[PASS]} 项满足，{counts[FAIL]} 项不满足，{counts[DEPLOY]} 项由部署环境负责。")
+        self.stdout.write(
+            "\n"
+            + _("%(ok)s 项满足，%(bad)s 项不满足，%(deploy)s 项由部署环境负责。")
+            % {"ok": counts[PASS], "bad": counts[FAIL], "deploy": counts[DEPLOY]}
+        )
         if counts[FAIL]:
-            raise CommandError(f"{counts[FAIL]} 项应用控制点不满足")
+            raise CommandError(_("%(n)s 项应用控制点不满足。") % {"n": counts[FAIL]})
