@@ -8,14 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("公共内核")
 
     def ready(self) -> None:
+        from shangliang.core import audit
         from shangliang.core.calendars import reconcile_line
         from shangliang.core.periodic import register_periodic
 
-        def seal_audit_trail(today) -> str:
-            from shangliang.core import audit
-
-            return f"audit: {audit.seal_pending()} records sealed"
-
-        register_periodic("audit", seal_audit_trail)
+        # Chain what a stopped process left unsealed; then drop what is past the retention period (never < 180 days).
+        register_periodic("audit", audit.seal_line)
+        register_periodic("audit_purge", audit.purge_line)
         # A year the calendar package has learnt since (a new release) settles or lists its provisional deadlines.
         register_periodic("calendars", reconcile_line)

@@ -212,29 +212,60 @@ def now() -> datetime:
     return clock.now()
 
 
-_watchers: list = []
+_watchers: dict = {}  # watcher → the actions it looks at
 
 
-def add_watcher(watcher) -> None:
-    """Call `watcher(record)` after each audit record's transaction commits (security's alerts watch this way)."""
-    if watcher not in _watchers:
-        _watchers.append(watcher)
+def add_watcher(watcher, *, actions: Iterable[str]) -> None:
+    """Call `watcher(record)` after the transaction of each record of these actions commits (security's alerts)."""
+    _watchers[watcher] = frozenset(actions)
+
+
+def remove_watcher(watcher) -> None:
+    _watchers.pop(watcher, None)
+
+
+class _SealAfterCommit:
+    """One on_commit callback per transaction: it seals every record the transaction wrote in one short sealing
+    transaction (a demo load or an import writes hundreds per step), then shows each to the watchers."""
+
+    def __init__(self, entry: AuditRecord):
+        self.entries = [entry]
+
+    def __call__(self) -> None:
+        ids = [entry.pk for entry in self.entries]
+        try:
+            seal(ids)
+        except Exception:  # the records are committed; the periodic job (seal_pending) chains what was left
+            logger.exception("audit: sealing records %s..%s failed", ids[0], ids[-1])
+        watched = [(e, w) for e in self.entries for w, actions in _watchers.items() if e.action in actions]
+        if not watched:
+            return
+        # A record written inside a savepoint that rolled back is gone: nobody is told about it.
+        committed = set(AuditRecord.objects.filter(pk__in={e.pk for e, _w in watched}).values_list("pk", flat=True))
+        for entry, watcher in watched:
+            if entry.pk in committed:
+                try:
+                    watcher(entry)
+                except Exception:
+                    logger.exception("audit: watcher %s failed on record %s", watcher, entry.pk)
 
 
 def _after_commit(entry: AuditRecord) -> None:
-    def sealed_and_watched():
-        try:
-            seal([entry.pk])
-        except Exception:  # the record is committed; the periodic job (seal_pending) chains what was left
-            logger.exception("audit: sealing record %s failed", entry.pk)
-        for watcher in _watchers:
-            try:
-                watcher(entry)
-            except Exception:
-                logger.exception("audit: watcher %s failed on record %s", watcher, entry.pk)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        # This transaction's callback, if it has one already (Django drops it with the transaction on rollback).
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _SealAfterCommit):
+                callback.entries.append(entry)
+                return
+    transaction.on_commit(_SealAfterCommit(entry))
 
-    # Discarded with the transaction if it rolls back (and the record with it).
-    transaction.on_commit(sealed_and_watched)
+
+def record_unmasking(request, subject, *, field: str, count: int = 1) -> None:
+    """The user of `request` was shown `count` full values of `field` on or under `subject` (a page or an export
+    that unmasks personal numbers): one record of who saw which field of what, never the values themselves."""
+    if count > 0:
+        record(DATA_UNMASK, request=request, subject=subject, detail={"field": field, "count": count})
 
 
 # --- the keyed hash -------------------------------------------------------------------------------------------------
@@ -414,6 +445,17 @@ def retention_days() -> int:
 
 class RetentionError(ValueError):
     pass
+
+
+def seal_line(today) -> str:
+    """run_periodic's job: chain what was left unsealed."""
+    return f"audit: {seal_pending()} records sealed"
+
+
+def purge_line(today) -> str:
+    """run_periodic's job: delete the records past the retention period (AUDIT_RETENTION_DAYS, never below 180)."""
+    days = retention_days()
+    return f"audit: {purge(before=now() - timedelta(days=days))} records older than {days} days purged"
 
 
 def purge(*, before: datetime, actor=None) -> int:

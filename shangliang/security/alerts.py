@@ -26,6 +26,8 @@ from shangliang.security.models import AdminKind, AdminRole, Alert, AlertKind
 logger = logging.getLogger(__name__)
 
 PERMISSION_ACTIONS = {audit.ROLE_CHANGED, audit.PERMISSION_CHANGED, audit.ADMIN_ROLE_CHANGED}
+EXPORT_ACTIONS = {audit.DATA_EXPORT, audit.AUDIT_EXPORT}
+WATCHED = {audit.LOGIN_FAILED, *EXPORT_ACTIONS, *PERMISSION_ACTIONS}
 WORK_START, WORK_END = time(8, 0), time(18, 0)
 
 
@@ -59,7 +61,7 @@ def watch(entry: AuditRecord) -> None:
     """Called after commit for every audit record."""
     if entry.action == audit.LOGIN_FAILED and entry.address:
         _failed_sign_ins(entry)
-    elif entry.action in (audit.DATA_EXPORT, audit.AUDIT_EXPORT) and entry.actor_id:
+    elif entry.action in EXPORT_ACTIONS and entry.actor_id:
         _mass_export(entry)
     elif entry.action in PERMISSION_ACTIONS and not within_working_hours(entry.created_at):
         raise_alert(

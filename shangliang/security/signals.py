@@ -20,6 +20,7 @@ from shangliang.core.periodic import register_periodic
 from shangliang.security import alerts
 from shangliang.security.models import AccountSecurity
 from shangliang.security.rules import admin_kind
+from shangliang.security.selectors import exempt_as_demo
 from shangliang.security.services import mark_must_change
 
 SESSION_STARTED = "security_started"
@@ -33,7 +34,7 @@ def connect() -> None:
     user_locked_out.connect(on_locked_out, dispatch_uid="security_locked_out")
     post_save.connect(on_admin_log_entry, sender=LogEntry, dispatch_uid="security_admin_log")
     register_event_handler("people.user", on_user_event)
-    audit.add_watcher(alerts.watch)
+    audit.add_watcher(alerts.watch, actions=alerts.WATCHED)
     register_periodic("security", alerts.periodic_check)
 
 
@@ -44,8 +45,9 @@ def on_logged_in(sender, request, user, **kwargs):
     request.session[SESSION_STARTED] = now
     request.session[SESSION_SEEN] = now
     kind = admin_kind(user)
-    if kind is not None:
-        # One active session per administrator: this sign-in ends the one before.
+    if kind is not None and not exempt_as_demo(user):
+        # One active session per administrator: this sign-in ends the one before. (A demo administrator's account is
+        # shared by every visitor of the demo, so it keeps them all.)
         account, _created = AccountSecurity.objects.get_or_create(user_id=user.pk)
         previous = account.admin_session_key
         if previous and previous != request.session.session_key:

@@ -10,8 +10,9 @@ from django.db.utils import DatabaseError
 from django.test import RequestFactory
 from django.utils import timezone
 
-from shangliang.core import audit
+from shangliang.core import audit, clock
 from shangliang.core.models import AuditChain, AuditRecord, AuditSeal
+from shangliang.core.periodic import run_all
 from tests.conftest import fresh
 from tests.core.test_workflow import ROLLOUT
 
@@ -239,3 +240,43 @@ def test_the_application_user_cannot_update_or_delete_audit_records(db):
         cursor.execute("SET LOCAL shangliang.audit_purge = 'on'")
         cursor.execute("DELETE FROM core_auditrecord WHERE id = %s", [ids[0]])
     assert AuditRecord.objects.filter(pk=ids[0]).exists()
+
+
+def test_one_sealing_transaction_per_business_transaction(db, django_capture_on_commit_callbacks):
+    """A transaction that writes many records (a demo step, an import) seals them together, once, after commit."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        ids = [audit.record(audit.CONFIG_CHANGED, object_repr=str(i)).pk for i in range(5)]
+    assert len(callbacks) == 1
+    assert list(AuditSeal.objects.order_by("seq").values_list("record_id", flat=True)) == ids
+    assert audit.verify().ok
+
+
+def test_a_record_rolled_back_with_its_savepoint_is_neither_sealed_nor_watched(db, django_capture_on_commit_callbacks):
+    seen = []
+    audit.add_watcher(seen.append, actions={audit.LOGIN, audit.LOGOUT})
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            kept = audit.record(audit.LOGIN)
+            try:
+                with transaction.atomic():
+                    audit.record(audit.LOGOUT)
+                    raise RuntimeError
+            except RuntimeError:
+                pass
+    finally:
+        audit.remove_watcher(seen.append)
+    assert [e.pk for e in seen] == [kept.pk]
+    assert list(AuditSeal.objects.values_list("record_id", flat=True)) == [kept.pk]
+    assert audit.verify().ok
+
+
+def test_run_periodic_purges_what_is_past_the_retention_period(db):
+    with clock.frozen(clock.now() - timedelta(days=400)):
+        old_ids = write(3)
+    young_ids = write(2)
+    lines = run_all()
+    assert "audit: 3 records older than 180 days purged" in lines
+    assert not AuditRecord.objects.filter(pk__in=old_ids).exists()
+    assert AuditRecord.objects.filter(pk__in=young_ids).count() == 2
+    assert "audit: 0 records older than 180 days purged" in run_all()  # idempotent
+    assert audit.verify().ok
