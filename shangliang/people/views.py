@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from shangliang.core import clock
+from shangliang.core import audit, clock
 from shangliang.core.access import LoginRequired, check_perm, get_for
 from shangliang.core.errors import NotAllowed
 from shangliang.core.forms import run_service
@@ -40,6 +40,10 @@ def unit_people(request, pk):
     assignments = selectors.unit_assignments(
         unit, status=data.get("status") or selectors.AssignmentStatus.CURRENT, role=data.get("role", "")
     )
+    page = paginate(request, assignments)
+    # Full phone numbers only for those who may change this unit's assignments; everyone else sees them masked.
+    can_change = request.user.has_perm("people.change_assignments", unit)
+    audit.record_unmasking(request, unit, field="user.phone", count=sum(1 for a in page if can_change and a.user.phone))
     return render(
         request,
         "people/unit_people.html",
@@ -47,10 +51,9 @@ def unit_people(request, pk):
             "unit": unit,
             "ancestors": ancestors(unit),
             "filters": filters,
-            "page": paginate(request, assignments),
+            "page": page,
             "today": clock.today(),
-            # Full phone numbers only for those who may change this unit's assignments; everyone else sees them masked.
-            "can_change": request.user.has_perm("people.change_assignments", unit),
+            "can_change": can_change,
         },
     )
 
@@ -193,16 +196,12 @@ def talent_list(request, pk):
         # Keepers of the pool also see entries taken out of it, so they can bring them back.
         active_only=not can_change,
     )
+    page = paginate(request, talents)
+    audit.record_unmasking(request, county, field="talent.phone", count=sum(1 for t in page if can_change and t.phone))
     return render(
         request,
         "people/talent_list.html",
-        {
-            "unit": county,
-            "ancestors": ancestors(county),
-            "filters": filters,
-            "page": paginate(request, talents),
-            "can_change": can_change,
-        },
+        {"unit": county, "ancestors": ancestors(county), "filters": filters, "page": page, "can_change": can_change},
     )
 
 

@@ -2,13 +2,6 @@
 export shows full values, one audit event says who saw which field of what (core.audit, DATA_UNMASK), never the
 value itself (PIPL art. 51: access control and records of processing)."""
 
-from __future__ import annotations
+from shangliang.core.audit import record_unmasking
 
-from shangliang.core import audit
-
-
-def record_unmasking(request, subject, *, field: str, count: int = 1) -> None:
-    """Record that the user of `request` was shown `count` full values of `field` on or under `subject`."""
-    if count <= 0:
-        return
-    audit.record(audit.DATA_UNMASK, request=request, subject=subject, detail={"field": field, "count": count})
+__all__ = ["record_unmasking"]  # the audit trail's own helper (core.audit), used by the apps above people too

@@ -6,16 +6,24 @@
 4. a password that must change (first sign-in of an account made by someone else, after a reset, or expired)
    is changed before anything else opens.
 Demo accounts skip 3 and 4 while DEMO_MODE is on (selectors.exempt_as_demo).
+
+And on the way out: every file a signed-in account downloads as an attachment (an Excel ledger, a Word report, a
+CSV, an uploaded document) is an audit record — an export of generated data, or a download of a stored file — so
+that no app has to remember it (the audit pages' own exports are recorded there, with their query).
 """
 
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
-from shangliang.core import clock
+from shangliang.core import audit, clock
 from shangliang.security import selectors
 from shangliang.security.passwords import password_expired
 from shangliang.security.rules import admin_kind
@@ -33,6 +41,26 @@ OPEN_VIEWS = {
     "security:keepalive",
 }
 SEEN_RESOLUTION = 30  # seconds: the session is written at most this often just to note activity
+FILENAME = re.compile(r"filename\*=utf-8''([^;]+)|filename=\"?([^\";]+)", re.IGNORECASE)
+RECORDED_ELSEWHERE = ("/security/audit/",)
+
+
+def record_download(request, response) -> None:
+    """An attachment sent to a signed-in account is an audit record (who, which file, from which page)."""
+    disposition = response.get("Content-Disposition", "") if response.status_code == 200 else ""
+    if not disposition.lower().startswith("attachment"):
+        return
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or request.path.startswith(RECORDED_ELSEWHERE):
+        return
+    found = FILENAME.search(disposition)
+    name = (found.group(1) or found.group(2)) if found else ""
+    audit.record(
+        audit.DATA_DOWNLOAD if isinstance(response, FileResponse) else audit.DATA_EXPORT,
+        request=request,
+        object_repr=unquote(name)[:200],
+        detail={"path": request.path[:300], "query": request.GET.urlencode()[:300]},
+    )
 
 
 class SessionSecurityMiddleware:
@@ -40,7 +68,9 @@ class SessionSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        record_download(request, response)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)

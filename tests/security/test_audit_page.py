@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from shangliang.core import audit
@@ -78,3 +79,28 @@ def test_the_page_verifies_the_chain_and_shows_a_break(client, admins):
     client.post("/security/audit/verify/")
     assert "审计链不完整" in client.get("/security/audit/").content.decode()
     assert Alert.objects.filter(kind=AlertKind.BROKEN_CHAIN).exists()
+
+
+def test_every_attachment_a_signed_in_account_downloads_is_recorded(client, world):
+    verified_login(client, world.users["staff"])
+    response = client.get(reverse("accountability:unit_tasks_xlsx", args=[world.a.pk]))
+    assert response.status_code == 200
+    entry = AuditRecord.objects.get(action=audit.DATA_EXPORT)
+    assert entry.actor_id == world.users["staff"].pk and entry.object_repr == "工作责任清单-甲县.xlsx"
+    assert entry.detail["path"] == reverse("accountability:unit_tasks_xlsx", args=[world.a.pk])
+    client.get(f"/units/{world.a.pk}/")  # a page is not a download
+    assert AuditRecord.objects.filter(action__in=(audit.DATA_EXPORT, audit.DATA_DOWNLOAD)).count() == 1
+
+
+def test_full_phone_numbers_shown_are_recorded_never_the_numbers(client, world):
+    liaison = world.users["liaison"]
+    liaison.phone = "13812345678"
+    liaison.save()
+    verified_login(client, world.users["staff"])  # may change the town's people: sees numbers in full
+    assert "13812345678" in client.get(reverse("people:unit_people", args=[world.t1.pk])).content.decode()
+    entry = AuditRecord.objects.get(action=audit.DATA_UNMASK)
+    assert entry.detail == {"field": "user.phone", "count": 1} and entry.object_id == str(world.t1.pk)
+    assert "13812345678" not in str(entry.detail) + entry.object_repr
+    verified_login(client, world.users["member"])  # sees them masked: nothing to record
+    assert "138****5678" in client.get(reverse("people:unit_people", args=[world.t1.pk])).content.decode()
+    assert AuditRecord.objects.filter(action=audit.DATA_UNMASK).count() == 1
