@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from shangliang.core.urls import app_urls
 from shangliang.people import views_home
+from shangliang.security.login import LoginView
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -11,7 +12,7 @@ admin.site.site_title = settings.ADMIN_SITE_HEADER
 # Internal pages under /<app>/, public pages under /public/ (shangliang.core.urls says how).
 urlpatterns = [
     path("", views_home.home, name="home"),
-    path("accounts/login/", views_home.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
