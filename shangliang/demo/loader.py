@@ -20,6 +20,7 @@ from shangliang.units.models import Room, RoomStage, Unit, UnitKind
 
 from . import (
     accountability,
+    administrators,
     consultations,
     county,
     dashboards,
@@ -64,6 +65,7 @@ STEPS: list[tuple[str, Step]] = [
     ("village_cases", village_cases.build_cases),
     ("opinion_reports", opinions.build_reports),
     ("dashboard_settings", dashboards.build_dashboard_settings),
+    ("administrators", administrators.build_administrators),
 ]
 
 # The everyday work of 2025-06 to today around the curated examples, run through the services at frozen times
