@@ -66,6 +66,19 @@ def append_only_installed() -> bool:
         return cursor.fetchone()[0] == 1
 
 
+def audit_tables_owned_by_the_application() -> bool:
+    """The database user the application connects as owns the audit tables, so it could disable the trigger or
+    truncate them (PostgreSQL; on another database there is no trigger to protect)."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_tables WHERE tablename IN ('core_auditrecord', 'core_auditseal') "
+            "AND tableowner = current_user"
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def run_checks() -> list[Check]:
     User = get_user_model()
     current = policy()
@@ -169,6 +182,12 @@ def run_checks() -> list[Check]:
         _("审计表对应用数据库用户只可追加（PostgreSQL 触发器）"),
         append_only_installed(),
         _("使用 PostgreSQL（DATABASE_URL）并运行 migrate；应用的数据库用户不得是表的属主"),
+    )
+    out.add(
+        "8.1.4.3 c",
+        _("应用的数据库用户不是审计表的属主（不能停用触发器或清空审计表）"),
+        not audit_tables_owned_by_the_application(),
+        _("由另一个数据库用户运行 migrate 并拥有各表；应用连接所用的用户只授予读写权限"),
     )
     out.deploy("8.1.4.3 c", _("审计记录定期备份"), _("由数据库备份方案负责（与业务数据一起备份）"))
     out.add("8.1.4.3 d", _("审计进程受保护：审计记录与业务变更在同一事务中写入，不能单独关闭"), True)
