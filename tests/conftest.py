@@ -10,12 +10,19 @@ from types import SimpleNamespace
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from shangliang.core import clock
 from shangliang.people.models import Role
 from shangliang.security.models import AdminKind, AdminRole
 from shangliang.units.models import UnitKind
 from tests.factories import UserFactory, assign, link, make_room, make_standard, make_unit
+
+# Hypothesis judges "too slow" and deadlines by wall time, which a busy 2-core CI machine cannot promise; the tests
+# check properties, not speed (benchmarks are commands).
+hypothesis_settings.register_profile("shangliang", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("shangliang")
 
 
 @pytest.fixture

@@ -14,12 +14,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from types import SimpleNamespace
 
 from django.utils import timezone
 
 from shangliang.core import clock
 from shangliang.core.models import Event
 from shangliang.people.models import Department, LinkKind, MemberLink, Position, Role, RoleAssignment, User
+from shangliang.residents.visitor import BROWSER_COOKIE, Visitor
 from shangliang.topics import services
 from shangliang.topics.models import CODE_ALPHABET, CODE_LENGTH, Topic, TopicSource
 from shangliang.topics.services import screening
@@ -199,8 +201,10 @@ def _code(index: int) -> str:
     return "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in digest[:CODE_LENGTH])
 
 
-def _client_key(index: int, n: int) -> str:
-    return hashlib.sha256(f"{SEED}:supporter:{index}:{n}".encode()).hexdigest()
+def _supporter(index: int, n: int) -> Visitor:
+    """An anonymous supporter's browser: a visitor whose browser cookie is derived from the seed (deterministic)."""
+    raw = hashlib.sha256(f"{SEED}:supporter:{index}:{n}".encode()).hexdigest()[:32]
+    return Visitor(request=SimpleNamespace(COOKIES={BROWSER_COOKIE: raw}, session={}, user=None), network="")
 
 
 def build_topics(ctx) -> bool:
@@ -220,7 +224,7 @@ def build_topics(ctx) -> bool:
         for n in range(s.supporters):
             # Half the supporters of a duplicate also supported the topic it is merged into: counted once after.
             owner = indexes[merge_into] if merge_into and n % 2 == 0 else index
-            services.topic_support(topic=topic, actor=anonymous, client_key=_client_key(owner, n))
+            services.topic_support(topic=topic, actor=anonymous, visitor=_supporter(owner, n))
         if s.residents:
             for resident in people.by_unit.get((unit.pk, Role.RESIDENT), [])[:6]:
                 services.topic_support(topic=topic, actor=resident)
