@@ -25,7 +25,7 @@ demo:
 
 serve:
 	@echo "Shangliang: http://127.0.0.1:$(PORT)/  (demo accounts are listed on the login page)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 worker:
 	TASK_BACKEND=database $(MANAGE) db_worker

@@ -23,7 +23,10 @@ if not DEBUG and SECRET_KEY == _DEV_SECRET:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+# The address printed in QR codes and sent in messages (core.links): SITE_URL where set; else the request's host;
+# outside a request (background jobs, commands) the development server's address on PORT.
+SITE_URL = envstr("SITE_URL", "")
+LOCAL_SITE_URL = f"http://127.0.0.1:{envint('PORT', 8000)}"
 # Demo mode lists one demo account per role on the login page (the shared demo password is public).
 DEMO_MODE = envbool("DEMO_MODE", DEBUG)
 DEMO_PASSWORD = envstr("DEMO_PASSWORD", "shangliang2026")

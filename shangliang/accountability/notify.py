@@ -13,7 +13,6 @@ Nobody is told about their own action. SMS are recorded per event and number, so
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from shangliang.accountability.models import Follower, ResponsibilityTask, SmsRecord, Supervision
 from shangliang.core import eventtypes
 from shangliang.core.crypto import keyed_hash
+from shangliang.core.links import site_root
 from shangliang.notifications.services import notify
 from shangliang.notifications.sms import send_sms
 from shangliang.people.models import Role, User
@@ -123,7 +123,7 @@ def _tell_followers(event, task: ResponsibilityTask, text: str) -> None:
     followers = list(Follower.objects.filter(task=task).select_related("user"))
     accounts = [f.user for f in followers if f.user_id and f.user_id != event.actor_id]
     notify(users=accounts, verb="task.followed", text=text, link=public_link, event=event)
-    site = settings.SITE_URL.rstrip("/")
+    site = site_root()
     for f in followers:
         if f.mobile and not f.user_id:
             stop = reverse("accountability:unfollow", args=[f.token])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +18,13 @@ from shangliang.consultations import selectors
 from shangliang.consultations.models import Consultation, ConsultationForm, InvitationStatus
 from shangliang.core import clock, eventtypes
 from shangliang.core.events import timeline
+from shangliang.core.links import absolute_url
 
 DEFAULT_LENGTH = timedelta(hours=2)
 
 
 def _url(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return absolute_url(path)
 
 
 def ics_bytes(c: Consultation, *, participant=None) -> bytes:

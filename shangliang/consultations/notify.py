@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from shangliang.consultations.exports import ics_bytes
 from shangliang.consultations.models import Consultation, Participant
+from shangliang.core.links import absolute_url
 from shangliang.notifications.services import notify
 from shangliang.people.models import Role
 from shangliang.people.selectors import holders
@@ -60,7 +60,7 @@ def _tell_participants(c: Consultation, event, ids: list[int]) -> None:
 
 def _email_without_account(c: Consultation, p: Participant, text: str, *, with_ics: bool) -> None:
 
-    link = f"{settings.SITE_URL.rstrip('/')}{reverse('consultations:invitation', args=[p.token])}"
+    link = absolute_url(reverse("consultations:invitation", args=[p.token]))
     body = _(
         "%(name)s：\n\n%(text)s。\n\n请通过以下个人链接确认或婉拒（请勿转发）：\n%(link)s\n\n—— 商量 · 有事好商量"
     ) % {

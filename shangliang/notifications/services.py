@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from shangliang.core import clock
 from shangliang.core.errors import NotAllowed
+from shangliang.core.links import absolute_url
 from shangliang.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def notify(*, users: Iterable, verb: str, text: str, link: str = "", event=None)
 
 
 def _email(users, text: str, link: str) -> None:
-    url = f"{settings.SITE_URL.rstrip('/')}{link}" if link.startswith("/") else link
+    url = absolute_url(link)
     body = f"{text}\n\n{url}\n\n" + _("—— 商量 · 有事好商量（此邮件由系统发送，请勿回复）")
     subject = _("【有事好商量】%(text)s") % {"text": text[:60]}
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in users if u.email]

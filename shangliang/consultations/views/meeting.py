@@ -28,6 +28,7 @@ from shangliang.consultations.models import ConsultationStatus, InvitationStatus
 from shangliang.consultations.views.common import DETAIL, acting_participant, back, call, load, status_of
 from shangliang.core.access import check_perm
 from shangliang.core.forms import run_service
+from shangliang.core.links import absolute_url
 from shangliang.units.models import Room
 from shangliang.units.selectors import ancestors
 
@@ -78,7 +79,7 @@ def ics(request, pk):
 
 
 def signin_url(request, c) -> str:
-    return request.build_absolute_uri(reverse("consultations:signin", args=[c.signin_code]))
+    return absolute_url(reverse("consultations:signin", args=[c.signin_code]), request)
 
 
 @require_GET

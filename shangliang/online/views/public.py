@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from shangliang.core.errors import DomainError
+from shangliang.core.links import absolute_url
 from shangliang.core.ratelimit import RateLimited
 from shangliang.online import selectors, services
 from shangliang.online.forms import StatementForm, VoteForm
@@ -229,21 +230,21 @@ def results(request, pk):
 # --- the room's QR poster -------------------------------------------------------------------------------------------
 
 
-def room_url(room: OnlineRoom) -> str:
-    """The absolute address printed in the room's QR code: SITE_URL, never the request's Host header."""
-    return settings.SITE_URL.rstrip("/") + reverse("online:room", args=[room.pk])
+def room_url(room: OnlineRoom, request=None) -> str:
+    """The absolute address printed in the room's QR code, on the address the site is served on (core.links)."""
+    return absolute_url(reverse("online:room", args=[room.pk]), request)
 
 
 @require_GET
 def poster(request, pk):
     """A page to print and put up at the pavilion or the village board: scan to take part in the online room."""
     room = _room(request, pk)
-    return render(request, "online/poster.html", {"room": room, "unit": room.unit, "url": room_url(room)})
+    return render(request, "online/poster.html", {"room": room, "unit": room.unit, "url": room_url(room, request)})
 
 
 def _qr_file(request, room: OnlineRoom, kind: str) -> HttpResponse:
     out = io.BytesIO()
-    code = segno.make(room_url(room), error="m")
+    code = segno.make(room_url(room, request), error="m")
     if kind == "svg":
         code.save(out, kind="svg", scale=12, border=4, title=room.question)
         content_type = "image/svg+xml"

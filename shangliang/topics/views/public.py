@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import run_service
+from shangliang.core.links import absolute_url
 from shangliang.core.pagination import paginate
 from shangliang.core.ratelimit import RateLimited
 from shangliang.topics import selectors, services
@@ -31,9 +31,9 @@ def _room(pk) -> Room:
     return get_object_or_404(ROOMS, pk=pk)
 
 
-def submission_url(room: Room) -> str:
-    """The absolute URL printed in the room's QR code: SITE_URL, never the request's Host header."""
-    return settings.SITE_URL.rstrip("/") + reverse("topics:submit", args=[room.pk])
+def submission_url(room: Room, request=None) -> str:
+    """The absolute URL printed in the room's QR code, on the address the site is served on (core.links)."""
+    return absolute_url(reverse("topics:submit", args=[room.pk]), request)
 
 
 def _status(form) -> int:
@@ -222,18 +222,20 @@ def support(request, pk):
 @require_GET
 def poster(request, pk):
     room = _room(pk)
-    return render(request, "topics/public/poster.html", {"room": room, "unit": room.unit, "url": submission_url(room)})
+    return render(
+        request, "topics/public/poster.html", {"room": room, "unit": room.unit, "url": submission_url(room, request)}
+    )
 
 
-def _qr(room: Room):
-    return segno.make(submission_url(room), error="m")
+def _qr(room: Room, request):
+    return segno.make(submission_url(room, request), error="m")
 
 
 @require_GET
 def qr_png(request, pk):
     room = _room(pk)
     out = io.BytesIO()
-    _qr(room).save(out, kind="png", scale=12, border=4)
+    _qr(room, request).save(out, kind="png", scale=12, border=4)
     return _download(out.getvalue(), "image/png", f"{room.name}-二维码.png", request)
 
 
@@ -241,7 +243,7 @@ def qr_png(request, pk):
 def qr_svg(request, pk):
     room = _room(pk)
     out = io.BytesIO()
-    _qr(room).save(out, kind="svg", scale=12, border=4, title=room.name)
+    _qr(room, request).save(out, kind="svg", scale=12, border=4, title=room.name)
     return _download(out.getvalue(), "image/svg+xml", f"{room.name}-二维码.svg", request)
 
 
