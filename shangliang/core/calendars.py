@@ -23,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from shangliang.core import clock
+from shangliang.core import audit, clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.models import (
@@ -265,6 +265,7 @@ def calendar_year_save(
                 "changed": [d.isoformat() for d in changed][:100],
             },
         )
+        audit.record(audit.CONFIG_CHANGED, actor=actor, subject=entry, unit=county, detail={"action": action})
         reconcile(county=county)
     return entry
 
@@ -290,6 +291,9 @@ def time_limits_save(*, actor, county, counts: dict[str, str]) -> dict[str, str]
         )
         if changed:
             record_event(county, actor=actor, action="time_limits", unit=county, data={"counts": changed})
+            audit.record(
+                audit.CONFIG_CHANGED, actor=actor, subject=county, unit=county, detail={"action": "time_limits"}
+            )
     return changed
 
 
@@ -408,6 +412,13 @@ def provisional_resolve(*, actor, deadline: ProvisionalDeadline, move: bool) -> 
             action="deadline_moved" if move else "deadline_confirmed",
             unit=row.county,
             data={"from": row.computed.isoformat(), "to": row.official.isoformat(), "label": row.label},
+        )
+        audit.record(
+            audit.CONFIG_CHANGED,
+            actor=actor,
+            subject=row,
+            unit=row.county,
+            detail={"action": "deadline_moved" if move else "deadline_confirmed"},
         )
     return row
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
-from shangliang.core import clock
+from shangliang.core import audit, clock
 from shangliang.core.errors import InvalidInput, NotAllowed
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm as _require
@@ -92,6 +92,7 @@ def unit_create(
             unit.county = unit
             unit.save(update_fields=["county"])
         record_event(unit, actor=actor, action="create", to_state="", note=name, unit=unit)
+        audit.record(audit.CONFIG_CHANGED, actor=actor, subject=unit, unit=unit, detail={"action": "create"})
     return unit
 
 
@@ -106,6 +107,7 @@ def unit_update(
     with transaction.atomic():
         unit.save(update_fields=["name", "code", "description", "established_on"])
         record_event(unit, actor=actor, action="update", unit=unit)
+        audit.record(audit.CONFIG_CHANGED, actor=actor, subject=unit, unit=unit, detail={"action": "update"})
     return unit
 
 
@@ -133,6 +135,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
             note=f"{old_parent.name if old_parent else '—'} → {new_parent.name}",
             unit=unit,
         )
+        audit.record(audit.CONFIG_CHANGED, actor=actor, subject=unit, unit=unit, detail={"action": "move"})
     return unit
 
 
@@ -231,6 +234,7 @@ def standard_create(*, actor, county: Unit, name: str, items: list[str], descrip
             StandardItem(standard=standard, order=i, name=item) for i, item in enumerate(cleaned, start=1)
         )
         record_event(standard, actor=actor, action="create", note=name, unit=county)
+        audit.record(audit.CONFIG_CHANGED, actor=actor, subject=standard, unit=county, detail={"action": "create"})
     return standard
 
 
@@ -263,6 +267,9 @@ def standard_item_save(
         item.name, item.description, item.is_active = name, description, is_active
         item.save()
         record_event(standard, actor=actor, action="save_item", note=name, unit=standard.county)
+        audit.record(
+            audit.CONFIG_CHANGED, actor=actor, subject=standard, unit=standard.county, detail={"action": "save_item"}
+        )
     return item
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shangliang.accountability.models import AccountabilitySettings, EvaluationForm, EvaluationItem, ItemKind
+from shangliang.core import audit
 from shangliang.core.errors import InvalidInput
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -56,6 +57,7 @@ def settings_save(*, actor, county: Unit, **values) -> AccountabilitySettings:
         row.updated_by = actor
         row.save()
         record_event(row, actor=actor, action="update_settings", unit=county, data=cleaned)
+        audit.record(audit.CONFIG_CHANGED, actor=actor, subject=row, unit=county, detail={"action": "update_settings"})
     return row
 
 
@@ -93,4 +95,5 @@ def evaluation_form_save(*, actor, county: Unit, name: str, items: list[dict]) -
             EvaluationItem(form=form, kind=k, order=i, text=t, weight=w) for i, (k, t, w) in enumerate(rows, start=1)
         )
         record_event(form, actor=actor, action="update_form", unit=county, data={"items": len(rows)})
+        audit.record(audit.CONFIG_CHANGED, actor=actor, subject=form, unit=county, detail={"action": "update_form"})
     return form

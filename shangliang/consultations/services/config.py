@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import FrequencyNorm, RepresentativenessRule
+from shangliang.core import audit
 from shangliang.core.errors import InvalidInput
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -57,6 +58,7 @@ def rule_save(
             county=county, defaults={**values, "updated_by": actor}
         )
         record_event(rule, actor=actor, action="configure", data=values, unit=county)
+        audit.record(audit.CONFIG_CHANGED, actor=actor, subject=rule, unit=county, detail={"action": "configure"})
     return rule
 
 
@@ -84,4 +86,5 @@ def norm_save(
             data={**values, "level": level, "from": str(effective_from)},
             unit=county,
         )
+        audit.record(audit.CONFIG_CHANGED, actor=actor, subject=norm, unit=county, detail={"action": "configure"})
     return norm

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus
 from shangliang.consultations.services import consultation_create
-from shangliang.core import clock
+from shangliang.core import audit, clock
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.months import add_months, month_end, month_start
@@ -335,6 +335,7 @@ def norm_save(*, actor, county: Unit, started_on, interval_months: int, note: st
             county=county, defaults={"started_on": started_on, "interval_months": interval, "note": note}
         )
         record_event(norm, actor=actor, action="edit", unit=county, data={"interval": interval})
+        audit.record(audit.CONFIG_CHANGED, actor=actor, subject=norm, unit=county, detail={"action": "edit"})
     return norm
 
 
