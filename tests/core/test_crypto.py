@@ -1,9 +1,15 @@
 """core.crypto: SM4-GCM tokens bound to their column, HMAC-SM3 keyed hashes, keys from the environment."""
 
+from io import StringIO
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.db import connection
 
 from shangliang.core import crypto
+from shangliang.people.models import Talent, User
+from tests.factories import TalentFactory, UnitKind, UserFactory, make_unit
 
 KEY_A = "a:" + "00112233445566778899aabbccddeeff"
 KEY_B = "b:" + "ffeeddccbbaa99887766554433221100"
@@ -95,3 +101,41 @@ def test_production_without_keys_refuses(settings):
             crypto.keys()
     finally:
         crypto.reset_keys()
+
+
+def _raw_tokens(model, column: str) -> list[str]:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quote(column)} FROM {quote(model._meta.db_table)} WHERE {quote(column)} <> ''")  # noqa: S608
+        return [token for (token,) in cursor.fetchall()]
+
+
+def test_rotation_re_encrypts_every_row_under_the_new_key(settings, db):
+    settings.FIELD_HASH_KEY = HASH
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_A]
+    crypto.reset_keys()
+    phones = [f"1391234{i:04d}" for i in range(7)]
+    users = [UserFactory(phone=p) for p in phones[:4]]
+    county = make_unit("甲县", UnitKind.COUNTY)
+    talents = [TalentFactory(phone=p, county=county) for p in phones[4:]]
+    assert {crypto.token_key_id(t) for t in _raw_tokens(User, "phone") + _raw_tokens(Talent, "phone")} == {"a"}
+
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_B, KEY_A]  # the new key first, the old one kept to read
+    out = StringIO()
+    call_command("field_keys", "rotate", "--batch", "2", stdout=out)
+    assert "people.user.phone: 4 re-encrypted" in out.getvalue()
+    assert "people.talent.phone: 3 re-encrypted" in out.getvalue()
+    tokens = _raw_tokens(User, "phone") + _raw_tokens(Talent, "phone")
+    assert len(tokens) == 7 and {crypto.token_key_id(t) for t in tokens} == {"b"}
+    status = StringIO()
+    call_command("field_keys", "status", stdout=status)
+    assert "people.user.phone: b=4" in status.getvalue() and "a=" not in status.getvalue()
+    again = StringIO()
+    call_command("field_keys", "rotate", stdout=again)
+    assert "people.user.phone: 0 re-encrypted" in again.getvalue()
+
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_B]  # the old key dropped: every value still opens
+    crypto.reset_keys()
+    assert [User.objects.get(pk=u.pk).phone for u in users] == phones[:4]
+    assert [Talent.objects.get(pk=t.pk).phone for t in talents] == phones[4:]
+    crypto.reset_keys()
