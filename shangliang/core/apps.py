@@ -10,7 +10,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from shangliang.core import audit
         from shangliang.core.calendars import reconcile_line
+        from shangliang.core.events import outbox_line
         from shangliang.core.periodic import register_periodic
+
+        # First, what the outbox's fast path missed (a process killed after commit, a handler that failed).
+        register_periodic("outbox", outbox_line)
 
         # Chain what a stopped process left unsealed; then drop what is past the retention period (never < 180 days).
         register_periodic("audit", audit.seal_line)

@@ -42,12 +42,27 @@ class Event(models.Model):
     public = models.BooleanField(_("对外公开"), default=False)
     data = models.JSONField(_("附加数据"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # The outbox (core.events): an event whose handlers have all run is delivered; until then a claimer holds it up to
+    # `claimed_until` (a lease, or after a failure the backoff before the next try), and `handled` names the handlers
+    # that already ran, each committed together with its own writes, so that a retry runs only the others.
+    delivered_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
+    claimed_until = models.DateTimeField(_("认领至"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("投递失败次数"), default=0)
+    last_error = models.TextField(_("最近一次投递错误"), blank=True)
+    handled = models.JSONField(_("已完成的处理程序"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("事件")
         verbose_name_plural = _("事件记录")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="core_event_subject_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"], name="core_event_subject_idx"),
+            # Only the undelivered few: the claimers' scan and the status page's count stay cheap however long the
+            # log grows.
+            models.Index(
+                fields=["id"], condition=models.Q(delivered_at__isnull=True), name="core_event_undelivered_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_state} → {self.to_state}"

@@ -66,6 +66,7 @@ class EventLog:
             public=public,
             data=data or {},
             created_at=when,
+            delivered_at=when,  # history: its side effects belong to the past, nothing to deliver now
         )
         if actor is None and actor_id is not None:
             event.actor_id = actor_id

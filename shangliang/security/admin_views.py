@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shangliang.core import audit
+from shangliang.core import audit, events
 from shangliang.core.access import LoginRequired, check_perm
 from shangliang.core.errors import InvalidInput
 from shangliang.core.forms import run_service
@@ -146,3 +146,11 @@ def admin_actions(request):
     page = paginate(request, selectors.admin_actions())
     rows = [(r, audit.action_label(r.action)) for r in page]
     return render(request, "security/admin_actions.html", {"page": page, "rows": rows})
+
+
+@require_GET
+def outbox(request):
+    """The system administrator's view of the outbox: side effects (notifications, the dashboards' figures) that are
+    not yet delivered, and the handlers that keep failing, instead of a line in a log nobody reads."""
+    _perm(request, "security.view_outbox")
+    return render(request, "security/outbox.html", {"status": events.outbox_status()})

@@ -43,6 +43,7 @@ def is_administrator(user) -> bool:
 # System administrator: accounts (reset a password), configuration, the Django admin.
 rules.add_perm("security.manage_accounts", is_system_admin)
 rules.add_perm("security.use_admin_site", is_system_admin)
+rules.add_perm("security.view_outbox", is_system_admin)
 # Security administrator: the policy, the administrator roles, locks and second factors, the alerts.
 rules.add_perm("security.change_policy", is_security_admin)
 rules.add_perm("security.grant_admin_roles", is_security_admin)

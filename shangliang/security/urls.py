@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", admin_views.accounts, name="accounts"),
     path("accounts/<int:pk>/<slug:action>/", admin_views.account_action, name="account_action"),
     path("alerts/", admin_views.alerts, name="alerts"),
+    path("outbox/", admin_views.outbox, name="outbox"),
     path("admin-actions/", admin_views.admin_actions, name="admin_actions"),
     path("audit/", audit_views.audit_search, name="audit"),
     path("audit/verify/", audit_views.audit_verify_now, name="audit_verify"),
