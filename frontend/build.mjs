@@ -9,6 +9,9 @@ const out = join(root, "build", "static", "vendor");
 const files = [
   ["node_modules/htmx.org/dist/htmx.min.js", "htmx.min.js"],
   ["node_modules/echarts/dist/echarts.min.js", "echarts.min.js"],
+  // The API's documentation page (/api/docs/): Swagger UI's browser bundle and styles.
+  ["node_modules/swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"],
+  ["node_modules/swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css"],
 ];
 mkdirSync(out, { recursive: true });
 for (const [src, dest] of files) {
@@ -17,6 +20,7 @@ for (const [src, dest] of files) {
     console.error(`missing ${src}: run npm ci first`);
     process.exit(1);
   }
+  mkdirSync(dirname(join(out, dest)), { recursive: true });
   copyFileSync(from, join(out, dest));
 }
 console.log(`built ${files.length} files into build/static/vendor`);

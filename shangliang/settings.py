@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "shangliang.dashboards",
     "shangliang.demo",
     "shangliang.bench",
+    "shangliang.api",
+    "rest_framework",
+    "drf_spectacular",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -313,6 +316,11 @@ _RATE_DEFAULTS = {
     "invitation": ("20/1h", "200/1h"),
     "consent": ("30/1h", "300/1h"),
     "data_request": ("5/1d", "50/1d"),
+    # The API's clients (shangliang.api): the administrator gives each client one of these, counted per client key
+    # ("each") and per calling address ("network"). Named "api_*" so that the client form offers them.
+    "api_small": ("600/1h", "1200/1h"),
+    "api_standard": ("6000/1h", "12000/1h"),
+    "api_large": ("60000/1h", "120000/1h"),
 }
 RATE_LIMITS = {
     name: {"each": envrate(f"RATE_{name.upper()}", each), "network": envrate(f"RATE_{name.upper()}_NETWORK", net)}
@@ -336,3 +344,31 @@ LOGGING = {
 }
 
 ADMIN_SITE_HEADER = _("商量 · 有事好商量 管理后台")
+
+# The public API (shangliang.api): Django REST framework, clients by key, errors in the API's own shape, an OpenAPI
+# 3.1 schema from drf-spectacular (its documentation page is built from npm into static files: no CDN).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["shangliang.api.auth.ClientKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["shangliang.api.auth.ClientRequired"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "shangliang.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Shangliang API (有事好商量)",
+    "DESCRIPTION": "Public units, rooms, topics and results; a department's tasks. See /api/docs/ and docs/api.md.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+API_IDEMPOTENCY_DAYS = envint("API_IDEMPOTENCY_DAYS", 7)

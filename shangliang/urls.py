@@ -29,4 +29,8 @@ urlpatterns = [
     app_urls("online"),
     app_urls("accountability"),
     app_urls("dashboards"),
+    # The public API: the REST API with its schema and documentation page, Open311 GeoReport v2, the clients' pages.
+    path("api/v1/", include("shangliang.api.v1.urls")),
+    path("open311/v2/", include("shangliang.api.open311.urls")),
+    app_urls("api"),
 ]

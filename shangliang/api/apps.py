@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "shangliang.api"
+    label = "api"
+    verbose_name = _("开放接口")
+
+    def ready(self):
+        from shangliang.api import audit_actions
+
+        audit_actions.register()

@@ -1,0 +1,20 @@
+"""Reads of the API's clients (the administrator's pages)."""
+
+from __future__ import annotations
+
+from shangliang.api.audit_actions import CALL, CALL_REFUSED
+from shangliang.api.models import ApiClient
+from shangliang.core.models import AuditRecord
+
+
+def clients():
+    return ApiClient.objects.select_related("unit", "account", "created_by").order_by("revoked_at", "name", "id")
+
+
+def recent_calls(client: ApiClient, *, limit: int = 20):
+    """The client's latest calls as the audit trail recorded them."""
+    return list(
+        AuditRecord.objects.filter(
+            action__in=[CALL, CALL_REFUSED], object_type="api.apiclient", object_id=str(client.pk)
+        ).order_by("-created_at", "-id")[:limit]
+    )

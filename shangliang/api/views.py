@@ -1,0 +1,90 @@
+"""The system administrator's pages for the API's clients: list, register (the key shown once), change, rotate the
+key (shown once), revoke. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shangliang.api import selectors, services
+from shangliang.api.forms import ClientForm, RevokeForm
+from shangliang.api.models import ApiClient
+from shangliang.core.access import check_perm
+from shangliang.core.forms import run_service
+from shangliang.core.pagination import paginate
+
+PERM = "api.manage_clients"
+
+
+def _key_page(request, client, key):
+    response = render(request, "api/client_key.html", {"client": client, "key": key})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def client_list(request):
+    check_perm(request, PERM, None)
+    return render(request, "api/client_list.html", {"page": paginate(request, selectors.clients())})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def client_new(request):
+    check_perm(request, PERM, None)
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = run_service(form, lambda: services.client_register(actor=request.user, **form.cleaned_data))
+        if created:
+            client, key = created
+            return _key_page(request, client, key)
+    return render(request, "api/client_form.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def client_detail(request, pk):
+    check_perm(request, PERM, None)
+    client = get_object_or_404(selectors.clients(), pk=pk)
+    initial = {
+        "name": client.name,
+        "unit": client.unit,
+        "scopes": client.scopes,
+        "topic_source": client.topic_source,
+        "account": client.account.username if client.account else "",
+        "rate_limit": client.rate_limit,
+        "contact": client.contact,
+    }
+    form = ClientForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.client_change(actor=request.user, client=client, **form.cleaned_data)):
+            messages.success(request, _("接口客户端已保存。"))
+            return redirect("api:client_detail", pk=client.pk)
+    context = {"client": client, "form": form, "revoke_form": RevokeForm(), "calls": selectors.recent_calls(client)}
+    return render(request, "api/client_detail.html", context)
+
+
+@never_cache
+@require_POST
+def client_rotate(request, pk):
+    check_perm(request, PERM, None)
+    client = get_object_or_404(ApiClient, pk=pk)
+    key = services.client_rotate_key(actor=request.user, client=client)
+    return _key_page(request, client, key)
+
+
+@require_POST
+def client_revoke(request, pk):
+    check_perm(request, PERM, None)
+    client = get_object_or_404(ApiClient, pk=pk)
+    form = RevokeForm(request.POST)
+    if form.is_valid() and run_service(
+        form, lambda: services.client_revoke(actor=request.user, client=client, reason=form.cleaned_data["reason"])
+    ):
+        messages.success(request, _("接口客户端已停用，其密钥不再有效。"))
+    else:
+        messages.error(request, _("请填写停用原因。"))
+    return redirect("api:client_detail", pk=client.pk)
