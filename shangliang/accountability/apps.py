@@ -11,6 +11,9 @@ class AccountabilityConfig(AppConfig):
         from shangliang.accountability import personal_data
 
         personal_data.register()  # a resident's own data: listed, downloaded, erased (residents)
+        from shangliang.accountability import desk
+
+        desk.register()  # what waits on people's desks, and the menu entries (people.desk)
         from shangliang.accountability.notify import on_task_event
         from shangliang.accountability.services.periodic import periodic_line
         from shangliang.accountability.services.tasks import task_deadline_move, task_deadline_settle

@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
 
 from shangliang.accountability.models import (
     OPEN_STATUSES,
+    EvaluationResponse,
     Evidence,
     ExtensionRequest,
     ExtensionStatus,
@@ -23,7 +24,14 @@ from shangliang.consultations.models import CLOSED, Consultation, Suggestion, Su
 from shangliang.core import clock
 from shangliang.core.events import timeline
 from shangliang.people.models import Role
-from shangliang.people.selectors import department_ids, in_subtrees_or, subtree_filter, user_scopes, view_paths
+from shangliang.people.selectors import (
+    department_ids,
+    in_subtrees_or,
+    scope_paths,
+    subtree_filter,
+    user_scopes,
+    view_paths,
+)
 
 S = TaskStatus
 TASKS = ResponsibilityTask.objects.select_related(
@@ -255,3 +263,47 @@ def public_evidence(pk: int) -> Evidence | None:
 def unit_tasks(unit):
     """The responsibility list of a unit's subtree (exports, the unit's list page)."""
     return TASKS.filter(unit__path__startswith=unit.path).order_by("unit__path", "consultation_id", "deadline", "id")
+
+
+# --- the third-party evaluator's and the follower's lists (the desk, their pages) ----------------------------------
+
+
+def results_to_evaluate(user):
+    """Posted results (closed consultations) in the evaluator's area that they have not evaluated yet, oldest first."""
+    paths = scope_paths(user, {Role.EVALUATOR})
+    done = EvaluationResponse.objects.filter(evaluator_id=user.pk).values("consultation_id")
+    return (
+        Consultation.objects.filter(subtree_filter(paths, "unit__"), status__in=CLOSED)
+        .exclude(pk__in=done)
+        .select_related("unit")
+        .order_by("closed_at", "id")
+    )
+
+
+def evaluations_by(user):
+    """The evaluations the person has done, newest first, with their scores."""
+    return (
+        EvaluationResponse.objects.filter(evaluator_id=user.pk)
+        .select_related("consultation", "consultation__unit", "form")
+        .order_by("-created_at", "-id")
+    )
+
+
+def followed_tasks(user):
+    """Tasks the person follows with their account (关注的结果), most recently changed first."""
+    return (
+        TASKS.filter(followers__user_id=user.pk)
+        .exclude(status=S.CANCELLED)
+        .filter(consultation__status__in=CLOSED)
+        .order_by("-updated_at", "-id")
+    )
+
+
+def to_rate(user):
+    """Followed tasks done in their current round that the person has not rated yet (the rating link waits)."""
+    rated = Rating.objects.filter(user_id=user.pk, task_id=OuterRef("pk"), round=OuterRef("round"))
+    return (
+        TASKS.filter(followers__user_id=user.pk, status=S.DONE, consultation__status__in=CLOSED)
+        .exclude(Exists(rated))
+        .order_by("-completed_at", "-id")
+    )

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from shangliang.accountability.views import results, tasks
+from shangliang.accountability.views import mine, results, tasks
 
 app_name = "accountability"
 urlpatterns = [
     path("", tasks.index, name="index"),
+    path("evaluations/", mine.evaluations, name="evaluations"),
+    path("followed/", mine.followed, name="followed"),
     path("units/<int:pk>/", tasks.unit_list, name="unit"),
     path("units/<int:pk>/failures/", results.failures_page, name="failures"),
     path("units/<int:pk>/tasks.xlsx", results.unit_tasks_xlsx, name="unit_tasks_xlsx"),

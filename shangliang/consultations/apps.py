@@ -8,6 +8,9 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("协商")
 
     def ready(self) -> None:
+        from shangliang.consultations import desk
+
+        desk.register()  # what waits on people's desks, and the menu entries (people.desk)
         from shangliang.consultations.notify import on_consultation_event
         from shangliang.consultations.workflow import CONSULTATION_WORKFLOW, TIMELINE_LABELS
         from shangliang.core.events import register_event_handler

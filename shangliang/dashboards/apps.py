@@ -21,3 +21,17 @@ class DashboardsConfig(AppConfig):
 
         # The unit page of a county or above reads its coverage from the figure cache.
         register_page_figures(page_figures)
+
+        from shangliang.people.desk import MenuEntry, has_any_role, register_menu_entry, sees_units, url
+        from shangliang.people.models import Role
+
+        # The menu shows 统计 to those with figures to see: units in the app, or a member's county (people.desk).
+        register_menu_entry(
+            MenuEntry(
+                "dashboards",
+                _("统计"),
+                url("dashboards:index"),
+                lambda user: sees_units(user) or has_any_role(Role.MEMBER)(user),
+                order=50,
+            )
+        )

@@ -11,6 +11,9 @@ class TopicsConfig(AppConfig):
         from shangliang.topics import personal_data
 
         personal_data.register()  # a resident's own data: listed, downloaded, erased (residents)
+        from shangliang.topics import desk
+
+        desk.register()  # what waits on people's desks, and the menu entries (people.desk)
         from shangliang.core.events import register_event_handler
         from shangliang.core.eventtypes import register_app_events
         from shangliang.topics.notify import on_topic_event

@@ -187,3 +187,8 @@ def merge_candidates(topic: Topic, user, *, limit: int = 5) -> list[Similar]:
 
 def room_public_topics(room):
     return public_topics().filter(room=room).select_related(*LIST_RELATED).order_by("-urgent", "-created_at", "-id")
+
+
+def topics_raised_by(user):
+    """The topics a person entered themselves, newest first."""
+    return Topic.objects.filter(submitter_id=user.pk).select_related(*LIST_RELATED).order_by("-created_at", "-id")

@@ -11,6 +11,9 @@ class VillageAffairsConfig(AppConfig):
         from shangliang.villageaffairs import personal_data
 
         personal_data.register()  # a resident's own data: listed, downloaded, erased (residents)
+        from shangliang.villageaffairs import desk
+
+        desk.register()  # what waits on people's desks (people.desk)
         from shangliang.core.events import register_event_handler
         from shangliang.core.eventtypes import register_app_events
         from shangliang.villageaffairs.notify import on_disclosure_event

@@ -306,3 +306,10 @@ def import_template(request):
     )
     response["Content-Disposition"] = content_disposition_header(True, "议题批量录入模板.xlsx")
     return response
+
+
+@require_GET
+def mine(request):
+    """The topics a person raised (a resident's 我的议题), newest first; each opens its whole story."""
+    _login(request)
+    return render(request, "topics/mine.html", {"page": paginate(request, selectors.topics_raised_by(request.user))})
