@@ -14,7 +14,7 @@ class AccountabilityConfig(AppConfig):
         from shangliang.accountability import desk
 
         desk.register()  # what waits on people's desks, and the menu entries (people.desk)
-        from shangliang.accountability.notify import on_task_event
+        from shangliang.accountability.notify import on_results_posted, on_task_event
         from shangliang.accountability.services.periodic import periodic_line
         from shangliang.accountability.services.tasks import task_deadline_move, task_deadline_settle
         from shangliang.accountability.workflow import TASK_WORKFLOW, TIMELINE_LABELS
@@ -25,6 +25,8 @@ class AccountabilityConfig(AppConfig):
 
         # Owners, the office, supervisors and followers are told after the transaction that wrote the event commits.
         register_event_handler("accountability.responsibilitytask", on_task_event)
+        # Third-party evaluators are told when results in their area are posted (a consultation closes).
+        register_event_handler("consultations.consultation", on_results_posted)
         register_periodic("accountability", periodic_line)
         # A deadline counted on a provisional calendar: the office confirms or moves it once the year is official.
         register_deadline_owner(

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shangliang.accountability.models import Follower, ResponsibilityTask, SmsRecord, Supervision
+from shangliang.consultations.models import Consultation
 from shangliang.core import eventtypes
 from shangliang.core.crypto import keyed_hash
 from shangliang.core.links import site_root
@@ -128,3 +129,26 @@ def _tell_followers(event, task: ResponsibilityTask, text: str) -> None:
         if f.mobile and not f.user_id:
             stop = reverse("accountability:unfollow", args=[f.token])
             _sms_once(event, [f.mobile], f"{text} {site}{public_link}  " + _("退订：%(url)s") % {"url": site + stop})
+
+
+# A consultation's results are posted (公示) when it closes, with or without consensus.
+RESULTS_POSTED = frozenset({"close_consensus", "close_no_consensus"})
+
+
+def on_results_posted(event) -> None:
+    """The third-party evaluators over a consultation's unit are told its results are posted: the evaluation form
+    waits for them (第三方评估). Registered for consultation events in AccountabilityConfig.ready."""
+    if event.action not in RESULTS_POSTED:
+        return
+    c = Consultation.objects.select_related("unit").filter(pk=event.object_id).first()
+    if c is None:
+        return
+    area = Unit.objects.filter(path__in=c.unit.ancestor_paths())
+    evaluators = [u for u in holders([Role.EVALUATOR], units=area) if u.pk != event.actor_id]
+    notify(
+        users=evaluators,
+        verb="consultation.results_posted",
+        text=_("协商成果已公示，请进行第三方评估：“%(title)s”（%(unit)s）") % {"title": c.title, "unit": c.unit.name},
+        link=reverse("accountability:evaluate", args=[c.pk]),
+        event=event,
+    )

@@ -31,6 +31,8 @@ def consultation(request, pk):
         raise Http404(_("该协商尚未公示。"))
     suggestions = selectors.suggestions_with_tasks(c, public=True)
     tasks = [t for s in suggestions for t in s.tasks.all()]
+    # A third-party evaluator of the area reaches the evaluation form from the posted result (or sees their score).
+    evaluator = request.user.is_authenticated and request.user.has_perm("accountability.evaluate", c)
     return render(
         request,
         "accountability/public/consultation.html",
@@ -42,6 +44,10 @@ def consultation(request, pk):
             "suggestions": suggestions,
             "ratings": selectors.rating_summary(tasks),
             "today": clock.today(),
+            "evaluator": evaluator,
+            "my_evaluation": selectors.evaluations_by(request.user).filter(consultation=c).first()
+            if evaluator
+            else None,
         },
     )
 
