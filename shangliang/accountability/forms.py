@@ -204,6 +204,18 @@ class EvaluateForm(forms.Form):
 
 
 class SettingsForm(forms.Form):
+    sign_days = forms.IntegerField(
+        label=_("签收时限（天）"),
+        min_value=1,
+        max_value=30,
+        help_text=_("交办后多少天内签收，工作日还是自然日见本县工作日历的“时限计日方式”"),
+    )
+    hand_back_days = forms.IntegerField(
+        label=_("申退时限（天）"),
+        min_value=1,
+        max_value=30,
+        help_text=_("交办后多少天内可以申请退回，过期须签收办理"),
+    )
     remind_before_days = forms.IntegerField(label=_("到期前提醒天数"), min_value=0, max_value=30)
     notice_grace_days = forms.IntegerField(label=_("催办后通报宽限天数（自然日）"), min_value=1, max_value=60)
     dissatisfaction_percent = forms.IntegerField(label=_("不满意率重办阈值（%）"), min_value=1, max_value=100)

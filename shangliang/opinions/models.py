@@ -107,6 +107,8 @@ class OpinionReport(TimeStamped):
         verbose_name=_("承办单位"),
     )
     answer_due = models.DateField(_("答复期限"), null=True, blank=True)
+    # The answer_due the body was reminded of once it passed (the periodic job; a new due date reminds again).
+    answer_reminded_for = models.DateField(null=True, blank=True, editable=False)
     answer = models.TextField(_("办理答复"), blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True, db_index=True)
     handed_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
@@ -134,6 +136,13 @@ class OpinionReport(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def awaits_answer(self) -> bool:
+        return self.status in (S.HANDED, S.SIGNED)
+
+    def answer_overdue(self, today) -> bool:
+        return self.awaits_answer and self.answer_due is not None and self.answer_due < today
 
     @property
     def edited_by_office(self) -> bool:

@@ -3,7 +3,7 @@
 - submitted or resubmitted: the county's CPPCC office, to process it;
 - returned, merged, adopted (at any level), declined, endorsed, closed: the author (and the contributors of a
   merged report for adoption, endorsement and closing);
-- handed, or sent back for a new answer: the staff of the receiving body;
+- handed, sent back for a new answer, or its answer overdue (催办): the staff of the receiving body;
 - answered or handed back: the county's CPPCC office, to review it.
 Nobody is told about their own action.
 """
@@ -21,7 +21,7 @@ from shangliang.people.selectors import holders
 
 TO_OFFICE = {"submit", "resubmit", "answer", "hand_back"}
 TO_AUTHOR = {"return", "merge", "adopt", "adopt_level", "decline", "endorse", "accept"}
-TO_BODY = {"hand", "send_back"}
+TO_BODY = {"hand", "send_back", "remind_answer"}
 
 
 def _office(county_id: int) -> list[User]:

@@ -3,15 +3,17 @@ written. Status changes go through the one transition table (`workflow.REPORT_WO
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from shangliang.core import clock
 from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
+from shangliang.core.models import TimeLimitStep
 from shangliang.core.permissions import require_perm
 from shangliang.core.validation import clean_date, clean_key, clean_text
+from shangliang.core.workdays import Calendar
 from shangliang.opinions.models import (
     ADOPTED_STATES,
     AUTHOR_EDITABLE,
@@ -31,6 +33,10 @@ from shangliang.units.models import Unit
 TITLE_MAX = 100
 BODY_MAX = 8000
 MAX_MERGE = 20
+# A handed report is answered within this many days unless the office sets a date: counted as the county counts the
+# step "社情民意答复" (working days unless it says calendar days). Fifteen working days, three weeks, is the usual
+# time a county gives a department for a written reply.
+ANSWER_DAYS = 15
 S = ReportStatus
 
 
@@ -284,13 +290,16 @@ def report_endorse(
 def report_hand(
     *, actor, report: OpinionReport, department: Department | None, answer_due=None, note: str = ""
 ) -> OpinionReport:
-    """Hand an adopted report to a body (a department of the county) to sign for, handle and answer."""
+    """Hand an adopted report to a body (a department of the county) to sign for, handle and answer: by the office's
+    date, or within ANSWER_DAYS counted as the county counts the reply step."""
     REPORT_WORKFLOW.check(report, action="hand", actor=actor)
     if department is None or not department.is_active or department.county_id != report.county_id:
         raise InvalidInput(_("请选择本区县的承办单位。"), field="department")
     due = clean_date(answer_due, label=_("答复期限"), field="answer_due", required=False)
     if due is not None and due < clock.today():
         raise InvalidInput(_("答复期限不能早于今天。"), field="answer_due")
+    if due is None:
+        due = Calendar(report.county_id).due(clock.today(), ANSWER_DAYS, step=TimeLimitStep.OPINION_REPLY).day
     note = clean_text(note, label=_("交办意见"), field="note", max_length=500, required=False)
     report.department, report.answer_due, report.handed_at = department, due, clock.now()
     REPORT_WORKFLOW.apply(
@@ -313,3 +322,41 @@ def report_answer(*, actor, report: OpinionReport, answer: str) -> OpinionReport
         report, action="answer", actor=actor, note=report.answer, extra_update_fields=["answer", "answered_at"]
     )
     return report
+
+
+def remind_overdue_answers() -> int:
+    """Once per due date, tell the body of each handed report whose answer is overdue ("逾期 N 个工作日（M 天）").
+    Idempotent: a report is claimed by a conditional UPDATE of `answer_reminded_for`, so two runs remind once."""
+    today = clock.today()
+    late = (
+        OpinionReport.objects.filter(status__in=(S.HANDED, S.SIGNED), answer_due__lt=today)
+        .exclude(answer_reminded_for=models.F("answer_due"))
+        .order_by("answer_due", "id")
+    )
+    calendars: dict[int, Calendar] = {}
+    sent = 0
+    for report in late:
+        calendar = calendars.setdefault(report.county_id, Calendar(report.county_id))
+        with transaction.atomic():
+            claimed = (
+                OpinionReport.objects.filter(pk=report.pk, answer_due=report.answer_due)
+                .exclude(answer_reminded_for=report.answer_due)
+                .update(answer_reminded_for=report.answer_due)
+            )
+            if not claimed:
+                continue
+            record_event(
+                report,
+                actor=None,
+                action="remind_answer",
+                note=_("答复期限 %(d)s 已过（%(late)s），请尽快答复。")
+                % {"d": report.answer_due.isoformat(), "late": calendar.overdue(report.answer_due, today)},
+                data={"department": report.department_id, "answer_due": report.answer_due.isoformat()},
+            )
+        sent += 1
+    return sent
+
+
+def periodic_line(today) -> str:
+    """This app's job in the one periodic command (core.periodic)."""
+    return _("社情民意答复催办 %(n)d 条。") % {"n": remind_overdue_answers()}

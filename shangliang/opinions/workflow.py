@@ -68,4 +68,5 @@ TIMELINE_LABELS = {
     "merge_in": _("并入其他信息"),
     "adopt_level": _("上级采用"),
     "endorse": _("领导批示"),
+    "remind_answer": _("答复催办"),
 }

@@ -203,6 +203,8 @@ def test_settings_page_for_county_staff(client, world):
         url,
         {
             "what": "settings",
+            "s-sign_days": "2",
+            "s-hand_back_days": "4",
             "s-remind_before_days": "2",
             "s-notice_grace_days": "7",
             "s-dissatisfaction_percent": "25",
@@ -212,7 +214,8 @@ def test_settings_page_for_county_staff(client, world):
         },
     )
     assert response.status_code == 302
-    assert services.settings_for(world.a).follow_up_months == 3
+    saved = services.settings_for(world.a)
+    assert (saved.follow_up_months, saved.sign_days, saved.hand_back_days) == (3, 2, 4)
     response = client.post(
         url, {"what": "form", "f-name": "评估表", "f-items": "过程 | 40 | 程序规范\n结果 | 60 | 问题解决"}
     )

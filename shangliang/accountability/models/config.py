@@ -29,6 +29,18 @@ class AccountabilitySettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("逾期催办后仍未办结，超过宽限天数（自然日）即在单元公开页面通报"),
     )
+    sign_days = models.PositiveSmallIntegerField(
+        _("签收时限"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("交办（改派、重办）后多少天内签收；按本县“签收任务”的计日方式（默认工作日）计算"),
+    )
+    hand_back_days = models.PositiveSmallIntegerField(
+        _("申退时限"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("交办（改派、重办）后多少天内可以申请退回；按本县“申请退回”的计日方式（默认工作日）计算"),
+    )
     dissatisfaction_percent = models.PositiveSmallIntegerField(
         _("不满意率重办阈值（%）"),
         default=30,

@@ -90,6 +90,10 @@ class ResponsibilityTask(TimeStamped):
     status = models.CharField(_("状态"), max_length=30, choices=TaskStatus.choices, default=S.ASSIGNED, db_index=True)
     percent = models.PositiveSmallIntegerField(_("进度（%）"), default=0, validators=[MaxValueValidator(100)])
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    # The body signs for the task, or asks to hand it back, by these days (the county's sign_days and hand_back_days
+    # from the latest assignment, counted as the county counts those steps). Empty on tasks assigned before.
+    sign_due = models.DateField(_("签收期限"), null=True, blank=True)
+    hand_back_due = models.DateField(_("申退期限"), null=True, blank=True)
     reported_at = models.DateTimeField(_("报告办结时间"), null=True, blank=True)
     completed_at = models.DateTimeField(_("验收办结时间"), null=True, blank=True)
     completion_note = models.TextField(_("办理结果"), max_length=2000, blank=True)
@@ -147,6 +151,13 @@ class ResponsibilityTask(TimeStamped):
 
     def days_overdue(self, today) -> int:
         return max(0, (today - self.deadline).days) if self.status in OPEN_STATUSES else 0
+
+    @property
+    def awaits_signing(self) -> bool:
+        return self.status in (S.ASSIGNED, S.REOPENED)
+
+    def sign_overdue(self, today) -> bool:
+        return self.awaits_signing and self.sign_due is not None and self.sign_due < today
 
 
 def evidence_upload_to(instance, filename: str) -> str:
@@ -263,6 +274,7 @@ class ReminderKind(models.TextChoices):
     DUE_SOON = "due_soon", _("到期提醒")
     OVERDUE = "overdue", _("逾期催办")
     MANUAL = "manual", _("人工催办")
+    SIGN = "sign", _("签收催办")
 
 
 class Reminder(models.Model):

@@ -38,6 +38,11 @@ def reminder_key(kind: str, task: ResponsibilityTask) -> str:
     return f"{kind}:{task.pk}:{task.deadline.isoformat()}"
 
 
+def sign_reminder_key(task: ResponsibilityTask) -> str:
+    """One signing reminder per assignment (a reassignment or a reopening gives a new signing limit)."""
+    return f"sign:{task.pk}:{task.sign_due.isoformat()}"
+
+
 def notice_key(task: ResponsibilityTask) -> str:
     return f"notice:{task.pk}:{task.deadline.isoformat()}"
 

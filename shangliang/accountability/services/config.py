@@ -15,6 +15,8 @@ from shangliang.units.models import Unit, UnitKind
 
 # field: (label, low, high)
 LIMITS = {
+    "sign_days": (_("签收时限"), 1, 30),
+    "hand_back_days": (_("申退时限"), 1, 30),
     "remind_before_days": (_("到期前提醒天数"), 0, 30),
     "notice_grace_days": (_("催办后通报宽限天数"), 1, 60),
     "dissatisfaction_percent": (_("不满意率重办阈值"), 1, 100),

@@ -6,6 +6,7 @@ the database, and a follow-up check is claimed by setting its `notified_at` in a
 the django-tasks job `run_periodic_task` on a worker.
 
 For each open task (the body still owes work), in each county's settings:
+0. not signed for by its signing limit (`sign_due`, the county's `sign_days`): one signing reminder to the body;
 1. due soon: `remind_before_days` or fewer days before the deadline, one reminder to the body;
 2. overdue: after the deadline, one overdue reminder (催办) to the body and its supervisors;
 3. notice: `notice_grace_days` (calendar days) after that reminder, still open: a public notice on the unit's page;
@@ -38,6 +39,7 @@ from shangliang.accountability.services.chasing import (
     notice_text,
     reminder_create,
     reminder_key,
+    sign_reminder_key,
 )
 from shangliang.accountability.services.common import settings_for
 from shangliang.core import clock
@@ -53,17 +55,19 @@ HORIZON = timedelta(days=60)
 @dataclass
 class PeriodicResult:
     due_soon: int = 0
+    unsigned: int = 0
     overdue: int = 0
     notices: int = 0
     follow_ups: int = 0
 
     @property
     def total(self) -> int:
-        return self.due_soon + self.overdue + self.notices + self.follow_ups
+        return self.due_soon + self.unsigned + self.overdue + self.notices + self.follow_ups
 
     def line(self) -> str:
-        return _("到期提醒 %(a)d 条，逾期催办 %(b)d 条，通报 %(c)d 条，回访提醒 %(d)d 条。") % {
+        return _("到期提醒 %(a)d 条，签收催办 %(s)d 条，逾期催办 %(b)d 条，通报 %(c)d 条，回访提醒 %(d)d 条。") % {
             "a": self.due_soon,
+            "s": self.unsigned,
             "b": self.overdue,
             "c": self.notices,
             "d": self.follow_ups,
@@ -102,6 +106,26 @@ def run_periodic() -> PeriodicResult:
     open_tasks = ResponsibilityTask.objects.filter(status__in=OPEN_STATUSES).select_related(
         "unit", "unit__county", "department", "owner_unit"
     )
+
+    unsigned = list(
+        open_tasks.filter(status__in=(TaskStatus.ASSIGNED, TaskStatus.REOPENED), sign_due__lt=today).order_by(
+            "sign_due", "id"
+        )
+    )
+    sent = _sent_keys(Reminder, [sign_reminder_key(t) for t in unsigned])
+    for t in unsigned:
+        key = sign_reminder_key(t)
+        if key in sent:
+            continue
+        note = _(
+            "“%(action)s”的签收期限 %(due)s 已过（%(overdue)s），请尽快签收；不属于本单位职责的，请联系交办单位。"
+        ) % {
+            "action": t.action[:40],
+            "due": t.sign_due.isoformat(),
+            "overdue": settings.calendar(t).overdue(t.sign_due, today),
+        }
+        if reminder_create(task=t, kind=ReminderKind.SIGN, note=note, key=key):
+            result.unsigned += 1
 
     soon = list(open_tasks.filter(deadline__gte=today, deadline__lte=today + HORIZON).order_by("deadline", "id"))
     sent = _sent_keys(Reminder, [reminder_key(ReminderKind.DUE_SOON, t) for t in soon])

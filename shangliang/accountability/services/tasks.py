@@ -40,10 +40,12 @@ from shangliang.core.calendars import provisional_register, provisional_withdraw
 from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
+from shangliang.core.models import TimeLimitStep
 from shangliang.core.months import add_months
 from shangliang.core.permissions import require_perm
 from shangliang.core.uploads import checked_documents
 from shangliang.core.validation import clean_key, clean_text
+from shangliang.core.workdays import Calendar
 from shangliang.people.models import Department
 from shangliang.people.services import clean_phone
 from shangliang.units.models import Unit
@@ -125,6 +127,17 @@ def task_deadline_move(task: ResponsibilityTask, field: str, day: date, actor) -
         )
 
 
+def sign_limits(county) -> tuple[date, date]:
+    """签收 and 申退 time limits from today: the county's number of days, counted as the county counts each step."""
+    today = clock.today()
+    config = settings_for(county)
+    calendar = Calendar(county)
+    return (
+        calendar.due(today, config.sign_days, step=TimeLimitStep.SIGN).day,
+        calendar.due(today, config.hand_back_days, step=TimeLimitStep.HAND_BACK).day,
+    )
+
+
 def task_assign(
     *,
     actor,
@@ -154,6 +167,7 @@ def task_assign(
     deadline, n, provisional = resolve_deadline(
         deadline=deadline, working_days=working_days, county=consultation.unit.county_id
     )
+    sign_due, hand_back_due = sign_limits(consultation.unit.county)
     key = clean_key(idempotency_key)
     if key:
         earlier = ResponsibilityTask.objects.filter(idempotency_key=key).first()
@@ -174,6 +188,8 @@ def task_assign(
         deadline=deadline,
         deadline_working_days=n,
         deadline_provisional=provisional,
+        sign_due=sign_due,
+        hand_back_due=hand_back_due,
         assigned_by=actor,
         idempotency_key=key,
     )
@@ -216,6 +232,11 @@ def task_sign(*, actor, task: ResponsibilityTask, note: str = "") -> Responsibil
 def task_hand_back_request(*, actor, task: ResponsibilityTask, reason: str) -> ResponsibilityTask:
     """申退: the body says the task is not theirs, with the reason."""
     FLOW.check(task, action="request_hand_back", actor=actor)
+    if task.hand_back_due is not None and clock.today() > task.hand_back_due:
+        raise NotPossible(
+            _("申退期限（%(d)s）已过，请签收办理；确需调整的，请联系交办单位改派。")
+            % {"d": task.hand_back_due.isoformat()}
+        )
     reason = clean_text(reason, label=_("申请退回理由"), field="note", max_length=1000)
     with transaction.atomic():
         t = locked(task)
@@ -267,8 +288,10 @@ def task_reassign(
             owner_name,
             owner_phone,
         )
-        fields = ["department", "owner_unit", "owner", "owner_name", "owner_phone", "signed_at"]
+        fields = ["department", "owner_unit", "owner", "owner_name", "owner_phone", "signed_at", "sign_due"]
+        fields += ["hand_back_due"]
         t.signed_at = None
+        t.sign_due, t.hand_back_due = sign_limits(t.unit.county)
         if new_deadline is not None:
             t.deadline, t.deadline_working_days, t.deadline_provisional = new_deadline, n, provisional
             fields += ["deadline", "deadline_working_days", "deadline_provisional"]
@@ -471,6 +494,7 @@ def task_reopen(
         t.deadline, t.deadline_working_days, t.deadline_provisional = deadline, None, False
         provisional_withdraw(subject=t)
         t.percent, t.signed_at, t.reported_at, t.completed_at, t.completion_note = 0, None, None, None, ""
+        t.sign_due, t.hand_back_due = sign_limits(t.unit.county)
         FLOW.apply(
             t,
             action="reopen",
@@ -487,6 +511,8 @@ def task_reopen(
                 "reported_at",
                 "completed_at",
                 "completion_note",
+                "sign_due",
+                "hand_back_due",
             ],
         )
     return t

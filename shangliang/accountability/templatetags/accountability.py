@@ -17,12 +17,8 @@ def late(task, today) -> int:
     return task.days_overdue(today) if task is not None and today is not None else 0
 
 
-@register.simple_tag(takes_context=True)
-def overdue(context, task, today) -> str:
-    """ "逾期 3 个工作日（5 天）" on the task's county calendar while the body still owes work; "" otherwise. The
-    calendars are read once per request (the tasks of a list share a few counties)."""
-    if task is None or today is None or not task.days_overdue(today):
-        return ""
+def _calendar(context, task) -> Calendar:
+    """The task's county calendar, read once per request (the tasks of a list share a few counties)."""
     request = context.get("request")
     cache = getattr(request, "_overdue_calendars", None) or {"units": {}, "calendars": {}}
     if request is not None:
@@ -37,7 +33,23 @@ def overdue(context, task, today) -> str:
         county_id = cache["units"][task.unit_id]
     if county_id not in cache["calendars"]:
         cache["calendars"][county_id] = Calendar(county_id)
-    return cache["calendars"][county_id].overdue(task.deadline, today)
+    return cache["calendars"][county_id]
+
+
+@register.simple_tag(takes_context=True)
+def overdue(context, task, today) -> str:
+    """ "逾期 3 个工作日（5 天）" on the task's county calendar while the body still owes work; "" otherwise."""
+    if task is None or today is None or not task.days_overdue(today):
+        return ""
+    return _calendar(context, task).overdue(task.deadline, today)
+
+
+@register.simple_tag(takes_context=True)
+def sign_overdue(context, task, today) -> str:
+    """ "逾期 1 个工作日（3 天）" past the signing limit while the task waits to be signed for; "" otherwise."""
+    if task is None or today is None or not task.sign_overdue(today):
+        return ""
+    return _calendar(context, task).overdue(task.sign_due, today)
 
 
 @register.inclusion_tag("accountability/public/_unit.html")

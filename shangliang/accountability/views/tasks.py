@@ -114,6 +114,9 @@ def task(request, pk):
     t = load_task(request, pk)
     user = request.user
     available = {tr.action for tr in TASK_WORKFLOW.available(t, user)}
+    today = clock.today()
+    if t.hand_back_due is not None and today > t.hand_back_due:
+        available.discard("request_hand_back")  # past the 申退 limit: the body signs (the service refuses too)
     can_manage = user.has_perm("accountability.manage_task", t)
     context = selectors.task_detail(t)
     bodies = bodies_for(t.unit)[0] if "reassign" in available else []
@@ -125,7 +128,7 @@ def task(request, pk):
             "unit": t.unit,
             "ancestors": ancestors(t.unit),
             **context,
-            "today": clock.today(),
+            "today": today,
             "available": available,
             "can_manage": can_manage,
             "can_act": user.has_perm("accountability.act_on_task", t),
