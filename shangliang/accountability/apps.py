@@ -11,9 +11,10 @@ class AccountabilityConfig(AppConfig):
         from shangliang.accountability import personal_data
 
         personal_data.register()  # a resident's own data: listed, downloaded, erased (residents)
-        from shangliang.accountability import desk
+        from shangliang.accountability import desk, story
 
         desk.register()  # what waits on people's desks, and the menu entries (people.desk)
+        story.register()  # implementation's chapter of a topic's tracking page (topics.story)
         from shangliang.accountability.notify import on_results_posted, on_task_event
         from shangliang.accountability.services.periodic import periodic_line
         from shangliang.accountability.services.tasks import task_deadline_move, task_deadline_settle

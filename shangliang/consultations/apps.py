@@ -8,9 +8,10 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("协商")
 
     def ready(self) -> None:
-        from shangliang.consultations import desk
+        from shangliang.consultations import desk, story
 
         desk.register()  # what waits on people's desks, and the menu entries (people.desk)
+        story.register()  # the consultation's chapter of a topic's tracking page (topics.story)
         from shangliang.consultations.notify import on_consultation_event
         from shangliang.consultations.workflow import CONSULTATION_WORKFLOW, TIMELINE_LABELS
         from shangliang.core.events import register_event_handler

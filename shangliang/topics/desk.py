@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shangliang.people.desk import (
     DeskItem,
@@ -55,7 +56,12 @@ def my_topics(user):
 
 
 def _screen_item(t: Topic) -> DeskItem:
-    return DeskItem(t.title, reverse("topics:detail", args=[t.pk]) + "#screening", _meta(t), str(_("筛选")))
+    return DeskItem(
+        t.title,
+        reverse("topics:detail", args=[t.pk]) + "#screening",
+        _meta(t),
+        str(pgettext_lazy("desk action", "筛选")),
+    )
 
 
 def _approve_item(t: Topic) -> DeskItem:

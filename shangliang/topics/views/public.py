@@ -22,6 +22,7 @@ from shangliang.core.ratelimit import RateLimited
 from shangliang.topics import selectors, services
 from shangliang.topics.forms import PublicSubmitForm, ResubmitForm, TrackForm
 from shangliang.topics.models import Topic, TopicPhoto, TopicStatus, normalise_code
+from shangliang.topics.story import story_of
 from shangliang.units.models import Room
 
 ROOMS = Room.objects.select_related("unit").filter(unit__is_active=True)
@@ -123,6 +124,7 @@ def track(request, code):
             "timeline": selectors.topic_timeline(topic, public_only=True),
             "photos": list(topic.photos.all()),
             "resubmit_form": _resubmit_form(topic) if topic.status == TopicStatus.RETURNED else None,
+            "story": story_of(topic),
         },
     )
 
@@ -159,6 +161,7 @@ def track_resubmit(request, code):
             "timeline": selectors.topic_timeline(topic, public_only=True),
             "photos": list(topic.photos.all()),
             "resubmit_form": form,
+            "story": story_of(topic),
         },
         status=400,
     )
