@@ -173,6 +173,8 @@ class ScheduleForm(forms.Form):
 
 
 class SegmentForm(forms.Form):
+    # The meeting page holds several forms: a prefix each keeps ids (and labels' for=) unique.
+    prefix = "segment"
     kind = forms.ChoiceField(label=_("环节"), choices=SegmentKind.choices)
     title = forms.CharField(label=_("内容"), widget=forms.TextInput(attrs={"maxlength": 100}))
     speaker = forms.TypedChoiceField(label=_("发言人"), coerce=int, required=False, empty_value=None)
@@ -189,10 +191,12 @@ class NotesForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
+    prefix = "minutes"
     text = forms.CharField(label=_("会议记录"), widget=forms.Textarea(attrs={"rows": 8, "maxlength": 50000}))
 
 
 class OpinionForm(forms.Form):
+    prefix = "opinion"
     participant = forms.TypedChoiceField(label=_("参加人员"), coerce=int)
     text = forms.CharField(label=_("意见（原话）"), widget=forms.Textarea(attrs={"rows": 3, "maxlength": 5000}))
 
@@ -206,6 +210,7 @@ class OwnOpinionForm(forms.Form):
 
 
 class SuggestionForm(forms.Form):
+    prefix = "suggestion"
     text = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}))
 
 

@@ -76,8 +76,20 @@ KINDS_WITH_AMOUNT = (ExerciseKind.PROJECT, ExerciseKind.PAYMENT)
 
 
 class DisclosureStatus(models.TextChoices):
+    """What is stored. What people read is the `DisclosureState` (a published version is 待公示, 公示中 or 公示期已满
+    by the day), computed once by `Disclosure.state_on` for the staff and the public pages alike."""
+
     DRAFT = "draft", _("草稿")
-    PUBLISHED = "published", _("公示中")
+    PUBLISHED = "published", _("已发布")
+    SUPERSEDED = "superseded", _("已被更正")
+    DISCARDED = "discarded", _("已作废")
+
+
+class DisclosureState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    UPCOMING = "upcoming", _("待公示")
+    OPEN = "open", _("公示中")
+    ENDED = "ended", _("公示期已满")
     SUPERSEDED = "superseded", _("已被更正")
     DISCARDED = "discarded", _("已作废")
 
@@ -200,9 +212,21 @@ class Disclosure(TimeStamped):
     def is_public(self) -> bool:
         return self.status in PUBLIC_DISCLOSURE_STATUSES
 
+    def state_on(self, day: date) -> DisclosureState:
+        """The one answer to "is it being disclosed?" that every page shows."""
+        if self.status != DisclosureStatus.PUBLISHED:
+            return DisclosureState(self.status)
+        if day < self.period_start:
+            return DisclosureState.UPCOMING
+        return DisclosureState.OPEN if day <= self.period_end else DisclosureState.ENDED
+
+    @property
+    def state(self) -> DisclosureState:
+        return self.state_on(clock.today())
+
     def is_open_on(self, day: date) -> bool:
         """Residents may comment or object: the current published version, within its disclosure period."""
-        return self.status == DisclosureStatus.PUBLISHED and self.period_start <= day <= self.period_end
+        return self.state_on(day) == DisclosureState.OPEN
 
     @property
     def is_open(self) -> bool:

@@ -55,18 +55,18 @@ def test_convenor_runs_a_meeting_while_two_participants_vote_from_phones(page, c
         page.wait_for_selector("#signin-list >> text=已签到 3 / 4 人")
 
         # Agenda: a briefing, then questions; the meeting moves from one to the next.
-        page.select_option("#id_kind", "briefing")
-        page.fill("#id_title", "通报停车位规划方案")
+        page.select_option("#id_segment-kind", "briefing")
+        page.fill("#id_segment-title", "通报停车位规划方案")
         page.get_by_role("button", name="增加", exact=True).click()
         page.get_by_role("button", name="进入此环节").first.click()
         page.wait_for_selector("#agenda >> text=进行中")
 
         # Minutes and two suggestions.
-        page.fill("#minutes textarea[name=text]", "镇里通报方案，住户代表提问，大家讨论车位位置。")
+        page.fill("#minutes textarea[name=minutes-text]", "镇里通报方案，住户代表提问，大家讨论车位位置。")
         page.get_by_role("button", name="保存会议记录").click()
         page.wait_for_selector("text=已保存会议记录")
         for text in ("在小区东侧划设 40 个停车位", "夜间禁止外来车辆停放"):
-            page.fill("#suggestions textarea[name=text]", text)
+            page.fill("#suggestions textarea[name=suggestion-text]", text)
             page.get_by_role("button", name="加入建议清单").click()
             page.wait_for_selector(f"#suggestions >> text={text}")
 

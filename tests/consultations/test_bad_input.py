@@ -214,10 +214,11 @@ def test_double_submits_change_nothing_twice(client, world, people, make_consult
     c = make_consultation(S.IN_SESSION, topic=approved_topic(world.t1, title="第二个议题"))
     client.force_login(world.users["convenor"])
     for _i in range(2):
-        client.post(reverse("consultations:suggestion_add", args=[c.pk]), {"text": "增设充电桩"})
+        client.post(reverse("consultations:suggestion_add", args=[c.pk]), {"suggestion-text": "增设充电桩"})
     assert Suggestion.objects.filter(consultation=c).count() == 1
     for _i in range(2):
-        client.post(reverse("consultations:segment_add", args=[c.pk]), {"kind": "briefing", "title": "通报"})
+        data = {"segment-kind": "briefing", "segment-title": "通报"}
+        client.post(reverse("consultations:segment_add", args=[c.pk]), data)
     # Two agenda segments with the same words are legitimate (two briefings); each is numbered.
     assert list(c.agenda.values_list("order", flat=True)) == [1, 2]
     client.force_login(people.bob)

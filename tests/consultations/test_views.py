@@ -9,6 +9,7 @@ from django.utils import timezone
 from shangliang.consultations.models import Consultation, ConsultationStatus, InvitationStatus
 from shangliang.core.events import timeline
 from tests.consultations.conftest import approved_topic, row
+from tests.html import duplicate_ids, labelled
 
 S = ConsultationStatus
 
@@ -87,12 +88,13 @@ def test_convenor_runs_the_whole_flow_over_http(client, world, people, django_ca
     assert b'<svg xmlns="http://www.w3.org/2000/svg"' in qr.content  # a document an <img> can show
     assert client.get(reverse("consultations:signin_list", args=[c.pk])).status_code == 200
 
-    client.post(reverse("consultations:segment_add", args=[c.pk]), {"kind": "briefing", "title": "通报方案"})
+    segment_data = {"segment-kind": "briefing", "segment-title": "通报方案"}
+    client.post(reverse("consultations:segment_add", args=[c.pk]), segment_data)
     segment = c.agenda.get()
     client.post(reverse("consultations:segment_start", args=[c.pk, segment.pk]))
     client.post(reverse("consultations:tick", args=[c.pk, row(c, people.carol).pk]))
-    client.post(reverse("consultations:suggestion_add", args=[c.pk]), {"text": "一楼住户给予补偿"})
-    client.post(reverse("consultations:minutes", args=[c.pk]), {"text": "会议记录：与会人员充分讨论。"})
+    client.post(reverse("consultations:suggestion_add", args=[c.pk]), {"suggestion-text": "一楼住户给予补偿"})
+    client.post(reverse("consultations:minutes", args=[c.pk]), {"minutes-text": "会议记录：与会人员充分讨论。"})
     client.post(
         reverse("consultations:vote_for", args=[c.pk, c.suggestions.get().pk]),
         {"participant": row(c, people.carol).pk, "choice": "agree", "dissent": ""},
@@ -270,3 +272,31 @@ def test_written_consultation_page_closes_at_the_deadline(client, world, people,
     client.force_login(world.users["convenor"])
     html = text(client.get(reverse("consultations:meeting", args=[c.pk])))
     assert "已确认" in html and "代为签到" not in html
+
+
+def test_meeting_page_ids_are_unique_and_labels_name_their_fields(client, world, people, make_consultation):
+    c = make_consultation(S.IN_SESSION)
+    client.force_login(world.users["convenor"])
+    client.post(reverse("consultations:tick", args=[c.pk, row(c, people.alice).pk]))  # present: may state an opinion
+    page = text(client.get(reverse("consultations:meeting", args=[c.pk])))
+    assert duplicate_ids(page) == []
+    assert labelled(page, "建议内容") == ("textarea", "suggestion-text")
+    assert labelled(page, "会议记录") == ("textarea", "minutes-text")
+    assert labelled(page, "意见（原话）") == ("textarea", "opinion-text")
+    client.post(reverse("consultations:suggestion_add", args=[c.pk]), {"suggestion-text": "增设充电桩"})
+    client.post(
+        reverse("consultations:opinion", args=[c.pk]),
+        {"opinion-participant": row(c, people.alice).pk, "opinion-text": "同意"},
+    )
+    assert c.suggestions.get().text == "增设充电桩" and c.opinions.get().text == "同意"
+
+
+def test_an_online_consultation_shows_its_times_not_unscheduled(client, world, people, make_consultation):
+    from shangliang.consultations.models import ConsultationForm
+
+    c = make_consultation(S.SCHEDULED, form=ConsultationForm.ONLINE)
+    client.force_login(world.users["convenor"])
+    page = text(client.get(reverse("consultations:detail", args=[c.pk])))
+    assert "网络协商：" in page and "未安排" not in page
+    draft = make_consultation(S.DRAFT)
+    assert "未安排" in text(client.get(reverse("consultations:detail", args=[draft.pk])))

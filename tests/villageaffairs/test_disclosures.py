@@ -129,7 +129,7 @@ def test_publishing_is_a_transition_with_an_event(va):
 def test_publishing_twice_is_not_possible(va):
     with pytest.raises(NotPossible) as caught:
         services.disclosure_publish(actor=va.world.users["staff"], disclosure=va.published)
-    assert "公示中" in str(caught.value.message)
+    assert "已发布" in str(caught.value.message)
 
 
 def test_publishing_is_not_allowed_for_a_member(va):

@@ -291,3 +291,25 @@ def test_admin_pages_open(system_admin_client, va):
     page = system_admin_client.get(url).content.decode()
     assert 'name="title"' not in page
     assert va.published.status == DisclosureStatus.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("when", "state"), [("start", "公示中"), ("after_end", "公示期已满"), ("before_start", "待公示")]
+)
+def test_staff_and_public_pages_say_the_same_state(client, va, freeze, when, state):
+    """One computation (Disclosure.state_on): the day decides 待公示 / 公示中 / 公示期已满, on every page."""
+    d = va.published
+    day = {
+        "start": d.period_start,
+        "after_end": d.period_end + timedelta(days=1),
+        "before_start": d.period_start - timedelta(days=1),
+    }[when]
+    freeze(day)
+    public = client.get(reverse("villageaffairs:public_disclosure", args=[d.pk])).content.decode()
+    village = client.get(reverse("villageaffairs:public_village", args=[d.unit_id])).content.decode()
+    client.force_login(va.world.users["staff"])
+    staff = client.get(reverse("villageaffairs:disclosure", args=[d.pk])).content.decode()
+    listing = client.get(reverse("villageaffairs:disclosures", args=[d.unit_id])).content.decode()
+    for page in (public, village, staff, listing):
+        badges = [s for s in ("待公示", "公示中", "公示期已满") if f">{s}</span>" in page]
+        assert badges == [state]
