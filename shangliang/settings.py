@@ -288,6 +288,23 @@ if AUDIT_RETENTION_DAYS < 180:
 
     raise ImproperlyConfigured(f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} is below the legal minimum of 180 days")
 
+# --- Backups (core.backup; `manage.py backup` / `manage.py restore`) ---
+# BACKUP_KEY: the SM4 key (32 hex digits, `manage.py field_keys new` prints one) that encrypts backups; keep it apart
+# from the backups, with FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY and AUDIT_KEY, which a restored database also needs.
+BACKUP_KEY = envstr("BACKUP_KEY", "")
+BACKUP_DIR = Path(envstr("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+# run_periodic takes one backup a day at or after BACKUP_HOUR (local time) when BACKUP_NIGHTLY is on, keeping the
+# newest BACKUP_KEEP.
+BACKUP_NIGHTLY = envbool("BACKUP_NIGHTLY", False)
+BACKUP_HOUR = envint("BACKUP_HOUR", 2)
+BACKUP_KEEP = envint("BACKUP_KEEP", 7)
+if BACKUP_KEEP < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"BACKUP_KEEP={BACKUP_KEEP} must be at least 1")
+# PostgreSQL's pg_dump/pg_restore: from PG_BIN_DIR, else the newest /usr/lib/postgresql/*/bin, else the PATH.
+PG_BIN_DIR = envstr("PG_BIN_DIR", "")
+
 PAGE_SIZE = envint("PAGE_SIZE", 25)
 
 # --- online consultation room (online/): live results ---------------------------------------------------------------

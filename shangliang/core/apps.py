@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("公共内核")
 
     def ready(self) -> None:
-        from shangliang.core import audit
+        from shangliang.core import audit, backup
         from shangliang.core.calendars import reconcile_line
         from shangliang.core.events import outbox_line
         from shangliang.core.periodic import register_periodic
@@ -21,3 +21,5 @@ class CoreConfig(AppConfig):
         register_periodic("audit_purge", audit.purge_line)
         # A year the calendar package has learnt since (a new release) settles or lists its provisional deadlines.
         register_periodic("calendars", reconcile_line)
+        # The nightly backup (BACKUP_NIGHTLY), keeping BACKUP_KEEP.
+        register_periodic("backup", backup.nightly_line)

@@ -70,6 +70,8 @@ AUDIT_EXPORT = "audit.export"
 AUDIT_VERIFY = "audit.verify"
 AUDIT_PURGE = "audit.purge"
 ALERT = "security.alert"
+BACKUP = "data.backup"
+RESTORE = "data.restore"
 
 _ACTIONS: dict[str, object] = {
     LOGIN: _("登录"),
@@ -97,6 +99,8 @@ _ACTIONS: dict[str, object] = {
     AUDIT_VERIFY: _("校验审计链"),
     AUDIT_PURGE: _("清理过期审计记录"),
     ALERT: _("安全告警"),
+    BACKUP: _("备份数据"),
+    RESTORE: _("从备份恢复"),
 }
 
 

@@ -142,6 +142,29 @@ def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
         raise DecryptionError("altered data, wrong key or wrong context") from exc
 
 
+def sm4_gcm_seal(key: bytes, nonce: bytes, data: bytes, *, aad: bytes) -> bytes:
+    """SM4-GCM under a caller's own key (a backup's): ciphertext ‖ tag. The nonce must never repeat under a key."""
+    encryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(aad)
+    return encryptor.update(data) + encryptor.finalize() + encryptor.tag
+
+
+def sm4_gcm_open(key: bytes, nonce: bytes, sealed: bytes, *, aad: bytes) -> bytes:
+    if len(sealed) < TAG_BYTES:
+        raise DecryptionError("malformed data")
+    decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, sealed[-TAG_BYTES:])).decryptor()
+    decryptor.authenticate_additional_data(aad)
+    try:
+        return decryptor.update(sealed[:-TAG_BYTES]) + decryptor.finalize()
+    except InvalidTag as exc:
+        raise DecryptionError("altered data or wrong key") from exc
+
+
+def derived_development_key(purpose: bytes) -> bytes:
+    """A 16-byte key derived from SECRET_KEY, for development only (DEBUG on and no key set)."""
+    return _sm3_hmac(settings.SECRET_KEY.encode(), purpose)[:16]
+
+
 def encrypt(value: str, *, context: str) -> str:
     blob = encrypt_bytes(value.encode(), context=context)
     kid, _sep, rest = blob.partition(b"$")
