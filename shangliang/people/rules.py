@@ -3,7 +3,7 @@
 import rules
 
 from shangliang.people.models import Role
-from shangliang.people.selectors import county_ids, manage_paths, scope_paths, view_paths, within
+from shangliang.people.selectors import county_ids, manage_paths, may_appoint, scope_paths, view_paths, within
 
 
 def _unit(obj):
@@ -36,10 +36,17 @@ def works_in_county(user, obj) -> bool:
     return county_id in county_ids(user, {Role.CPPCC_STAFF, Role.CONVENOR, Role.APPROVER})
 
 
+@rules.predicate
+def may_end(user, assignment) -> bool:
+    """Ending an assignment (obj: a RoleAssignment) needs what appointing its role in its unit needs."""
+    return assignment is not None and may_appoint(user, assignment.unit, assignment.role)
+
+
 is_superuser = rules.is_superuser
 
 rules.add_perm("people.view_assignments", is_superuser | sees_unit)
 rules.add_perm("people.change_assignments", is_superuser | manages_unit)
+rules.add_perm("people.end_assignment", is_superuser | may_end)
 rules.add_perm("people.view_member_links", is_superuser | sees_unit)
 rules.add_perm("people.change_member_links", is_superuser | is_county_staff)
 rules.add_perm("people.view_talent", is_superuser | works_in_county)

@@ -200,6 +200,16 @@ def assignable_roles(actor, unit) -> frozenset[str]:
     return CONVENOR_ASSIGNABLE_ROLES
 
 
+def may_appoint(actor, unit, role: str) -> bool:
+    """Whether `actor` may appoint someone to `role` in `unit`, and so end such an appointment: only whoever may
+    appoint a role may dismiss from it (a convenor may not end the party approver's appointment)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if not (actor.is_superuser or within(unit.path, manage_paths(actor))):
+        return False
+    return role in assignable_roles(actor, unit)
+
+
 def county_path(unit) -> str:
     """The subtree people of `unit` are looked up in: its county's, or its own above county level."""
     if unit.county_id is None or unit.county_id == unit.pk:

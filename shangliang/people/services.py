@@ -29,7 +29,7 @@ from shangliang.people.models import (
     User,
     mainland_mobile_validator,
 )
-from shangliang.people.selectors import CONVENOR_ASSIGNABLE_ROLES, scope_paths, within
+from shangliang.people.selectors import may_appoint
 from shangliang.units.models import LEVEL_OF_KIND, Unit, UnitKind, UnitLevel
 
 
@@ -121,11 +121,8 @@ def assignment_create(
     department: Department | None = None,
 ) -> RoleAssignment:
     _require(actor, "people.change_assignments", unit, _("您无权在“%(unit)s”任命人员。") % {"unit": unit.name})
-    if not actor.is_superuser and not within(unit.path, scope_paths(actor, {Role.CPPCC_STAFF})):
-        if role not in CONVENOR_ASSIGNABLE_ROLES:
-            raise NotAllowed(
-                _("“%(role)s”由政协机关任命。") % {"role": Role(role).label if role in Role.values else role}
-            )
+    if role in Role.values and not may_appoint(actor, unit, role):
+        raise NotAllowed(_("“%(role)s”由政协机关任命。") % {"role": Role(role).label})
     _check_role_fits(role, unit, position, sector, department)
     clean_period(assumed_at, renounced_at, field="renounced_at")
     title = clean_text(title, label=_("身份说明"), field="title", max_length=100, required=False)
@@ -158,7 +155,12 @@ def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | No
 
 
 def assignment_end(*, actor, assignment: RoleAssignment, renounced_at: date | None) -> RoleAssignment:
-    _require(actor, "people.change_assignments", assignment.unit)
+    _require(
+        actor,
+        "people.end_assignment",
+        assignment,
+        _("“%(role)s”的任职只能由有权任命者终止。") % {"role": assignment.get_role_display()},
+    )
     if renounced_at is None:
         raise InvalidInput(_("请填写终止日期。"), field="renounced_at")
     clean_period(assignment.assumed_at, renounced_at, field="renounced_at")

@@ -54,6 +54,8 @@ def unit_people(request, pk):
             "page": page,
             "today": clock.today(),
             "can_change": can_change,
+            # The roles whose appointments this user may end here: the ones they may appoint.
+            "endable_roles": selectors.assignable_roles(request.user, unit) if can_change else frozenset(),
         },
     )
 
@@ -100,7 +102,7 @@ def assignment_end(request, pk):
     assignment = get_for(
         request,
         RoleAssignment.objects.select_related("unit", "unit__county", "user"),
-        "people.change_assignments",
+        "people.end_assignment",
         pk=pk,
     )
     unit = assignment.unit

@@ -137,6 +137,53 @@ def test_assignment_end_over_http(client, world, role):
         assert assignment.renounced_at == (date(2024, 6, 30) if change else None)
 
 
+# Ending an appointment needs what appointing to that role needs (issue 12, class 1): the county's staff end any
+# role; a convenor only those a convenor may appoint, in their subtree. (appointed role → (staff, convenor) at V1.)
+# fmt: off
+ENDING = {
+    Role.CPPCC_STAFF: (Y, N),
+    Role.APPROVER:    (Y, N),
+    Role.DEPARTMENT:  (Y, N),
+    Role.EVALUATOR:   (Y, N),
+    Role.CONVENOR:    (Y, Y),
+    Role.MEMBER:      (Y, Y),
+    Role.LIAISON:     (Y, Y),
+    Role.EXPERT:      (Y, Y),
+    Role.RESIDENT:    (Y, Y),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("who", ["staff", "convenor", "second_convenor"])
+@pytest.mark.parametrize("role", list(ENDING))
+def test_only_who_may_appoint_a_role_may_end_it(client, world, who, role):
+    """A village's second convenor and the town's convenor may not dismiss the village's party approver (nor staff,
+    department or evaluator appointments): refused with 403 before the form is read, as appointing is."""
+    if who == "second_convenor":
+        actor = UserFactory(username="second")
+        assign(actor, Role.CONVENOR, world.v1, position="second")
+    else:
+        actor = world.users[who]
+    unit = world.a if role == Role.CPPCC_STAFF else world.v1
+    extra = {"department": world.department} if role == Role.DEPARTMENT else {}
+    assignment = assign(UserFactory(), role, unit, **extra)
+    may = ENDING[role][0 if who == "staff" else 1]
+    if role == Role.CPPCC_STAFF and who != "staff":
+        may = False  # the county is above every convenor here
+    assert fresh(actor).has_perm("people.end_assignment", assignment) == may
+    client.force_login(actor)
+    url = reverse("people:assignment_end", args=[assignment.pk])
+    assert client.get(url).status_code == (200 if may else 403)
+    assert client.post(url, {"renounced_at": "x"}).status_code == (400 if may else 403), "refused before reading"
+    if who != "staff" and unit == world.v1:
+        page = client.get(reverse("people:unit_people", args=[unit.pk])).content.decode()
+        assert (url in page) == may, "the page offers 终止 only where it is allowed"
+    response = client.post(url, {"renounced_at": "2024-06-30"})
+    assert response.status_code == (302 if may else 403)
+    assignment.refresh_from_db()
+    assert assignment.renounced_at == (date(2024, 6, 30) if may else None)
+
+
 @pytest.mark.parametrize("role", list(PLACES))
 def test_talent_pages_over_http(client, world, role):
     client.force_login(world.users[role])
