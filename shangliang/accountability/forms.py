@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.accountability.models import ItemKind, TaskStatus
 from shangliang.consultations.forms import MultipleFileField
+from shangliang.core.picker import PickField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERCENT_ERRORS = {
@@ -140,11 +141,8 @@ class NoticeForm(forms.Form):
 
 
 class SupervisorForm(forms.Form):
-    member = forms.TypedChoiceField(label=_("督办委员"), coerce=int)
-
-    def __init__(self, *args, members=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [("", _("—请选择—")), *((m.pk, m.display_name) for m in members)]
+    # Picked from the county's members by searching (core.picker); the view looks the id up among them.
+    member = PickField(label=_("督办委员"), error_messages={"required": _("请选择督办委员。")})
 
 
 class CommentForm(forms.Form):

@@ -29,6 +29,7 @@ urlpatterns = [
     path("tasks/<int:pk>/remind/", tasks.remind, name="remind"),
     path("tasks/<int:pk>/notice/", tasks.notice, name="notice"),
     path("tasks/<int:pk>/supervisors/", tasks.supervisor, name="supervisor"),
+    path("tasks/<int:pk>/supervisors/search/", tasks.supervisor_search, name="supervisor_search"),
     path("tasks/<int:pk>/comment/", tasks.comment, name="comment"),
     path("tasks/<int:pk>/follow-ups/<int:check_pk>/", tasks.follow_up, name="follow_up"),
     path("evidence/<int:pk>/", tasks.evidence, name="evidence"),

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core.picker import PickField
 from shangliang.people.models import Department
 from shangliang.topics.models import RejectionReason, TopicCategory, TopicSource, TopicStatus
 from shangliang.topics.services import DESCRIPTION_MAX, MAX_PHOTOS, NAME_MAX, TITLE_MAX
@@ -107,7 +108,8 @@ class PublicSubmitForm(IdempotentForm):
 class GridEntryForm(IdempotentForm):
     """A liaison enters a concern collected in grid work, on a resident's behalf (网格员收集)."""
 
-    unit = forms.TypedChoiceField(label=_("所属单元"), coerce=int, error_messages=_required(_("所属单元")))
+    # Picked by searching the units the person may enter topics in (core.picker); the view looks the id up there.
+    unit = PickField(label=_("所属单元"), error_messages=_required(_("所属单元")))
     title = _title()
     description = _description()
     anonymous = forms.BooleanField(label=_("反映人要求匿名"), required=False)
@@ -115,11 +117,6 @@ class GridEntryForm(IdempotentForm):
     mobile = _mobile(_("选填。反映人的联系手机，仅本单元工作人员可见"))
     urgent = forms.BooleanField(label=_("急需协商"), required=False)
     photos = PhotosField()
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        depth = min((u.depth for u in units), default=1)
-        self.fields["unit"].choices = [("", "—")] + [(u.pk, f"{'　' * (u.depth - depth)}{u.name}") for u in units]
 
 
 class MemberEntryForm(GridEntryForm):

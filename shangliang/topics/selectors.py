@@ -93,9 +93,10 @@ def filter_units(user):
 
 
 def enterable_units(user, source: str):
-    """Units where the user may enter a topic of `source` (liaisons, members, party bodies, staff)."""
+    """Units where the user may enter a topic of `source` (liaisons, members, party bodies, staff): all of them, for
+    the entry form's picker to search (a city has thousands of villages)."""
     if user.is_superuser:
-        return Unit.objects.filter(is_active=True).order_by("path")[:500]
+        return Unit.objects.filter(is_active=True).order_by("path")
 
     if source == TopicSource.GRID:
         paths = scope_paths(user, {Role.LIAISON, Role.CPPCC_STAFF, Role.CONVENOR})
@@ -105,7 +106,7 @@ def enterable_units(user, source: str):
         paths = scope_paths(user, {Role.APPROVER, Role.CPPCC_STAFF})
     else:
         paths = []
-    return Unit.objects.filter(subtree_filter(paths), is_active=True).order_by("path")[:500]
+    return Unit.objects.filter(subtree_filter(paths), is_active=True).order_by("path")
 
 
 def sources_for(user) -> list[str]:

@@ -6,6 +6,7 @@ app_name = "topics"
 urlpatterns = [
     path("", main.topic_list, name="list"),
     path("new/<str:source>/", main.enter, name="enter"),
+    path("new/<str:source>/units/", main.unit_search, name="unit_search"),
     path("mine/", main.mine, name="mine"),
     path("similar/", main.similar, name="similar"),
     path("import/", main.import_sheet, name="import"),

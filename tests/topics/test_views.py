@@ -413,7 +413,7 @@ def test_liaison_enters_on_behalf_and_forged_unit_is_refused(client, world):
         "mobile": "13700001111",
     }
     forged = client.post(url, {**data, "unit": world.vb.pk, "idempotency_key": key()})
-    assert forged.status_code == 400 and "选择一个有效的选项" in forged.content.decode()
+    assert forged.status_code == 400 and "请从查找结果中选择可以录入议题的单元" in forged.content.decode()
     assert not Topic.objects.exists()
     done = client.post(url, {**data, "unit": world.v1.pk, "idempotency_key": key(), "urgent": "on"})
     topic = Topic.objects.get()

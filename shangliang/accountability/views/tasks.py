@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -41,6 +42,7 @@ from shangliang.core import clock
 from shangliang.core.access import LoginRequired, check_perm, get_for
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
+from shangliang.core.picker import Option, picker, picker_response
 from shangliang.people.selectors import top_units_for
 from shangliang.residents.unmasking import record_unmasking
 from shangliang.units.models import Unit
@@ -143,7 +145,7 @@ def task(request, pk):
             "extension_form": ExtensionForm(),
             "reassign_form": ReassignForm(bodies=bodies, initial={"owner_name": t.owner_name}),
             "reopen_form": ReopenForm(),
-            "supervisor_form": SupervisorForm(members=member_candidates(t)[:200]) if can_manage else None,
+            "supervisor_picker": _supervisor_picker(t) if can_manage else None,
             "comment_form": CommentForm(),
             "follow_up_form": FollowUpForm(),
             "notice_form": NoticeForm(),
@@ -313,17 +315,35 @@ def notice(request, pk):
 @require_POST
 def supervisor(request, pk):
     t = load_task(request, pk, "accountability.manage_task")
-    members = list(member_candidates(t)[:200])
-    form = SupervisorForm(request.POST, members=members)
     call(
         request,
-        form,
+        SupervisorForm(request.POST),
         lambda d: services.supervisor_add(
-            actor=request.user, task=t, member=next((m for m in members if m.pk == d["member"]), None)
+            actor=request.user, task=t, member=member_candidates(t).filter(pk=d["member"]).first()
         ),
         _("已指派督办委员。"),
     )
     return back(t, "supervision")
+
+
+def _supervisor_picker(t, query: str = ""):
+    """The county's members, searched by name (a county has hundreds: none is left out of the search)."""
+    return picker(
+        name="member",
+        label=_("督办委员"),
+        search_url=reverse("accountability:supervisor_search", args=[t.pk]),
+        queryset=member_candidates(t),
+        fields=("full_name", "username"),
+        option=lambda m: Option(m.pk, m.display_name),
+        query=query,
+        placeholder=_("输入委员姓名查找"),
+    )
+
+
+@require_GET
+def supervisor_search(request, pk):
+    t = load_task(request, pk, "accountability.manage_task")
+    return picker_response(request, _supervisor_picker(t, request.GET.get("member_q", "")))
 
 
 @require_POST

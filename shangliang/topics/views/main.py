@@ -17,6 +17,7 @@ from shangliang.core.access import LoginRequired, get_for
 from shangliang.core.errors import InvalidInput
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
+from shangliang.core.picker import Option, picker, picker_response
 from shangliang.residents.unmasking import record_unmasking
 from shangliang.topics import selectors, services
 from shangliang.topics.forms import (
@@ -86,29 +87,59 @@ def enter(request, source):
     _login(request)
     if source not in ENTRY_FORMS:
         raise Http404
-    units = list(selectors.enterable_units(request.user, source))
-    if not units:
+    units = selectors.enterable_units(request.user, source)
+    if not units.exists():
         raise PermissionDenied
-    form = ENTRY_FORMS[source](request.POST or None, request.FILES or None, units=units)
+    form = ENTRY_FORMS[source](request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        unit_id = data.pop("unit")
-        unit = next(u for u in units if u.pk == unit_id)
-        topic = run_service(form, lambda: services.topic_enter(actor=request.user, unit=unit, source=source, **data))
-        if topic:
-            messages.success(request, _("议题已录入，查询码 %(code)s。") % {"code": topic.tracking_code})
-            return redirect("topics:detail", topic.pk)
+        unit = units.filter(pk=data.pop("unit")).first()
+        if unit is None:
+            form.add_error("unit", _("请从查找结果中选择可以录入议题的单元。"))
+        else:
+            topic = run_service(
+                form, lambda: services.topic_enter(actor=request.user, unit=unit, source=source, **data)
+            )
+            if topic:
+                messages.success(request, _("议题已录入，查询码 %(code)s。") % {"code": topic.tracking_code})
+                return redirect("topics:detail", topic.pk)
     title = {
         TopicSource.GRID: _("代群众录入议题"),
         TopicSource.MEMBER: _("委员荐题"),
         TopicSource.ASSIGNED: _("党政点题"),
     }[source]
+    unit_picker = _unit_picker(units, source, chosen=form["unit"].value(), errors=form.errors.get("unit", []))
     return render(
         request,
         "topics/enter.html",
-        {"form": form, "title": title, "source": source},
+        {"form": form, "title": title, "source": source, "unit_picker": unit_picker},
         status=_status(form),
     )
+
+
+def _unit_picker(units, source: str, *, query: str = "", chosen=None, errors=()):
+    return picker(
+        name="unit",
+        label=_("所属单元"),
+        search_url=reverse("topics:unit_search", args=[source]),
+        queryset=units,
+        fields=("name",),
+        option=lambda u: Option(u.pk, u.name, u.get_kind_display()),
+        query=query,
+        chosen=chosen,
+        placeholder=_("输入村、社区或镇街名称查找"),
+        errors=list(errors),
+    )
+
+
+@require_GET
+def unit_search(request, source):
+    """htmx: the units matching what is typed in the entry form's unit picker."""
+    _login(request)
+    if source not in ENTRY_FORMS:
+        raise Http404
+    units = selectors.enterable_units(request.user, source)
+    return picker_response(request, _unit_picker(units, source, query=request.GET.get("unit_q", "")))
 
 
 @require_GET
@@ -267,7 +298,7 @@ def photo(request, pk, photo):
 @require_http_methods(["GET", "POST"])
 def import_sheet(request):
     _login(request)
-    units = list(selectors.enterable_units(request.user, TopicSource.GRID))
+    units = list(selectors.enterable_units(request.user, TopicSource.GRID)[:500])
     if not units:
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, units=units)

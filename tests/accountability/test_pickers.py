@@ -1,0 +1,77 @@
+"""Pickers at real sizes: the 督办委员 picker searches all of a county's members (290 here) instead of offering the
+first 200; the posted choice is checked against the county's members, not against a list on the page."""
+
+import re
+from uuid import uuid4
+
+import pytest
+from django.urls import reverse
+
+from shangliang.accountability.models import Supervision
+from shangliang.consultations.models import ConsultationStatus as C
+from shangliang.people.models import Role
+from tests.accountability.conftest import assign as assign_task
+from tests.consultations.conftest import make, people  # noqa: F401 (the `people` fixture)
+from tests.factories import UserFactory, assign
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_supervisor_picker_finds_any_of_290_members_and_assigns_them(client, world, people):  # noqa: F811
+    task = assign_task(world, make(world, people, C.SUBMITTED))
+    members = []
+    for i in range(290):
+        m = UserFactory(username=f"m{i:03d}", full_name=f"委员{i:03d}")
+        assign(m, Role.MEMBER, world.a)
+        members.append(m)
+    outsider = UserFactory(username="mb", full_name="委员乙县")
+    assign(outsider, Role.MEMBER, world.b)
+    client.force_login(world.users["convenor"])
+
+    page = client.get(reverse("accountability:task", args=[task.pk])).content.decode()
+    assert "共 291 项" in page  # 290 + the world's own member: the page says the list is longer than shown
+    assert 'name="member_q"' in page and reverse("accountability:supervisor_search", args=[task.pk]) in page
+
+    found = client.get(reverse("accountability:supervisor_search", args=[task.pk]), {"member_q": "委员289"})
+    assert found.status_code == 200
+    assert f'value="{members[289].pk}"' in found.content.decode()
+    assert (
+        "委员乙县"
+        not in client.get(
+            reverse("accountability:supervisor_search", args=[task.pk]), {"member_q": "乙县"}
+        ).content.decode()
+    )
+
+    client.post(reverse("accountability:supervisor", args=[task.pk]), {"member": members[289].pk})
+    assert Supervision.objects.filter(task=task, member=members[289]).exists()
+    client.post(reverse("accountability:supervisor", args=[task.pk]), {"member": outsider.pk})
+    assert not Supervision.objects.filter(task=task, member=outsider).exists()
+
+
+def test_only_the_office_searches_the_members(client, world, people):  # noqa: F811
+    task = assign_task(world, make(world, people, C.SUBMITTED))
+    client.force_login(world.users["department"])
+    assert client.get(reverse("accountability:supervisor_search", args=[task.pk])).status_code == 403
+
+
+def test_the_unit_picker_of_topic_entry_reaches_every_village_of_a_large_town(client, world):
+    from shangliang.topics.models import Topic
+    from shangliang.units.models import UnitKind
+    from tests.factories import make_unit
+
+    villages = [make_unit(f"第{i:03d}村", UnitKind.VILLAGE, world.t1) for i in range(520)]
+    client.force_login(world.users["liaison"])
+    url = reverse("topics:enter", args=["grid"])
+    page = client.get(url).content.decode()
+    assert 'name="unit_q"' in page and "请输入名称缩小范围" in page
+    found = client.get(reverse("topics:unit_search", args=["grid"]), {"unit_q": "第519村"}).content.decode()
+    assert f'value="{villages[519].pk}"' in found
+    elsewhere = client.get(reverse("topics:unit_search", args=["grid"]), {"unit_q": "乙村"}).content.decode()
+    assert f'value="{world.vb.pk}"' not in elsewhere and "没有找到" in elsewhere
+
+    data = {"title": "村口路灯不亮", "description": "晚上看不见路。", "anonymous": "on", "idempotency_key": uuid4().hex}
+    posted = client.post(url, {**data, "unit": villages[519].pk})
+    assert posted.status_code == 302, re.findall(r'class="errorlist"[^>]*>(.*?)</ul>', posted.content.decode(), re.S)
+    assert Topic.objects.get(title="村口路灯不亮").unit == villages[519]
+    refused = client.post(url, {**data, "unit": world.vb.pk, "idempotency_key": uuid4().hex})
+    assert refused.status_code == 400 and "请从查找结果中选择" in refused.content.decode()
