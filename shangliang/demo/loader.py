@@ -30,6 +30,7 @@ from . import (
     people,
     topics,
     village_cases,
+    village_loop,
     villageaffairs,
 )
 
@@ -66,6 +67,7 @@ STEPS: list[tuple[str, Step]] = [
     ("opinion_reports", opinions.build_reports),
     ("dashboard_settings", dashboards.build_dashboard_settings),
     ("administrators", administrators.build_administrators),
+    ("village_loop", village_loop.build_village_loop),
 ]
 
 # The everyday work of 2025-06 to today around the curated examples, run through the services at frozen times
@@ -79,6 +81,8 @@ DEMO_ACCOUNTS: list[tuple[str, str]] = [
     ("demo_member", Role.MEMBER),
     ("demo_liaison", Role.LIAISON),
     ("demo_approver", Role.APPROVER),
+    # The demo resident's village's party secretary: its approver and first convenor (demo.village_loop).
+    ("demo_secretary", Role.APPROVER),
     ("demo_department", Role.DEPARTMENT),
     ("demo_expert", Role.EXPERT),
     ("demo_resident", Role.RESIDENT),
