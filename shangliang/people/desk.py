@@ -70,6 +70,11 @@ class FilledSection:
         return self.section.key
 
     @property
+    def anchor(self) -> str:
+        """The section's id on the page: desk-topics-screen."""
+        return "desk-" + self.section.key.replace(".", "-").replace("_", "-")
+
+    @property
     def title(self):
         return self.section.title
 
