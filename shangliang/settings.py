@@ -386,6 +386,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["shangliang.api.schema.only_rest_api"],
     "ENUM_NAME_OVERRIDES": {},
 }
 API_IDEMPOTENCY_DAYS = envint("API_IDEMPOTENCY_DAYS", 7)

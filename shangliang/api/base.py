@@ -58,7 +58,7 @@ def fingerprint(request) -> str:
 
 
 class ApiView(APIView):
-    """Subclasses implement `create(request, ...)` for POST (wrapped here for idempotency) and `get` as usual."""
+    """The base of every API view; views that write subclass `WriteView`."""
 
     # The field named in an error: {API field: Chinese label}, besides the input serializer's own labels.
     field_labels: dict = {}
@@ -68,6 +68,35 @@ class ApiView(APIView):
         wanted = request.META.get("HTTP_ACCEPT_LANGUAGE", "").strip().lower()
         translation.activate("en" if wanted.startswith("en") else "zh-hans")
         super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        client = calling_client(request)
+        if client is not None:
+            ok = response.status_code < 400
+            outcome = audit.AuditOutcome.SUCCESS if ok else audit.AuditOutcome.FAILURE
+            if response.status_code in (401, 403):
+                outcome = audit.AuditOutcome.REFUSED
+            # The user DRF settled on (reading request.user again would authenticate again).
+            user = getattr(request, "_user", None)
+            account = user if client.account_id and user is not None and user.pk == client.account_id else None
+            audit.record(
+                CALL if ok else CALL_REFUSED,
+                actor=account,
+                subject=client,
+                outcome=outcome,
+                detail={
+                    "method": request.method,
+                    "path": request.path[:200],
+                    "status": response.status_code,
+                    "replayed": response.get("Idempotent-Replayed") == "true",
+                },
+            )
+        return response
+
+
+class WriteView(ApiView):
+    """POST runs `create(request, ...)`, once per idempotency key of the client."""
 
     def post(self, request, *args, **kwargs):
         key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
@@ -106,28 +135,3 @@ class ApiView(APIView):
 
     def create(self, request, *args, **kwargs):  # pragma: no cover - views that accept POST override it
         return self.http_method_not_allowed(request, *args, **kwargs)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        client = calling_client(request)
-        if client is not None:
-            ok = response.status_code < 400
-            outcome = audit.AuditOutcome.SUCCESS if ok else audit.AuditOutcome.FAILURE
-            if response.status_code in (401, 403):
-                outcome = audit.AuditOutcome.REFUSED
-            # The user DRF settled on (reading request.user again would authenticate again).
-            user = getattr(request, "_user", None)
-            account = user if client.account_id and user is not None and user.pk == client.account_id else None
-            audit.record(
-                CALL if ok else CALL_REFUSED,
-                actor=account,
-                subject=client,
-                outcome=outcome,
-                detail={
-                    "method": request.method,
-                    "path": request.path[:200],
-                    "status": response.status_code,
-                    "replayed": response.get("Idempotent-Replayed") == "true",
-                },
-            )
-        return response

@@ -173,7 +173,7 @@ def test_scopes_and_keys(world, register, client):
 def test_a_client_reads_only_its_own_requests(hotline, world, register):
     other = register(world.t1, [Scope.RAISE_TOPICS])
     code = hotline.api.post("/open311/v2/requests.json", CONCERN).json()[0]["service_request_id"]
-    assert other.api.get(f"/open311/v2/requests/{code}.json").status_code == 400
+    assert other.api.get(f"/open311/v2/requests/{code}.json").status_code == 404
     assert other.api.get("/open311/v2/requests.json").json() == []
 
 

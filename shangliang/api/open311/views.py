@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from shangliang.api import raising
 from shangliang.api.auth import ClientRequired, client_of
-from shangliang.api.base import ApiView
+from shangliang.api.base import ApiView, WriteView
 from shangliang.api.errors import exception_handler
 from shangliang.api.models import Open311Request, Scope
 from shangliang.api.open311.renderers import Open311JSONRenderer, Open311XMLRenderer
@@ -245,7 +246,7 @@ def parse_moment(value: str, field: str) -> datetime:
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
-class Requests(Open311View):
+class Requests(WriteView, Open311View):
     xml_root = "service_requests"
 
     def get_permissions(self):
@@ -334,7 +335,7 @@ class RequestDetail(Open311View):
     def get(self, request, code, format=None):
         record = client_requests(client_of(request)).filter(topic__tracking_code=normalise_code(code)).first()
         if record is None:
-            raise InvalidInput(_("没有这个请求编号（只能查询本客户端提交的请求）。"), field="service_request_id")
+            raise NotFound(_("没有这个请求编号（只能查询本客户端提交的请求）。"))
         return Response(entries([record]))
 
 
@@ -345,5 +346,5 @@ class Token(Open311View):
     def get(self, request, token, format=None):
         record = client_requests(client_of(request)).filter(token=token[:40]).first()
         if record is None:
-            raise InvalidInput(_("没有这个凭证。"), field="token")
+            raise NotFound(_("没有这个凭证。"))
         return Response([{"service_request_id": record.topic.tracking_code, "token": record.token}])
