@@ -2,7 +2,6 @@
 timelines, a department's system working on its tasks through the accountability services; cursor pagination and
 updated_since; idempotent POSTs; bad input named in Chinese and English with nothing saved."""
 
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
