@@ -8,6 +8,9 @@ class OpinionsConfig(AppConfig):
     verbose_name = _("社情民意信息")
 
     def ready(self) -> None:
+        from shangliang.opinions import desk
+
+        desk.register()  # what waits on people's desks, and the menu entry (people.desk)
         from shangliang.core.events import register_event_handler
         from shangliang.core.eventtypes import register_app_events
         from shangliang.core.periodic import register_periodic

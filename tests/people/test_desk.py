@@ -258,3 +258,23 @@ def test_a_desk_costs_the_same_queries_however_much_waits(world, people):  # noq
         html = client.get("/").content.decode()
     assert len(many) == len(few)
     assert "查看全部 13 件" in html
+
+
+# --- public-opinion reports -----------------------------------------------------------------------------------------
+
+
+def test_opinion_reports_wait_for_the_office_the_body_and_the_author(world):
+    from tests.opinions.conftest import S as R
+    from tests.opinions.conftest import drive, op
+
+    ns = op.__wrapped__(world)
+    submitted = drive(ns, R.SUBMITTED, title="饮水工程管护")
+    returned = drive(ns, R.RETURNED, title="退回的一篇")
+    handed = drive(ns, R.HANDED, title="交办住建局的")
+    staff_b = UserFactory(username="staff_b")
+    assign(staff_b, Role.CPPCC_STAFF, world.b)
+    assert sections(world.users["staff"])["opinions.process"] == [submitted.title]
+    assert "opinions.process" not in sections(staff_b) or not sections(staff_b)["opinions.process"]
+    assert sections(world.users["department"])["opinions.handle"] == [handed.title]
+    assert sections(ns.writer)["opinions.returned"] == [returned.title]
+    assert "opinions.returned" not in sections(ns.informant)
