@@ -4,7 +4,7 @@ PORT ?= 8000
 UV := $(shell scripts/ensure-uv.sh)
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: run test install assets migrate demo serve lint test-sqlite test-postgres test-browser messages worker periodic
+.PHONY: run test install assets migrate demo serve lint test-sqlite test-postgres test-browser test-prod messages worker periodic prod prod-stop
 
 run: install migrate demo serve
 
@@ -30,6 +30,14 @@ serve:
 worker:
 	TASK_BACKEND=database $(MANAGE) db_worker
 
+# The production stack on PORT (default 8080): PostgreSQL (DATABASE_URL or var/pg), gunicorn behind nginx, the worker
+# and the periodic loop, DEBUG=0 (scripts/prod.sh); prod-stop stops exactly what it started.
+prod: install
+	PORT=$(if $(filter command line environment,$(origin PORT)),$(PORT),8080) bash scripts/prod.sh
+
+prod-stop:
+	bash scripts/prod-stop.sh
+
 # The whole suite: SQLite, then PostgreSQL where its server binaries exist, then the browser tests.
 test: install
 	bash scripts/ensure-system.sh
@@ -39,14 +47,15 @@ test: install
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-browser
+	$(MAKE) --no-print-directory test-prod
 
 test-sqlite:
 	@echo "== SQLite =="
-	$(UV) run --frozen pytest -m "not browser" -n 2 --dist loadscope -q --durations=15
+	$(UV) run --frozen pytest -m "not browser and not prod" -n 2 --dist loadscope -q --durations=15
 
 test-postgres:
 	@echo "== PostgreSQL =="
-	@status=0; scripts/with-postgres.sh $(UV) run --frozen pytest -m "not browser" -n 2 --dist loadscope -q --durations=15 || status=$$?; \
+	@status=0; scripts/with-postgres.sh $(UV) run --frozen pytest -m "not browser and not prod" -n 2 --dist loadscope -q --durations=15 || status=$$?; \
 	if [ $$status -eq 3 ]; then \
 	  if [ -n "$$CI" ]; then echo "PostgreSQL server binaries are required in CI" >&2; exit 1; fi; \
 	  echo "PostgreSQL pass skipped: no server binaries on this machine"; \
@@ -55,6 +64,11 @@ test-postgres:
 test-browser:
 	@echo "== Browser (Chromium) =="
 	$(UV) run --frozen pytest -m browser -q --durations=5
+
+# One smoke test of `make prod` on ports and a folder of its own (tests/ops/test_prod_stack.py).
+test-prod:
+	@echo "== Production stack (nginx, gunicorn, PostgreSQL, worker, periodic loop) =="
+	env -u DATABASE_URL $(UV) run --frozen pytest -m prod -q --durations=1
 
 lint:
 	$(UV) run --frozen ruff check --fix .

@@ -288,6 +288,11 @@ if AUDIT_RETENTION_DAYS < 180:
 
     raise ImproperlyConfigured(f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} is below the legal minimum of 180 days")
 
+# /healthz (core.health) turns red when the worker has not run its heartbeat for this long (run_periodic sends one
+# each run) or an event has waited this long for delivery (the outbox).
+HEALTH_WORKER_MAX_SECONDS = envint("HEALTH_WORKER_MAX_SECONDS", 300)
+HEALTH_OUTBOX_MAX_SECONDS = envint("HEALTH_OUTBOX_MAX_SECONDS", 600)
+
 # --- Backups (core.backup; `manage.py backup` / `manage.py restore`) ---
 # BACKUP_KEY: the SM4 key (32 hex digits, `manage.py field_keys new` prints one) that encrypts backups; keep it apart
 # from the backups, with FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY and AUDIT_KEY, which a restored database also needs.

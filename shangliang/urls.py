@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from shangliang.core.health import healthz
 from shangliang.core.urls import app_urls
 from shangliang.people import views_home
 from shangliang.security.login import LoginView
@@ -12,6 +13,7 @@ admin.site.site_title = settings.ADMIN_SITE_HEADER
 # Internal pages under /<app>/, public pages under /public/ (shangliang.core.urls says how).
 urlpatterns = [
     path("", views_home.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,9 +11,12 @@ class CoreConfig(AppConfig):
         from shangliang.core import audit, backup
         from shangliang.core.calendars import reconcile_line
         from shangliang.core.events import outbox_line
+        from shangliang.core.health import heartbeat_line
         from shangliang.core.periodic import register_periodic
 
-        # First, what the outbox's fast path missed (a process killed after commit, a handler that failed).
+        # First the heartbeat the worker stamps when it gets to it (/healthz), so a loop just started shows at once.
+        register_periodic("heartbeat", heartbeat_line)
+        # Then what the outbox's fast path missed (a process killed after commit, a handler that failed).
         register_periodic("outbox", outbox_line)
 
         # Chain what a stopped process left unsealed; then drop what is past the retention period (never < 180 days).

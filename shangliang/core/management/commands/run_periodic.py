@@ -1,9 +1,11 @@
 """The one periodic command: every app's scheduled job (core.periodic) — implementation's deadlines, reminders, public
 notices and follow-up checks, then the dashboards' missing figures. Safe to run often."""
 
+import time
 from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
 
 from shangliang.core import clock
 from shangliang.core.periodic import run_all
@@ -14,8 +16,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--today", help="按这一天运行（YYYY-MM-DD），默认今天")
+        parser.add_argument(
+            "--every", type=int, default=0, help="每隔这么多秒运行一次，直到进程被停止（生产环境的周期循环）"
+        )
 
     def handle(self, *args, **options):
+        if options["every"] > 0:
+            if options["today"]:
+                raise CommandError("--every 与 --today 不能同时使用")
+            # One process for the loop: Django is loaded once; a broken connection is replaced between runs.
+            while True:
+                close_old_connections()
+                try:
+                    self.run_once(options)
+                except Exception as exc:  # a database restart must not end the loop; the next run tries again
+                    self.stderr.write(f"run_periodic failed: {type(exc).__name__}: {exc}")
+                self.stdout.flush()
+                time.sleep(options["every"])
+        self.run_once(options)
+
+    def run_once(self, options):
         if not options["today"]:
             lines = run_all()
         else:
