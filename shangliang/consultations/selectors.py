@@ -135,17 +135,17 @@ def candidate_people(consultation, *, query: str = "", limit: int = 40) -> list[
     return list(seen.values())
 
 
-def candidate_talents(consultation, *, limit: int = 60):
-    """The county's talent pool, less those already on the list (as the entry, or as the person behind it)."""
+def candidate_talents(consultation, *, query: str = "", limit: int = 60):
+    """The county's talent pool, less those already on the list (as the entry, or as the person behind it); with a
+    search, those whose name, organisation or title contains it."""
     on_list = Participant.objects.filter(consultation=consultation)
     taken = on_list.filter(talent__isnull=False).values("talent_id")
     taken_users = on_list.filter(user__isnull=False).values("user_id")
-    return list(
-        Talent.objects.filter(county_id=consultation.unit.county_id, is_active=True)
-        .exclude(pk__in=taken)
-        .exclude(user_id__in=taken_users)
-        .order_by("kind", "id")[:limit]
-    )
+    qs = Talent.objects.filter(county_id=consultation.unit.county_id, is_active=True)
+    query = (query or "").strip()[:50]
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(organisation__icontains=query) | Q(title__icontains=query))
+    return list(qs.exclude(pk__in=taken).exclude(user_id__in=taken_users).order_by("kind", "id")[:limit])
 
 
 @dataclass

@@ -75,3 +75,20 @@ def test_the_unit_picker_of_topic_entry_reaches_every_village_of_a_large_town(cl
     assert Topic.objects.get(title="村口路灯不亮").unit == villages[519]
     refused = client.post(url, {**data, "unit": world.vb.pk, "idempotency_key": uuid4().hex})
     assert refused.status_code == 400 and "请从查找结果中选择" in refused.content.decode()
+
+
+def test_the_talent_pool_of_a_consultation_is_searched_past_its_first_page(client, world, people):  # noqa: F811
+    from tests.factories import TalentFactory
+
+    c = make(world, people, C.DRAFT)
+    talents = [TalentFactory(county=world.a, name=f"专家{i:02d}", organisation="农科院") for i in range(80)]
+    client.force_login(world.users["convenor"])
+    url = reverse("consultations:participants", args=[c.pk])
+    page = client.get(url).content.decode()
+    assert f'value="{talents[75].pk}"' not in page  # the first page of the pool
+    assert 'id="tq"' in page and "hx-get" in page
+    found = client.get(url, {"tq": "专家75"}, headers={"HX-Request": "true"}).content.decode()
+    assert f'value="{talents[75].pk}"' in found
+    posted = client.post(url, {"source": "talent", "talent-talent": talents[75].pk, "talent-kind": "expert"})
+    assert posted.status_code == 302
+    assert c.participants.filter(talent=talents[75]).exists()

@@ -25,7 +25,8 @@ def participants(request, pk):
     c = load(request, pk, "consultations.run_consultation")
     query = (request.GET.get("q") or "").strip()[:50]
     candidates = selectors.candidate_people(c, query=query)
-    talents = selectors.candidate_talents(c)
+    talent_query = (request.GET.get("tq") or "").strip()[:50]
+    talents = selectors.candidate_talents(c, query=talent_query)
     person_form = PersonPickForm(prefix="person", candidates=candidates)
     talent_form = TalentPickForm(prefix="talent", talents=talents)
     name_form = NamedPersonForm(prefix="named")
@@ -68,6 +69,7 @@ def participants(request, pk):
             "comp": comp,
             "uncovered": uncovered_warnings(c, comp),
             "query": query,
+            "talent_query": talent_query,
             "person_form": person_form,
             "talent_form": talent_form,
             "name_form": name_form,
