@@ -10,8 +10,11 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         from shangliang.core.periodic import register_periodic
         from shangliang.dashboards.cells import refill_line, register_handlers
+        from shangliang.dashboards.counters import register_projectors
 
-        # Cached figures are dropped after the transaction that changed their data commits (core.events).
+        # Flows are kept by delta inside the transaction of each change; cells of states at a moment are dropped
+        # after the transaction that changed their data commits (core.events).
+        register_projectors()
         register_handlers()
         # Runs after accountability's job (registered first: INSTALLED_APPS order), whose notices change figures.
         register_periodic("dashboards", refill_line)

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.consultations.models import Participant, ParticipantKind, PreConsultationVisit, ResearchRecord
 from shangliang.core import clock
-from shangliang.dashboards import facts, snapshots
-from shangliang.dashboards.models import ScoreSubject, ScoringRule
+from shangliang.dashboards import cells, counters, facts, snapshots
+from shangliang.dashboards.models import CountKind, ScoreSubject, ScoringRule
 from shangliang.dashboards.periods import Period, aware_start
 from shangliang.people.models import Role, RoleAssignment, User
 from shangliang.topics.models import TopicSource
@@ -347,11 +347,24 @@ def _satisfied_percent(f: Counter) -> int:
     return 0 if not n else round(100 * (f.get("ratings.score.4", 0) + f.get("ratings.score.5", 0)) / n)
 
 
+def unit_flows(county: Unit, period: Period) -> dict[int, Counter]:
+    """Each unit's own flows in the period, the counters the assessment scores (`counters.UNIT_COUNTERS`): the whole
+    months from the counters kept per unit, the days of partial months live."""
+    if not cells.is_anchor(county) or county.county_id != county.pk:
+        return facts.tally_by_unit(county, period.start, period.end)
+    cells.ensure_fresh()
+    out = counters.by_part(county.pk, period.whole_months(), kind=CountKind.MONTH_UNITS)
+    for a, b in period.edges():
+        for uid, c in facts.tally_by_unit(county, a, b).items():
+            out.setdefault(uid, Counter()).update({k: v for k, v in c.items() if k in counters.UNIT_COUNTERS})
+    return out
+
+
 def unit_assessments(county: Unit, period: Period, *, level: str = UnitLevel.VILLAGE) -> list:
     """The county's room-bearing units of one level, each scored on its own records (not its subtree's)."""
     kinds = list(LEVEL_KINDS.get(level, ROOM_BEARING_KINDS))
     units = list(Unit.objects.filter(path__startswith=county.path, kind__in=kinds, is_active=True).order_by("path"))
-    flows = facts.tally_by_unit(county, period.start, period.end)
+    flows = unit_flows(county, period)
     cover = snapshots.coverage_counts(county, year=period.coverage_year, group="unit")
     statuses = {u.pk: st for u, st in snapshots.norm_statuses(county, today=clock.today())}
     rules = rules_for(county, ScoreSubject.UNIT)

@@ -16,7 +16,7 @@ from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
 from shangliang.dashboards import assessment, exports, periods, services
 from shangliang.dashboards.db import without_jit
-from shangliang.dashboards.metrics import Table, rate
+from shangliang.dashboards.metric_registry import Table, rate
 from shangliang.dashboards.models import CoverageTarget, ScoreSubject
 from shangliang.dashboards.scope import Scope
 from shangliang.dashboards.views import chosen_period, period_query, xlsx_response

@@ -1,10 +1,14 @@
-"""The figure cache: cells of the live computation per anchor (a county, or an above-county unit's own records).
+"""The cells of states at a moment: rooms and coverage (at the end of a year, or now) and the norms' standing on a
+day, per anchor (a county, or an above-county unit's own records).
 
 Read-through: a figure for a county or a unit above it sums the anchors' cells; missing cells are computed with the
-live functions of `facts` and `snapshots`, grouped by anchor (a fixed number of queries however many are missing),
-and stored. A change deletes the cells it touches after its transaction commits (`register_handlers`: every service
-writes an event, core.events delivers it). Rows written without an event (bulk loads) are caught by the tables' id
-watermarks (`ensure_fresh`), which every cached read checks first.
+live functions of `snapshots`, grouped by anchor (a fixed number of queries however many are missing), and stored. A
+change deletes the cells it touches after its transaction commits (`register_handlers`: every service writes an
+event, core.events delivers it). Flows (per month) are not cells: `counters` keeps them by delta.
+
+Rows written without an event (bulk loads) are caught by the tables' id watermarks (`ensure_fresh`), which every
+cached read checks first: new flow rows are projected into the counters, new units, rooms and assessments drop their
+anchors' cells.
 
 Exactness against a read racing a change: the read notes the anchors' versions before computing and stores its cells
 only if the versions have not moved (the invalidation bumps them under the same row lock).
@@ -23,10 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.core import clock
-from shangliang.core.months import month_end, month_key, months_between
-from shangliang.dashboards import accountability_facts, facts, snapshots
+from shangliang.dashboards import accountability_facts, counters, facts, snapshots
+from shangliang.dashboards.counters import repair as repair_counters
 from shangliang.dashboards.db import jit_off
-from shangliang.dashboards.models import AnchorVersion, CellKind, FigureCell, Watermark
+from shangliang.dashboards.models import AnchorVersion, CellKind, FigureCell, FigureCount, Watermark
 from shangliang.dashboards.periods import FIRST_YEAR
 from shangliang.units.models import Assessment, Room, Unit
 
@@ -85,21 +89,6 @@ def _read(kind: str, ids: list[int], keys: list[str]) -> dict[tuple[int, str], C
     return {(a, k): Counter(f) for a, k, f in rows}
 
 
-def month_cells(anchor_ids: list[int], months: list[date]) -> dict[tuple[int, str], Counter]:
-    keys = [month_key(m) for m in months]
-    have = _read(CellKind.MONTH, anchor_ids, keys)
-    missing = [(a, m) for a in anchor_ids for m in months if (a, month_key(m)) not in have]
-    if missing:
-        miss_ids = sorted({a for a, _m in missing})
-        before = _versions(miss_ids)
-        first, last = min(m for _a, m in missing), max(m for _a, m in missing)
-        live = facts.tally_by_anchor_month(miss_ids, first, month_end(last))
-        computed = {(a, month_key(m)): live.get((a, m), Counter()) for a, m in missing}
-        _store(CellKind.MONTH, computed, before)
-        have.update(computed)
-    return have
-
-
 def _snapshot_cells(kind: str, anchor_ids: list[int], key: str, compute) -> dict[int, Counter]:
     have = {a: c for (a, _k), c in _read(kind, anchor_ids, [key]).items()}
     missing = [a for a in anchor_ids if a not in have]
@@ -116,7 +105,6 @@ def _snapshot_cells(kind: str, anchor_ids: list[int], key: str, compute) -> dict
 
 SEP = "|"
 CHILD_KINDS = {
-    CellKind.MONTH: CellKind.MONTH_CHILDREN,
     CellKind.COVERAGE: CellKind.COVERAGE_CHILDREN,
     CellKind.NORMS: CellKind.NORMS_CHILDREN,
 }
@@ -146,18 +134,6 @@ def children_cells(county: Unit, kind: str, keys: list[str], compute) -> dict[st
         _store(kind, computed, before)
         have.update({k: c for (_a, k), c in computed.items()})
     return have
-
-
-def month_children(county: Unit, months: list[date]) -> dict[str, Counter]:
-    def compute(missing):
-        first = min(date.fromisoformat(f"{k}-01") for k in missing)
-        last = max(date.fromisoformat(f"{k}-01") for k in missing)
-        out: dict[str, dict[str, Counter]] = {}
-        for (child, m), c in facts.tally_by_child_month(county, first, month_end(last)).items():
-            out.setdefault(month_key(m), {})[child] = c
-        return out
-
-    return children_cells(county, CellKind.MONTH_CHILDREN, [month_key(m) for m in months], compute)
 
 
 def coverage_children(county: Unit, year: int | None) -> Counter:
@@ -250,9 +226,6 @@ EVENT_KINDS: dict[str, tuple[str, ...]] = {
 
 def event_kinds() -> dict[str, tuple[str, ...]]:
     kinds = {label: set(k) for label, k in EVENT_KINDS.items()}
-    for s in facts.SOURCES:
-        for label in s.watch:
-            kinds.setdefault(label, set()).add(CellKind.MONTH)
     # Held consultations are what the norms count; tasks, today's standing (kept with the norms).
     for label in ("consultations.consultation", *accountability_facts.EVENTS):
         kinds.setdefault(label, set()).add(CellKind.NORMS)
@@ -277,11 +250,16 @@ def on_event(event) -> None:
 
 def on_unit_event(event) -> None:
     if event.action == "move":
-        # A moved unit below county level may have changed county (its records now count for another anchor, and the
-        # event does not say which one they left); a moved county's children cells name them by path. Moves are rare:
-        # start afresh.
-        invalidate_all()
-        refill_after_change(None)
+        # The county the unit left and the one it joined; a moved county (or unit above) keeps its own cells, but its
+        # children cells name the children by path, which moved.
+        unit = Unit.objects.filter(pk=event.object_id).first()
+        if unit is None:
+            return
+        anchors = {anchor_of_unit(unit.pk), (event.data or {}).get("from_county")}
+        if is_anchor(unit):
+            anchors |= {a for a, _p in anchors_in(unit)}
+        invalidate(anchors)
+        refill_after_change(sorted(a for a in anchors if a is not None))
         return
     anchor = anchor_of_unit(event.object_id)
     invalidate([anchor], _STRUCTURE_KINDS)
@@ -315,8 +293,11 @@ def register_handlers() -> None:
 
 
 def watched_tables() -> dict[str, tuple[type, str]]:
-    tables = {**facts.watched_tables(), Unit: "", Room: "unit", Assessment: "room__unit"}
+    tables = {**facts.watched_tables(), **SNAPSHOT_TABLES}
     return {m._meta.label_lower: (m, lookup) for m, lookup in tables.items()}
+
+
+SNAPSHOT_TABLES = {Unit: "", Room: "unit", Assessment: "room__unit"}
 
 
 def current_max_ids(tables: dict[str, tuple[type, str]]) -> dict[str, int]:
@@ -331,8 +312,9 @@ def current_max_ids(tables: dict[str, tuple[type, str]]) -> dict[str, int]:
 
 
 def ensure_fresh() -> None:
-    """Invalidate the anchors of rows written since the cache last looked (ids above the watermarks), e.g. by a bulk
-    load that records no event."""
+    """Account for rows written since the cache last looked (ids above the watermarks), e.g. by a bulk load that
+    records no event: their subjects are projected into the counters, and new units, rooms and assessments drop
+    their anchors' cells."""
     tables = watched_tables()
     current = current_max_ids(tables)
     stored = dict(Watermark.objects.values_list("table", "max_id"))
@@ -340,14 +322,26 @@ def ensure_fresh() -> None:
     if not changed:
         return
     # A table whose newest rows were deleted only has its watermark lowered: deletions go through services, whose
-    # events dropped the cells they touched (dropping every cell here made one removed participant cost the province).
+    # events projected what they changed.
     anchors: set[int] = set()
-    for t in changed:
-        if current[t] > stored.get(t, 0):
+    subjects: dict[str, set[int]] = {}
+    with transaction.atomic():
+        for t in changed:
+            if current[t] <= stored.get(t, 0):
+                continue
             model, lookup = tables[t]
-            anchors |= facts.anchors_of_rows(model, lookup, stored.get(t, 0))
-    invalidate(anchors)
-    set_watermarks({t: current[t] for t in changed})
+            if model in SNAPSHOT_TABLES:
+                anchors |= facts.anchors_of_rows(model, lookup, stored.get(t, 0))
+                continue
+            label, subject_lookup = counters.subject_of_table(model, lookup)
+            new = model.objects.filter(pk__gt=stored.get(t, 0)).order_by().values_list(subject_lookup, flat=True)
+            subjects.setdefault(label, set()).update(new.distinct())
+        for label, ids in subjects.items():
+            ids = sorted(ids)
+            for i in range(0, len(ids), 5000):
+                counters.project({label: ids[i : i + 5000]})
+        invalidate(anchors)
+        set_watermarks({t: current[t] for t in changed})
 
 
 def set_watermarks(values: dict[str, int]) -> None:
@@ -384,13 +378,18 @@ def first_record_month(today: date) -> date:
     return date(max(FIRST_YEAR, min(years, default=today.year)), 1, 1)
 
 
-def warm() -> dict[str, int]:
-    """Compute every cell a dashboard may ask for afresh (months since the first record, coverage for every year and
-    now, norms today): drop them all, then refill. Returns the number of cells per kind."""
+def warm(*, counters: bool = True) -> dict[str, int]:
+    """After a bulk load: recompute the counters (unless the caller just did) and every cell a dashboard may ask for
+    (coverage for every year and now, norms today) afresh. Returns the number of cells per kind and of counter
+    rows."""
+    seen = current_max_ids(watched_tables())
+    if counters:
+        repair_counters(fix=True)
+    set_watermarks(seen)
     invalidate_all()
     refill()
     stored = dict(FigureCell.objects.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
-    return {kind: stored.get(kind, 0) for kind in ALL_KINDS}
+    return {**{kind: stored.get(kind, 0) for kind in ALL_KINDS}, "counters": FigureCount.objects.count()}
 
 
 def refill(*, anchor_ids: Iterable[int] | None = None) -> int:
@@ -405,7 +404,6 @@ def refill(*, anchor_ids: Iterable[int] | None = None) -> int:
     ).delete()
     stored = FigureCell.objects.count()
     start = first_record_month(today)
-    months = months_between(start, today)
     years = [None, *range(start.year, today.year + 1)]
     anchors = Unit.objects.filter(ANCHOR_Q)
     if anchor_ids is not None:
@@ -416,12 +414,10 @@ def refill(*, anchor_ids: Iterable[int] | None = None) -> int:
     roots = Unit.objects.filter(depth=1, path__in=list(by_root)).order_by("path")
     for root in roots:
         ids = by_root[root.path]
-        month_cells(ids, months)
         for year in years:
             coverage_cells(root, ids, year)
         norm_cells(root, ids, today)
         for county in Unit.objects.filter(pk__in=ids, kind="county").order_by("path"):
-            month_children(county, months)
             coverage_children(county, None)
             coverage_children(county, today.year)
             norm_children(county, today)

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from shangliang.dashboards.metrics import METRICS, Table
+from shangliang.dashboards import metrics  # noqa: F401 (registers every figure)
+from shangliang.dashboards.metric_registry import METRICS, Table
 from shangliang.dashboards.periods import custom
 from shangliang.dashboards.scope import Scope
 

@@ -407,6 +407,16 @@ def tally_by_unit(unit: Unit, start: date, end: date) -> dict[int, Counter]:
     return out
 
 
+def tally_by_unit_month(unit: Unit, start: date, end: date) -> dict[tuple[int, date], Counter]:
+    """Counters per unit of the subtree (its own records) and month."""
+    out: dict[tuple[int, date], Counter] = {}
+    for s in SOURCES:
+        group = {"_g_unit": F(f"{s.unit}_id"), "_g_month": TruncMonth(s.moment)}
+        for (uid, m), c in s.grouped(_query(s, unit, start, end), group):
+            out.setdefault((uid, month_of(m)), Counter()).update(c)
+    return out
+
+
 def tally_by_anchor_month(anchor_ids: Iterable[int], start: date, end: date) -> dict[tuple[int, date], Counter]:
     """Counters per anchor and month: what the cached month cells hold."""
     anchor_ids = list(anchor_ids)

@@ -8,55 +8,16 @@ with nothing to divide by) or a `Table` (rows of a label and numbers, the same n
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.consultations.models import ConsultationForm, ParticipantKind
+from shangliang.dashboards import metrics_results  # noqa: F401 (implementation and evaluation register themselves)
+from shangliang.dashboards.metric_registry import METRICS, Table, metric, rate
 from shangliang.dashboards.scope import Scope
 from shangliang.topics.models import RejectionReason, TopicCategory, TopicSource, TopicStatus
 from shangliang.units.models import RoomStage, StandardItem
-
-
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[list[Any]]  # the first cell of each row is its label
-    links: list[str | None] = field(default_factory=list)  # per row: a unit to drill down to (its pk), or None
-    chart_columns: list[int] = field(default_factory=lambda: [1])  # which columns the chart plots
-
-
-@dataclass(frozen=True)
-class Metric:
-    key: str
-    title: Promise
-    definition: Promise
-    fn: Callable[[Scope], Any]
-    chart: str = ""  # bar, pie, line, funnel; "" for a number
-    public: bool = True  # shown on the public dashboard (aggregates only)
-    unit: Promise | str = ""
-    do_not_call_in_templates = True  # templates read its title and definition; they must not call it
-
-    def __call__(self, scope: Scope):
-        return self.fn(scope)
-
-
-METRICS: dict[str, Metric] = {}
-
-
-def metric(key: str, title, definition, *, chart: str = "", public: bool = True, unit=""):
-    def register(fn):
-        METRICS[key] = Metric(key, title, definition, fn, chart, public, unit)
-        return fn
-
-    return register
-
-
-def rate(part, whole) -> float | None:
-    return None if not whole else round(100.0 * part / whole, 1)
 
 
 def _counts(c: Counter, prefix: str, choices) -> list[list[Any]]:
@@ -439,9 +400,6 @@ def children(scope: Scope) -> Table:
 def children_public(scope: Scope) -> Table:
     return _children_table(scope, with_norms=False)
 
-
-# Implementation and evaluation register themselves here.
-from shangliang.dashboards import metrics_results  # noqa: E402, F401
 
 # What each page shows, in order.
 CARDS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.dashboards.metrics import Table, metric, rate
+from shangliang.dashboards.metric_registry import Table, metric, rate
 from shangliang.dashboards.scope import Scope
 
 

@@ -1,14 +1,16 @@
-"""Cached figures (a read-through cache of the live computation) and the counties' assessment weights.
+"""The figures the dashboards read, and the counties' assessment weights.
 
-A *cell* holds figures for one anchor and one bucket. The anchor is a county (its whole subtree) or a unit above
-county level (its own records only), so every record belongs to exactly one anchor: its unit's county, or its unit
-when that has none. Buckets: a calendar month of flows (topics raised, consultations held, …), the rooms and
-coverage at the end of a year (or now), and the frequency-norm standing on a day.
+Flows (topics raised, consultations held, tasks done, … per calendar month) are *counters* kept current by delta:
+each change projects the records it touched (`counters`) in its own transaction and adds the difference to the
+counters of their county (the *anchor*: a county's whole subtree, or an above-county unit's own records) and of the
+county's child the records lie under. Each subject (a topic, consultation, task or report with the records hanging
+from it) keeps what it last added in a `Contribution` row, so the next change adds only the difference and a unit
+move shifts exactly the contributions of the moved subtree.
 
-Cells are never edited: a change to the data deletes the anchor's cells of that kind (after commit, see `cells`)
-and the next read recomputes them with the same live functions. `AnchorVersion` makes that safe against a read that
-computed from older data while the change was committing: a cell is only stored if the anchor's version is still
-the one read before computing.
+States at a moment (rooms and coverage at the end of a year, the norms' standing on a day) are *cells*: a
+read-through cache per anchor, dropped by a change to their data and recomputed with the live functions.
+`AnchorVersion` makes that safe against a read that computed from older data while the change was committing: a cell
+is only stored if the anchor's version is still the one read before computing.
 """
 
 from decimal import Decimal
@@ -20,11 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CellKind(models.TextChoices):
-    MONTH = "month", _("月度流量")
     COVERAGE = "coverage", _("阵地覆盖")
     NORMS = "norms", _("频次达标")
     # A county's figures broken down by its children (towns): what the county page's child table reads.
-    MONTH_CHILDREN = "month_ch", _("月度流量（按下级）")
     COVERAGE_CHILDREN = "cover_ch", _("阵地覆盖（按下级）")
     NORMS_CHILDREN = "norms_ch", _("频次达标（按下级）")
 
@@ -46,6 +46,59 @@ class FigureCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.anchor_id} {self.kind} {self.key}"
+
+
+class CountKind(models.TextChoices):
+    MONTH = "month", _("月度流量")
+    # A county's flows by child: `part` is the child unit (or the county itself for its own records).
+    MONTH_CHILDREN = "month_ch", _("月度流量（按下级）")
+    # Each unit's own records (`part` is the unit): what the unit assessment ranks.
+    MONTH_UNITS = "month_u", _("月度流量（按单元）")
+
+
+class FigureCount(models.Model):
+    """One counter of one anchor and bucket, changed only by adding a difference (`value = value + d`), so that two
+    transactions changing the same counter both count."""
+
+    anchor = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("统计单元"))
+    kind = models.CharField(_("类别"), max_length=10, choices=CountKind.choices)
+    key = models.CharField(_("区间"), max_length=10)  # "2025-03"
+    part = models.IntegerField(_("下级单元"), default=0)  # 0: the anchor's total
+    name = models.CharField(_("计数项"), max_length=80)
+    value = models.BigIntegerField(_("数值"), default=0)
+
+    class Meta:
+        verbose_name = _("统计计数")
+        verbose_name_plural = _("统计计数")
+        constraints = [
+            models.UniqueConstraint(fields=["anchor", "kind", "key", "part", "name"], name="dashboards_one_count")
+        ]
+        indexes = [models.Index(fields=["kind", "part", "key"], name="dashboards_count_part_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.anchor_id} {self.kind} {self.key} {self.part} {self.name}={self.value}"
+
+
+class Contribution(models.Model):
+    """What one subject (a topic, a consultation, a task or an opinion report, with the records hanging from it)
+    adds to the counters now: {month: {counter: n}}, placed at its unit's anchor and part when last projected."""
+
+    subject = models.CharField(_("对象类别"), max_length=40)  # the subject's model label, "topics.topic"
+    subject_id = models.BigIntegerField(_("对象"))
+    unit = models.ForeignKey(
+        "units.Unit", null=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("所属单元")
+    )
+    anchor_id = models.IntegerField(_("统计单元"), null=True)
+    part = models.IntegerField(_("下级单元"), default=0)
+    figures = models.JSONField(_("数据"), default=dict)
+
+    class Meta:
+        verbose_name = _("统计贡献")
+        verbose_name_plural = _("统计贡献")
+        constraints = [models.UniqueConstraint(fields=["subject", "subject_id"], name="dashboards_one_contribution")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.subject_id}"
 
 
 class AnchorVersion(models.Model):

@@ -1,6 +1,7 @@
 """A unit subtree and a period: the raw figures every metric is computed from, fetched once per page.
 
-For a county or a unit above county level they come from the cache (`cells`), otherwise straight from the live
+For a county or a unit above county level they come from the maintained counters (`counters`, flows) and the cells
+(`cells`, states at a moment), otherwise straight from the live
 functions; `cached=False` forces the live path (the tests compare both for every unit after every kind of change).
 """
 
@@ -12,7 +13,7 @@ from functools import cached_property
 
 from shangliang.core import clock
 from shangliang.core.months import month_end, month_key
-from shangliang.dashboards import accountability_facts, cells, facts, snapshots
+from shangliang.dashboards import accountability_facts, cells, counters, facts, snapshots
 from shangliang.dashboards.periods import Period
 from shangliang.units import selectors as unit_selectors
 from shangliang.units.models import Room, Unit
@@ -71,19 +72,6 @@ class Scope:
     # --- flows --------------------------------------------------------------------------------------------------------
 
     @cached_property
-    def _month_cells(self) -> dict[tuple[int, str], Counter]:
-        months = sorted(set(self.period.whole_months()) | set(self.period.trend_months()))
-        return cells.month_cells(self._anchor_ids, months)
-
-    def _cells_for(self, months) -> dict[int, Counter]:
-        keys = {month_key(m) for m in months}
-        per_anchor: dict[int, Counter] = {}
-        for (a, key), c in self._month_cells.items():
-            if key in keys:
-                per_anchor.setdefault(a, Counter()).update(c)
-        return per_anchor
-
-    @cached_property
     def _live_months(self) -> dict[date, Counter]:
         """Live path: the period's whole months and the trend's, in one grouped query per source."""
         months = sorted(set(self.period.whole_months()) | set(self.period.trend_months()))
@@ -98,7 +86,7 @@ class Scope:
             for a, b in p.edges():
                 total.update(facts.tally(self.unit, a, b))
             return total
-        total = _sum(self._cells_for(p.whole_months()).values())
+        total = counters.total(self._anchor_ids, p.whole_months())
         for a, b in p.edges():
             total.update(facts.tally(self.unit, a, b))
         return total
@@ -107,17 +95,18 @@ class Scope:
     def flows_by_child(self) -> dict[str, Counter]:
         p = self.period
         if self._county_children:
-            out: dict[str, Counter] = {}
-            for flat in cells.month_children(self.unit, p.whole_months()).values():
-                for child, c in cells.unflatten(flat).items():
-                    out.setdefault(child, Counter()).update(c)
+            paths = {c.pk: c.path for c in self.children}
+            paths[self.unit.pk] = self.unit.path  # the county's own records
+            out = {
+                paths[part]: c for part, c in counters.by_part(self.unit.pk, p.whole_months()).items() if part in paths
+            }
             for a, b in p.edges():
                 for key, c in facts.tally_by_child(self.unit, a, b).items():
                     out.setdefault(key, Counter()).update(c)
             return out
         if not self._children_are_anchored:
             return facts.tally_by_child(self.unit, p.start, p.end)
-        out = self._by_child(self._cells_for(p.whole_months()))
+        out = self._by_child(counters.by_anchor(self._anchor_ids, p.whole_months()))
         for a, b in p.edges():
             for key, c in facts.tally_by_child(self.unit, a, b).items():
                 out.setdefault(key, Counter()).update(c)
@@ -128,7 +117,8 @@ class Scope:
         months = self.period.trend_months()
         if not self.cached:
             return {m: self._live_months[m] for m in months}
-        return {m: _sum(self._cells_for([m]).values()) for m in months}
+        rows = counters.by_month(self._anchor_ids, months)
+        return {m: rows.get(month_key(m), Counter()) for m in months}
 
     # --- rooms and coverage -------------------------------------------------------------------------------------------
 

@@ -16,7 +16,8 @@ from shangliang.core import clock
 from shangliang.core.access import LoginRequired, get_for
 from shangliang.dashboards import exports, periods
 from shangliang.dashboards.db import without_jit
-from shangliang.dashboards.metrics import CARDS, METRICS, PUBLIC_CARDS, PUBLIC_SECTIONS, SECTIONS, Metric, Table
+from shangliang.dashboards.metric_registry import METRICS, Metric, Table
+from shangliang.dashboards.metrics import CARDS, PUBLIC_CARDS, PUBLIC_SECTIONS, SECTIONS
 from shangliang.dashboards.scope import Scope
 from shangliang.people import selectors as people_selectors
 from shangliang.people.models import Role

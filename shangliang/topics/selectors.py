@@ -61,7 +61,7 @@ def _day_start(day: date) -> datetime:
 
 
 def topic_list(user, filters: TopicFilters = TopicFilters()):
-    """The staff list: filtered, searched (jieba words AND-ed), urgent first, newest first."""
+    """The staff list: filtered, searched (jieba words AND-ed; most relevant first), urgent first, newest first."""
     qs = topics_visible_to(user)
     f = filters
     if f.status:
@@ -83,6 +83,10 @@ def topic_list(user, filters: TopicFilters = TopicFilters()):
         q = text.search_q(f.query)
         by_code = Q(tracking_code=code) if len(code) == 12 else Q(pk__in=[])
         qs = qs.filter(by_code | q) if q is not None else qs.filter(by_code)
+        rank = text.relevance(f.query)
+        if rank is not None:
+            qs = qs.annotate(relevance=rank)
+            return qs.select_related(*LIST_RELATED).order_by("-relevance", "-urgent", "-created_at", "-id")
     return qs.select_related(*LIST_RELATED).order_by("-urgent", "-created_at", "-id")
 
 

@@ -2,7 +2,10 @@
 
 Stored terms use jieba's search mode (words and their sub-words: 停车位 → 停车, 车位, 停车位) so that a query for a
 shorter word finds a longer one; queries use the precise mode, and their words are AND-ed. Terms are kept in one
-text column padded with spaces, matched with `contains " word "`: the same SQL on SQLite and PostgreSQL.
+text column padded with spaces. On PostgreSQL a GIN index over the column split into its words
+(`string_to_array(btrim(search_terms), ' ')`, migration 0003) answers "has every word" (`@>`) and "has any word"
+(`&&`); elsewhere (SQLite) the same questions are `contains " word "`. Results are ranked by `relevance`: the query's
+words found in the title count double, the whole query in the title adds more.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import threading
 from collections.abc import Iterable
 
 import jieba
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
 
 _lock = threading.Lock()
 _ready = False
@@ -105,6 +109,43 @@ def search_terms(title: str, description: str) -> str:
     return f" {' '.join(words)} " if words else ""
 
 
+class _Terms(Func):
+    """`search_terms` split into its words compared with a list of words by an array operator (PostgreSQL): the
+    expression the GIN index is built on."""
+
+    output_field = BooleanField()
+    operator = "@>"
+
+    def __init__(self, words: Iterable[str]):
+        super().__init__(F("search_terms"))
+        self.words = list(words)
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"string_to_array(btrim({sql}), ' ') {self.operator} %s::text[]", (*params, self.words)
+
+
+class HasAllTerms(_Terms):
+    operator = "@>"
+
+
+class HasAnyTerm(_Terms):
+    operator = "&&"
+
+
+def _indexed() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def all_words_q(words: list[str]) -> Q:
+    if _indexed():
+        return Q(HasAllTerms(words))
+    q = Q()
+    for word in words:
+        q &= Q(search_terms__contains=f" {word} ")
+    return q
+
+
 def search_q(text: str) -> Q | None:
     """Q for topics matching every word of the query; None for an empty query.
 
@@ -114,15 +155,40 @@ def search_q(text: str) -> Q | None:
     words, chars = query_words(text)
     if not words and not chars:
         return None
-    q = Q()
-    for word in words:
-        q &= Q(search_terms__contains=f" {word} ")
+    q = all_words_q(words) if words else Q()
     for ch in chars:
         q &= Q(title__contains=ch) | Q(description__contains=ch)
     return q
 
 
+def relevance(text: str):
+    """An expression ranking a topic for a query: each query word (or lone character) in the title counts 2, in
+    the description 1; the whole query in the title adds 3. None for an empty query."""
+    words, chars = query_words(text)
+    if not words and not chars:
+        return None
+    parts = [
+        Case(
+            When(title__contains=w, then=Value(2)),
+            When(description__contains=w, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for w in [*words, *chars]
+    ]
+    phrase = (text or "").strip()[:200]
+    if phrase and len(words) + len(chars) > 1:
+        parts.append(Case(When(title__contains=phrase, then=Value(3)), default=Value(0), output_field=IntegerField()))
+    total = parts[0]
+    for p in parts[1:]:
+        total = total + p
+    return total
+
+
 def any_word_q(words: Iterable[str]) -> Q:
+    words = list(words)
+    if _indexed():
+        return Q(HasAnyTerm(words)) if words else Q(pk__in=[])
     q = Q(pk__in=[])
     for word in words:
         q |= Q(search_terms__contains=f" {word} ")

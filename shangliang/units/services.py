@@ -119,6 +119,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
         raise InvalidInput(_("不能把单元移到它自己或它的下级单元之下。"), field="parent")
     _check_parent_kind(UnitKind(unit.kind), new_parent)
     old_parent = Unit.objects.get_parent(unit)
+    old_county = unit.county_id
     with transaction.atomic():
         try:
             Unit.objects.move(unit, new_parent, "last-child")
@@ -134,6 +135,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
             action="move",
             note=f"{old_parent.name if old_parent else '—'} → {new_parent.name}",
             unit=unit,
+            data={"from_parent": old_parent.pk if old_parent else None, "from_county": old_county},
         )
         audit.record(audit.CONFIG_CHANGED, actor=actor, subject=unit, unit=unit, detail={"action": "move"})
     return unit

@@ -1,6 +1,8 @@
-"""The cached figures equal the live computation after every kind of change, each made through its service (so its
-event drops the cells it touches once the transaction commits), and after a bulk load that writes no event."""
+"""The figures read from the counters and cells equal the live computation after every kind of change, each made
+through its service (so its event changes the counters in its transaction and drops the cells it touches once it
+commits), with no refill in between, and after a bulk load that writes no event."""
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -48,7 +50,28 @@ def assert_cache_equals_live():
             cached = figures(unit, period, cached=True)
             for name in live:
                 assert cached[name] == live[name], (unit.name, period.value, name)
-    assert anchors and FigureCell.objects.exists()
+    assert anchors
+    assert_counters_repaired_as_stored()
+    # The unit assessment reads each unit's own flows from the counters kept per unit.
+    from shangliang.dashboards import assessment, counters, facts
+
+    for county in (u for u in anchors if u.county_id == u.pk):
+        for period in PERIODS:
+            live = facts.tally_by_unit(county, period.start, period.end)
+            kept = assessment.unit_flows(county, period)
+            for uid in live.keys() | kept.keys():
+                wanted = {k: v for k, v in live.get(uid, {}).items() if k in counters.UNIT_COUNTERS and v}
+                assert dict(+kept.get(uid, Counter())) == wanted, (county.name, period.value, uid)
+
+
+def assert_counters_repaired_as_stored():
+    """The repair's full recomputation finds every stored counter (anchors, children, units) and contribution
+    right."""
+    from shangliang.dashboards import counters
+
+    report = counters.repair(fix=False)
+    assert report["counters_differed"] == []
+    assert report["contributions_differed"] == 0
 
 
 @pytest.fixture
@@ -202,44 +225,57 @@ def test_bulk_load_without_events_is_caught(world, changes):
     changes(bulk)
 
 
-def test_deleting_the_newest_rows_keeps_the_other_counties_cells(world, changes):
-    from shangliang.dashboards import cells
-    from shangliang.dashboards.models import Watermark
+def test_a_deleted_subject_takes_its_figures_with_it(world, people, changes):  # noqa: F811
+    """A record deleted in a change (as a service would: deleted, then its event recorded) adds nothing any more, in
+    the same transaction; the other county's counters are untouched."""
+    from django.db import transaction
 
-    def enter(unit, title):
-        return ts.topic_enter(
-            actor=fresh(world.users["staff"]),
-            unit=unit,
-            source=TopicSource.GRID,
-            title=title,
-            description="说明说明",
-            name="王大妈",
-        )
+    from shangliang.core.events import record_event
+    from shangliang.dashboards.models import FigureCount
 
-    newest = changes(lambda: enter(world.v1, "村口积水"))
-    assert_cache_equals_live()
-    theirs = set(FigureCell.objects.filter(anchor=world.b).values_list("kind", "key"))
-    assert theirs
-    # Deleted by hand (its county's cells dropped as a service's event would): the table's max id falls.
-    Topic.objects.filter(pk=newest.pk).delete()
-    cells.invalidate([world.a.pk])
-    cells.ensure_fresh()  # what the next dashboard read does first
-    assert set(FigureCell.objects.filter(anchor=world.b).values_list("kind", "key")) == theirs
-    assert_cache_equals_live()
-    assert Watermark.objects.get(table="topics.topic").max_id < newest.pk
-    changes(
-        lambda: Topic.objects.bulk_create(
-            [
-                Topic(
-                    unit=world.vb,
-                    source=TopicSource.RESIDENT,
-                    title="批量",
-                    description="批量",
-                    tracking_code="BULK99999999",
-                )
-            ]
+    staff = fresh(world.users["staff"])
+    changes(  # written without an event: the watermark catches it
+        lambda: Topic.objects.create(
+            unit=world.vb,
+            source=TopicSource.RESIDENT,
+            title="乙村路灯",
+            description="说明",
+            tracking_code="BULK00000001",
         )
     )
+    newest = changes(
+        lambda: ts.topic_enter(
+            actor=staff, unit=world.v1, source=TopicSource.GRID, title="村口积水", description="说明说明", name="王大妈"
+        )
+    )
+    theirs = set(FigureCount.objects.filter(anchor=world.b).values_list("kind", "key", "part", "name", "value"))
+    assert theirs
+
+    def delete():
+        with transaction.atomic():
+            pk = newest.pk
+            newest.delete()
+            newest.pk = pk
+            record_event(newest, actor=staff, action="delete", unit=world.v1)
+
+    changes(delete)
+    assert set(FigureCount.objects.filter(anchor=world.b).values_list("kind", "key", "part", "name", "value")) == theirs
+    c = changes(lambda: make_consultation_with_participant(world, people))
+    participant = c.participants.get(user=people.bob)
+    changes(
+        lambda: cs.participant_remove(
+            actor=fresh(world.users["convenor"]), consultation=c, participant_id=participant.pk
+        )
+    )
+
+
+def make_consultation_with_participant(world, people):  # noqa: F811
+    actor = fresh(world.users["convenor"])
+    c = cs.consultation_create(
+        actor=actor, unit=world.t1, topics=[approved_topic(world.t1)], form=ConsultationForm.MEETING
+    )
+    cs.participant_add(actor=actor, consultation=c, kind=ParticipantKind.STAKEHOLDER, user=people.bob)
+    return c
 
 
 def test_accountability_changes(world, people, changes):  # noqa: F811
@@ -286,46 +322,51 @@ def test_opinion_report_changes(world, changes):
 
 
 def cell_keys(**filters):
-    """Stored cells, leaving out months after this one (a dashboard of this year reads them; refill stops at today)."""
-    this_month = TODAY.strftime("%Y-%m")
-    rows = FigureCell.objects.filter(**filters).values_list("anchor_id", "kind", "key")
-    return {(a, k, key) for a, k, key in rows if not (k in ("month", "month_ch") and key > this_month)}
+    return set(FigureCell.objects.filter(**filters).values_list("anchor_id", "kind", "key"))
 
 
-def test_with_a_worker_a_change_refills_its_county_before_anyone_reads(
+def test_a_change_keeps_every_cell_and_a_move_drops_only_its_two_counties(
     world,
     people,  # noqa: F811
     settings,
     django_capture_on_commit_callbacks,
 ):
+    """Flows are counters changed in the change's transaction: raising a topic drops no cell at all. A unit move
+    drops the cells (rooms, norms) of the county it left and the one it joined, no other; with a worker they are
+    computed again at once."""
     from shangliang.dashboards import cells
+    from shangliang.dashboards.models import FigureCount
 
     assert_cache_equals_live()
     assert cells.refill() >= 0  # every cell a dashboard may ask for is stored now
-    stored = cell_keys(anchor=world.a)
+    everything = cell_keys()
     assert cells.refill() == 0  # nothing missing: nothing computed
     staff = fresh(world.users["staff"])
-
-    def enter():
+    counted = FigureCount.objects.filter(anchor=world.a, kind="month", part=0, name="topics").count()
+    with django_capture_on_commit_callbacks(execute=True):
         ts.topic_enter(
             actor=staff, unit=world.v1, source=TopicSource.GRID, title="村口积水", description="雨后积水", name="王大妈"
         )
-
-    with django_capture_on_commit_callbacks(execute=True):
-        enter()
-    assert cell_keys(anchor=world.a) < stored  # without a worker the change only drops them (the next read computes)
-    assert cells.refill(anchor_ids=[world.a.pk]) > 0
-    assert cell_keys(anchor=world.a) == stored
-    settings.DASHBOARDS_REFILL_ON_CHANGE = True
-    with django_capture_on_commit_callbacks(execute=True):
-        enter()
-    assert cell_keys(anchor=world.a) == stored  # dropped and computed again in the event's background job
-    assert cells.refill() == 0
+    assert cell_keys() == everything
+    assert FigureCount.objects.filter(anchor=world.a, kind="month", part=0, name="topics").count() >= counted
+    assert_cache_equals_live()
     everything = cell_keys()
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    other = make_unit("丙县", UnitKind.COUNTY)
+    cells.refill()
+    everything = cell_keys()
     with django_capture_on_commit_callbacks(execute=True):
         us.unit_move(actor=admin, unit=Unit.objects.get(pk=world.v3.pk), new_parent=world.tb)
-    assert cell_keys() == everything  # a move drops the whole cache; the job computed it all again
+    left = {k for k in everything if k[0] in (world.a.pk, world.b.pk)}
+    assert cell_keys() == everything - left  # the other county's (and the province's) cells stay
+    assert {k for k in everything if k[0] == other.pk} <= cell_keys()
+    assert_cache_equals_live()
+    settings.DASHBOARDS_REFILL_ON_CHANGE = True
+    cells.refill()
+    everything = cell_keys()
+    with django_capture_on_commit_callbacks(execute=True):
+        us.unit_move(actor=admin, unit=Unit.objects.get(pk=world.v3.pk), new_parent=world.t2)
+    assert cell_keys() == everything  # dropped and computed again in the event's background job
     assert cells.refill() == 0
     assert_cache_equals_live()
 

@@ -2,12 +2,20 @@
 Django view on the same server (the floor). Prints p50 / p95 latency and query counts; it is not a test.
 
 Requests go through the whole Django stack (middleware, permissions, templates) with the test client, logged in
-as a superuser. "warm": the figure cache holds the cells (the normal state). "cold": every cell the page reads is
-dropped before each request, so all are recomputed from the live tables (the worst case, e.g. after a unit was
-moved). "changed": one county's cells are dropped (what a page meets after a change in that county when no worker has
-refilled them yet). Below county level the page reads the live tables only, so its three modes are the same work.
-Then the background work: refilling a county after a change (the worker, DASHBOARDS_REFILL_ON_CHANGE), the periodic
-command when nothing is missing, and on a new day. Run after generate_province:
+as a superuser. Flows are counters kept by delta in each change's transaction (dashboards.counters); rooms,
+coverage and the norms' standing are cells recomputed after a change drops them. States measured, each request
+preceded by its preparation:
+- "warm": nothing changed (the normal state);
+- "topic changed": a topic entered in the county through the service (its counters change, no cell is dropped);
+- "consultation changed": an event on one of the county's consultations (its counters are projected; the county's
+  norms cells are dropped, as the event handler does after commit);
+- "unit moved": a village moved between two counties through the service, back and forth (both counties' cells
+  of rooms and norms dropped; their counters shifted);
+- "cells dropped": every cell the page reads dropped (the worst case after a bulk load).
+Below county level the page reads the live tables only. Then the cost a change adds to its transaction (projecting a
+new topic; a consultation with a new suggestion) and the background work: refilling a county's cells after a change
+(the worker, DASHBOARDS_REFILL_ON_CHANGE), the periodic command when nothing is missing, and on a new day. Run after
+generate_province:
 
     scripts/with-postgres.sh bash -c 'uv run python manage.py migrate -v0 \\
         && uv run python manage.py generate_province && uv run python manage.py bench_dashboard'
@@ -17,17 +25,22 @@ import statistics
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path
 
 from shangliang.bench.province import PROVINCE_NAME
-from shangliang.dashboards import cells
+from shangliang.consultations.models import HELD, Consultation, Suggestion
+from shangliang.core.events import record_event
+from shangliang.dashboards import cells, counters
 from shangliang.dashboards.models import CellKind, FigureCell
 from shangliang.people.models import User
+from shangliang.topics.models import Topic, TopicSource
+from shangliang.topics.services import topic_enter
 from shangliang.units.models import Unit, UnitKind
+from shangliang.units.services import unit_move
 
 
 def floor(request):
@@ -35,6 +48,45 @@ def floor(request):
 
 
 urlpatterns = [path("bench/floor/", floor), path("", include("shangliang.urls"))]
+
+
+class Rollback(Exception):
+    pass
+
+
+class Changes:
+    """Changes made through the services before a request, as people would make them."""
+
+    def __init__(self, user, county, village, other):
+        self.user, self.county, self.village, self.other = user, county, village, other
+        self.n = 0
+        self.held = (
+            Consultation.objects.filter(unit__path__startswith=county.path, status__in=HELD).order_by("-pk").first()
+        )
+        self.away = other and Unit.objects.filter(path__startswith=other.path, kind=UnitKind.TOWN).first()
+        self.home = Unit.objects.get_parent(village) if village.pk != county.pk else None
+
+    def topic(self):
+        self.n += 1
+        topic_enter(
+            actor=self.user,
+            unit=self.village,
+            source=TopicSource.GRID,
+            title=f"基准：村口积水{self.n}",
+            description="雨后积水，出行不便。",
+            name="王大妈",
+        )
+
+    def consultation(self):
+        if self.held is not None:
+            with transaction.atomic():
+                record_event(self.held, actor=self.user, action="edit", unit=self.held.unit)
+
+    def move(self):
+        unit = Unit.objects.get(pk=self.village.pk)
+        target = self.away if unit.path.startswith(self.county.path) else self.home
+        if target is not None:
+            unit_move(actor=self.user, unit=unit, new_parent=Unit.objects.get(pk=target.pk))
 
 
 def pct(values, q):
@@ -68,15 +120,64 @@ class Command(BaseCommand):
             f"{connection.vendor}: {Unit.objects.filter(path__startswith=root.path).count():,d} units under "
             f"{root.name}; county {county.name}, village {village.name}"
         )
+        other = next((c for c in counties if c.pk != county.pk), None)
+        changes = Changes(user, county, village, other)
         with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
             self.measure(client, "floor (trivial view)", "/bench/floor/", {}, runs, None)
             for label, unit in (("province root", root), ("county", county), ("village", village)):
                 url = f"/dashboards/units/{unit.pk}/"
                 every = [a for a, _p in cells.anchors_in(unit)] if cells.is_anchor(unit) else []
-                self.measure(client, f"{label} cold", url, query, cold_runs, every)
-                self.measure(client, f"{label} changed", url, query, cold_runs, [county.pk])
-                self.measure(client, f"{label} warm", url, query, runs, [])
+                self.measure(client, f"{label} warm", url, query, runs, None)
+                self.measure(client, f"{label} topic changed", url, query, cold_runs, changes.topic)
+                self.measure(client, f"{label} consultation changed", url, query, cold_runs, changes.consultation)
+                if other is not None:
+                    self.measure(client, f"{label} unit moved", url, query, cold_runs, changes.move)
+                self.measure(
+                    client,
+                    f"{label} cells dropped",
+                    url,
+                    query,
+                    cold_runs,
+                    lambda every=every: FigureCell.objects.filter(anchor_id__in=every).delete(),
+                )
+        self.write_cost(county, village, runs)
         self.background(county)
+
+    def write_cost(self, county, village, runs):
+        """What projecting a change adds to its transaction (measured inside a transaction that is rolled back)."""
+        consultation = (
+            Consultation.objects.filter(unit__path__startswith=county.path, status__in=HELD).order_by("-pk").first()
+        )
+        topic_ms, consultation_ms = [], []
+        try:
+            with transaction.atomic():
+                for i in range(runs):
+                    t = Topic.objects.create(
+                        unit=village,
+                        source="resident",
+                        title="基准议题",
+                        description="基准",
+                        tracking_code=f"WC{i:010d}",
+                    )
+                    t0 = time.perf_counter()
+                    counters.project({counters.TOPIC: [t.pk]})
+                    topic_ms.append((time.perf_counter() - t0) * 1000)
+                    if consultation is not None:
+                        Suggestion.objects.create(consultation=consultation, order=1000 + i, text="基准建议")
+                        t0 = time.perf_counter()
+                        counters.project(
+                            {
+                                counters.CONSULTATION: [consultation.pk],
+                                counters.TOPIC: list(consultation.topics.values_list("pk", flat=True)),
+                            }
+                        )
+                        consultation_ms.append((time.perf_counter() - t0) * 1000)
+                raise Rollback
+        except Rollback:
+            pass
+        for label, ms in (("write cost: a new topic", topic_ms), ("write cost: a consultation", consultation_ms)):
+            if ms:
+                self.stdout.write(f"{label:34s} p50={statistics.median(ms):6.2f} ms  p95={pct(ms, 0.95):6.2f} ms")
 
     def background(self, county):
         """What the worker and the periodic command spend (DASHBOARDS_REFILL_ON_CHANGE, run_periodic)."""
@@ -98,11 +199,11 @@ class Command(BaseCommand):
                 took = (time.perf_counter() - t0) * 1000
             self.stdout.write(f"{label:34s} {took:8.1f} ms  cells={n}  queries={len(queries)}")
 
-    def measure(self, client, label, url, query, runs, drop):
+    def measure(self, client, label, url, query, runs, prepare):
         timings, counts = [], []
         for _ in range(runs):
-            if drop:
-                FigureCell.objects.filter(anchor_id__in=drop).delete()
+            if prepare:
+                prepare()
             connection.queries_log.clear()  # it keeps 9,000 at most: a full log would count nothing
             with CaptureQueriesContext(connection) as queries:
                 t0 = time.perf_counter()
