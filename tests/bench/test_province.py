@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from shangliang.bench.province import PROVINCE_NAME
 from shangliang.consultations.models import Consultation, Participant
-from shangliang.dashboards import periods
+from shangliang.dashboards import counters, periods
 from shangliang.dashboards.models import FigureCell
 from shangliang.dashboards.scope import Scope
 from shangliang.topics.models import Topic
@@ -70,14 +70,21 @@ def test_bench_runs_on_it(province):
     text = out.getvalue()
     for label in (
         "floor",
-        "province root cold",
-        "county changed",
+        "province root cells dropped",
+        "province root unit moved",
+        "county topic changed",
+        "county consultation changed",
+        "county unit moved",
         "county warm",
         "village warm",
+        "write cost: a new topic",
+        "write cost: a consultation",
         "refill: a county after a change",
         "refill: nothing missing",
     ):
-        assert label in text
+        assert label in text, label
+    # The figures stay right after the bench's changes (topics entered, units moved back and forth).
+    assert counters.repair(fix=False)["counters_differed"] == []
     assert "refill: nothing missing             " in text and "cells=0 " in text
     with pytest.raises(CommandError):
         call_command("generate_province", scale=0.002, stdout=StringIO())
