@@ -7,6 +7,7 @@ from shangliang.core.urls import moved
 
 urlpatterns = [
     path("consultations/<int:pk>/", public.consultation, name="public_consultation"),
+    path("consultations/<int:pk>/print/", public.consultation_print, name="public_consultation_print"),
     path("tasks/<int:pk>/", public.task, name="public_task"),
     path("tasks/<int:pk>/rate/", public.rate, name="rate"),
     path("tasks/<int:pk>/follow/", public.follow, name="follow"),

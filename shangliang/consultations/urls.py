@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangliang.consultations.views import config, main, meeting, participants, research, results
+from shangliang.consultations.views import config, main, meeting, paper, participants, research, results
 
 app_name = "consultations"
 urlpatterns = [
@@ -22,6 +22,10 @@ urlpatterns = [
     path("<int:pk>/qr.svg", meeting.qr, name="qr"),
     path("<int:pk>/meeting/", meeting.meeting, name="meeting"),
     path("<int:pk>/meeting/signin-list/", meeting.signin_list, name="signin_list"),
+    path("<int:pk>/meeting/projection/", paper.projection, name="projection"),
+    path("<int:pk>/meeting/projection/count/", paper.projection_count, name="projection_count"),
+    path("<int:pk>/print/signin/", paper.signin_sheet, name="print_signin"),
+    path("<int:pk>/print/agenda/", paper.agenda_sheet, name="print_agenda"),
     path("<int:pk>/meeting/tick/<int:participant_pk>/", meeting.tick, name="tick"),
     path("<int:pk>/agenda/", meeting.segment_add, name="segment_add"),
     path("<int:pk>/agenda/<int:segment_pk>/start/", meeting.segment_start, name="segment_start"),

@@ -293,3 +293,13 @@ class TrackForm(forms.Form):
         error_messages=_required(_("查询码")),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
+
+
+class PublicityForm(forms.Form):
+    shown = forms.MultipleChoiceField(
+        label=_("在公开页面列出哪些来源的议题"),
+        choices=TopicSource.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("只列出待筛选、已受理、已审定的议题；群众的姓名和手机号始终遮盖。"),
+    )

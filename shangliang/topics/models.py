@@ -235,3 +235,27 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id} ← {self.user_id or self.client_key[:8]}"
+
+
+class TopicPublicity(models.Model):
+    """Which sources' open topics a county shows on its public pages (每个单元的公开议题). Every source is public
+    unless the county's office turns it off; a county without a row shows all four."""
+
+    county = models.OneToOneField(
+        "units.Unit", on_delete=models.CASCADE, related_name="topic_publicity", verbose_name=_("区县")
+    )
+    assigned = models.BooleanField(_("公开党政点题"), default=True)
+    resident = models.BooleanField(_("公开群众出题"), default=True)
+    member = models.BooleanField(_("公开委员荐题"), default=True)
+    grid = models.BooleanField(_("公开网格员收集的议题"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("议题公开范围")
+        verbose_name_plural = _("议题公开范围")
+
+    def __str__(self) -> str:
+        return str(self.county_id)
+
+    def shows(self, source: str) -> bool:
+        return bool(getattr(self, source, True))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rooms/<int:pk>/poster/", public.poster, name="poster"),
     path("rooms/<int:pk>/qr.png", public.qr_png, name="qr_png"),
     path("rooms/<int:pk>/qr.svg", public.qr_svg, name="qr_svg"),
+    path("units/<int:pk>/topics/", public.unit_topics, name="unit_public"),
     path("topics/similar/", public.similar, name="public_similar"),
     path("topics/<int:pk>/", public.public_topic, name="public_topic"),
     path("topics/<int:pk>/support/", public.support, name="support"),

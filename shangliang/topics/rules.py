@@ -67,3 +67,5 @@ rules.add_perm("topics.support_topic", rules.always_allow)
 rules.add_perm("topics.enter_topic", is_superuser | is_liaison_over | manages_unit)
 rules.add_perm("topics.recommend_topic", is_superuser | is_member_for)
 rules.add_perm("topics.assign_topic", is_superuser | is_approver_over | is_county_staff)
+# Which sources' open topics the county's public pages list: the county's CPPCC office.
+rules.add_perm("topics.configure_publicity", is_superuser | is_county_staff)

@@ -19,7 +19,7 @@ from shangliang.people.selectors import (
     view_paths,
 )
 from shangliang.topics import text
-from shangliang.topics.models import PUBLIC_STATUSES, Topic, TopicSource, TopicStatus
+from shangliang.topics.models import PUBLIC_STATUSES, Topic, TopicPublicity, TopicSource, TopicStatus
 from shangliang.units.models import Unit
 
 LIST_RELATED = ("unit", "room")
@@ -40,8 +40,17 @@ def topics_visible_to(user):
 
 
 def public_topics():
-    """Open topics shown on the public pages (no account needed) and open to support."""
-    return Topic.objects.filter(status__in=PUBLIC_STATUSES)
+    """Open topics shown on the public pages (no account needed) and open to support: every source, except the
+    sources the topic's county keeps off its public pages (TopicPublicity; no row: all four are public)."""
+    hidden = Q()
+    for source in TopicSource.values:
+        hidden |= Q(source=source, **{f"unit__county__topic_publicity__{source}": False})
+    return Topic.objects.filter(status__in=PUBLIC_STATUSES).exclude(hidden)
+
+
+def unit_public_topics(unit):
+    """The open topics of one unit, whatever their source or room (a liaison's entry has no room)."""
+    return public_topics().filter(unit=unit).select_related(*LIST_RELATED).order_by("-urgent", "-created_at", "-id")
 
 
 @dataclass(frozen=True)
@@ -191,7 +200,15 @@ def merge_candidates(topic: Topic, user, *, limit: int = 5) -> list[Similar]:
 
 
 def room_public_topics(room):
-    return public_topics().filter(room=room).select_related(*LIST_RELATED).order_by("-urgent", "-created_at", "-id")
+    """A room's list: what was raised at the room, and the unit's topics that came in without a room (a liaison's
+    entries from grid work, a member's recommendation, an assignment)."""
+    qs = public_topics().filter(Q(room=room) | Q(room__isnull=True, unit_id=room.unit_id))
+    return qs.select_related(*LIST_RELATED).order_by("-urgent", "-created_at", "-id")
+
+
+def publicity_of(county) -> TopicPublicity:
+    found = TopicPublicity.objects.filter(county=county).first() if county is not None else None
+    return found or TopicPublicity(county=county)
 
 
 def topics_raised_by(user):

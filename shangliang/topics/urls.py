@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", main.mine, name="mine"),
     path("similar/", main.similar, name="similar"),
     path("import/", main.import_sheet, name="import"),
+    path("counties/<int:pk>/public/", main.publicity, name="publicity"),
     path("import/template.xlsx", main.import_template, name="import_template"),
     path("<int:pk>/", main.detail, name="detail"),
     path("<int:pk>/screen/", main.screen, name="screen"),

@@ -175,3 +175,11 @@ def public_room_status(unit: Unit) -> dict[int, bool | None]:
     """For the public page: whether each room of the unit met the standard at its latest assessment."""
     rows = Room.objects.filter(unit=unit).annotate(ok=_latest_assessment_passed(None)).values_list("pk", "ok")
     return dict(rows)
+
+
+def public_unit_search(query: str):
+    """Active units whose name holds every word of `query` (spaces separate words), counties first, then by tree."""
+    qs = Unit.objects.filter(is_active=True)
+    for word in query.split()[:5]:
+        qs = qs.filter(name__icontains=word)
+    return qs.select_related("county").order_by("depth", "path")

@@ -9,6 +9,7 @@ from shangliang.villageaffairs.views import public
 urlpatterns = [
     path("units/<int:pk>/village/", public.village, name="public_village"),
     path("disclosures/<int:pk>/", public.disclosure, name="public_disclosure"),
+    path("disclosures/<int:pk>/print/", public.disclosure_print, name="public_disclosure_print"),
     path("receipts/<str:code>/", public.receipt, name="receipt"),
 ]
 

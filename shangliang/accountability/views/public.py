@@ -19,6 +19,7 @@ from shangliang.accountability.views.tasks import evidence_response
 from shangliang.core import clock
 from shangliang.core.errors import DomainError
 from shangliang.core.pagination import paginate
+from shangliang.core.printing import print_context
 from shangliang.core.ratelimit import RateLimited
 from shangliang.units.models import Unit
 from shangliang.units.selectors import ancestors
@@ -49,6 +50,28 @@ def consultation(request, pk):
             if evaluator
             else None,
         },
+    )
+
+
+@require_GET
+def consultation_print(request, pk):
+    """The result notice (成果公示) on A4 for the bulletin board, with a QR code back to the live page."""
+    c = selectors.public_consultation(pk)
+    if c is None:
+        raise Http404(_("该协商尚未公示。"))
+    live = reverse("accountability:public_consultation", args=[c.pk])
+    return render(
+        request,
+        "accountability/public/consultation_print.html",
+        print_context(
+            request,
+            unit=c.unit,
+            live_path=live,
+            qr_title=str(_("协商成果公示")),
+            c=c,
+            topics=list(c.topics.all()),
+            suggestions=selectors.suggestions_with_tasks(c, public=True),
+        ),
     )
 
 

@@ -16,6 +16,10 @@
     form.querySelector("[name=password]").value = b.dataset.demoPassword;
     form.querySelector("[name=password]").focus();
   });
+  // Print layouts: the 打印 button opens the browser's print dialog (A4, see print.css).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); }
+  });
   // Language switch submits on change.
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[data-autosubmit]")) { event.target.form.submit(); }

@@ -36,6 +36,7 @@ from shangliang.topics.services.intake import (
     topic_submit,
     topic_support,
 )
+from shangliang.topics.services.publicity import publicity_save
 from shangliang.topics.services.screening import (
     NOTE_MAX,
     topic_decide,
@@ -43,6 +44,7 @@ from shangliang.topics.services.screening import (
 )
 
 __all__ = [
+    "publicity_save",
     "COLUMNS",
     "DESCRIPTION_MAX",
     "ImportRejected",

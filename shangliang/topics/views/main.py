@@ -26,6 +26,7 @@ from shangliang.topics.forms import (
     DecideForm,
     ImportForm,
     MergeForm,
+    PublicityForm,
     ReferForm,
     ResubmitForm,
     TopicFilterForm,
@@ -35,7 +36,7 @@ from shangliang.topics.models import Topic, TopicPhoto, TopicSource, TopicStatus
 from shangliang.topics.services import importing, screening
 from shangliang.topics.views.public import photo_response
 from shangliang.topics.workflow import TOPIC_WORKFLOW
-from shangliang.units.models import Unit
+from shangliang.units.models import Unit, UnitKind
 
 DETAIL = Topic.objects.select_related("unit", "unit__county", "room", "submitter", "merged_into", "referred_department")
 
@@ -344,3 +345,21 @@ def mine(request):
     """The topics a person raised (a resident's 我的议题), newest first; each opens its whole story."""
     _login(request)
     return render(request, "topics/mine.html", {"page": paginate(request, selectors.topics_raised_by(request.user))})
+
+
+@require_http_methods(["GET", "POST"])
+def publicity(request, pk):
+    """The county's office chooses which sources' open topics its public pages list."""
+    county = get_for(request, Unit.objects.filter(kind=UnitKind.COUNTY), "topics.configure_publicity", pk=pk)
+    current = selectors.publicity_of(county)
+    form = PublicityForm(request.POST or None, initial={"shown": [s for s in TopicSource.values if current.shows(s)]})
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.publicity_save(actor=request.user, county=county, **form.cleaned_data)):
+            messages.success(request, _("已保存议题公开范围。"))
+            return redirect("topics:publicity", county.pk)
+    return render(
+        request,
+        "topics/publicity.html",
+        {"unit": county, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )

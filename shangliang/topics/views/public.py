@@ -23,7 +23,7 @@ from shangliang.topics import selectors, services
 from shangliang.topics.forms import PublicSubmitForm, ResubmitForm, TrackForm
 from shangliang.topics.models import Topic, TopicPhoto, TopicStatus, normalise_code
 from shangliang.topics.story import story_of
-from shangliang.units.models import Room
+from shangliang.units.models import Room, Unit
 
 ROOMS = Room.objects.select_related("unit").filter(unit__is_active=True)
 
@@ -195,6 +195,21 @@ def room_topics(request, pk):
 
 
 @require_GET
+def unit_topics(request, pk):
+    """Every open topic of a unit, from every source the county makes public, paginated."""
+    unit = get_object_or_404(Unit.objects.filter(is_active=True), pk=pk)
+    return render(
+        request,
+        "topics/public/unit_topics.html",
+        {
+            "unit": unit,
+            "rooms": list(unit.rooms.order_by("id")),
+            "page": paginate(request, selectors.unit_public_topics(unit)),
+        },
+    )
+
+
+@require_GET
 def public_topic(request, pk):
     topic = get_object_or_404(selectors.public_topics().select_related("unit", "room"), pk=pk)
     return render(
@@ -206,8 +221,8 @@ def public_topic(request, pk):
 
 @require_POST
 def support(request, pk):
-    topic = Topic.objects.select_related("unit").filter(pk=pk).first()
-    if topic is None or not topic.is_public:
+    topic = selectors.public_topics().select_related("unit").filter(pk=pk).first()
+    if topic is None:
         raise Http404(_("议题不存在或未公开。"))
     try:
         services.topic_support(topic=topic, actor=request.user, visitor=request.visitor)

@@ -7,11 +7,18 @@ from shangliang.core.pagination import paginate
 from shangliang.units import selectors
 from shangliang.units.models import Room, Unit, UnitKind
 
+SEARCH_MAX = 50
+
 
 @require_GET
 def index(request):
-    counties = Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True).order_by("path")
-    return render(request, "public/index.html", {"page": paginate(request, counties)})
+    """The counties; with ?q=, every unit whose name contains the words (a village, a town, a community)."""
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX]
+    if query:
+        units = selectors.public_unit_search(query)
+    else:
+        units = Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True).order_by("path")
+    return render(request, "public/index.html", {"page": paginate(request, units), "query": query})
 
 
 @require_GET

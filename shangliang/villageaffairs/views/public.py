@@ -2,10 +2,12 @@
 form to comment or object during its period, and the receipt that shows where an objection went."""
 
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shangliang.core.errors import DomainError
 from shangliang.core.pagination import paginate
+from shangliang.core.printing import print_context
 from shangliang.core.ratelimit import RateLimited
 from shangliang.units.models import Unit
 from shangliang.villageaffairs import selectors, services
@@ -71,6 +73,19 @@ def disclosure(request, pk):
             "form": form if item.is_open or form.is_bound else None,
         },
         status=status or 200,
+    )
+
+
+@require_GET
+def disclosure_print(request, pk):
+    """The disclosure on A4 for the village's bulletin board (村务公开栏), with a QR code back to the live page where
+    residents comment or object."""
+    item = get_object_or_404(PUBLIC, pk=pk)
+    live = reverse("villageaffairs:public_disclosure", args=[item.pk])
+    return render(
+        request,
+        "villageaffairs/public/disclosure_print.html",
+        print_context(request, unit=item.unit, live_path=live, qr_title=item.title, disclosure=item),
     )
 
 
