@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('topics', '0002_mobile_encrypted_name_public'),
+        ('topics', '0003_search_terms_index'),
         ('units', '0001_initial'),
     ]
 
