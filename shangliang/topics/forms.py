@@ -259,15 +259,11 @@ class TopicFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *TopicStatus.choices], required=False)
     source = forms.ChoiceField(label=_("来源"), choices=[("", _("全部")), *TopicSource.choices], required=False)
     category = forms.ChoiceField(label=_("类别"), choices=[("", _("全部")), *TopicCategory.choices], required=False)
-    unit = forms.TypedChoiceField(label=_("单元"), coerce=int, required=False, empty_value=None)
+    # Searched among the units one sees (core.picker): a city has thousands; none is left out of the filter.
+    unit = PickField(label=_("单元"), required=False)
     start = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("终止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     urgent = forms.BooleanField(label=_("只看急需协商"), required=False)
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        depth = min((u.depth for u in units), default=1)
-        self.fields["unit"].choices = [("", _("全部"))] + [(u.pk, f"{'　' * (u.depth - depth)}{u.name}") for u in units]
 
 
 class ImportForm(IdempotentForm):

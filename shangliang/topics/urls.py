@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/<str:source>/", main.enter, name="enter"),
     path("new/<str:source>/units/", main.unit_search, name="unit_search"),
     path("mine/", main.mine, name="mine"),
+    path("units/", main.filter_units, name="filter_units"),
     path("similar/", main.similar, name="similar"),
     path("import/", main.import_sheet, name="import"),
     path("counties/<int:pk>/public/", main.publicity, name="publicity"),

@@ -92,3 +92,19 @@ def test_the_talent_pool_of_a_consultation_is_searched_past_its_first_page(clien
     posted = client.post(url, {"source": "talent", "talent-talent": talents[75].pk, "talent-kind": "expert"})
     assert posted.status_code == 302
     assert c.participants.filter(talent=talents[75]).exists()
+
+
+def test_the_topic_list_filters_by_any_unit_found_by_name(client, world):
+    from shangliang.topics.models import Topic, TopicSource
+    from shangliang.units.models import UnitKind
+    from tests.factories import make_unit
+
+    villages = [make_unit(f"第{i:03d}村", UnitKind.VILLAGE, world.t1) for i in range(510)]
+    Topic.objects.create(unit=villages[509], source=TopicSource.RESIDENT, title="最后一个村的议题", description="…")
+    Topic.objects.create(unit=world.v1, source=TopicSource.RESIDENT, title="一村的议题", description="…")
+    client.force_login(world.users["convenor"])
+    found = client.get(reverse("topics:filter_units"), {"unit_q": "第509村"}).content.decode()
+    assert f'value="{villages[509].pk}"' in found
+    listed = client.get(reverse("topics:list"), {"unit": villages[509].pk}).content.decode()
+    assert "最后一个村的议题" in listed and "一村的议题" not in listed
+    assert f'value="{villages[509].pk}" checked' in listed

@@ -260,7 +260,7 @@ def test_list_filters_by_unit_subtree_and_rejects_forged_unit(client, world):
     html = client.get(reverse("topics:list"), {"unit": world.t1.pk}).content.decode()
     assert "一村议题" in html and "二镇议题" not in html
     forged = client.get(reverse("topics:list"), {"unit": world.vb.pk}).content.decode()
-    assert "选择一个有效的选项" in forged or "Select a valid choice" in forged
+    assert "所选单元不在您可查看的范围内" in forged
 
 
 def test_list_is_paginated_and_urgent_first(client, world, settings):

@@ -53,10 +53,12 @@ def _status(form) -> int:
 @require_GET
 def topic_list(request):
     _login(request)
-    units = list(selectors.filter_units(request.user))
-    filters = TopicFilterForm(request.GET or None, units=units)
+    units = selectors.filter_units(request.user)
+    filters = TopicFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    unit = next((u for u in units if u.pk == data.get("unit")), None)
+    unit = units.filter(pk=data["unit"]).first() if data.get("unit") else None
+    if data.get("unit") and unit is None:
+        filters.add_error("unit", _("所选单元不在您可查看的范围内。"))
     topics = selectors.topic_list(
         request.user,
         selectors.TopicFilters(
@@ -79,8 +81,35 @@ def topic_list(request):
             "more_filters": any(k != "q" and k != "page" and v for k, v in request.GET.items()),
             "sources": selectors.sources_for(request.user),
             "can_import": TopicSource.GRID in selectors.sources_for(request.user),
+            "unit_picker": _filter_unit_picker(
+                units, chosen=unit.pk if unit else None, errors=filters.errors.get("unit", [])
+            ),
         },
     )
+
+
+def _filter_unit_picker(units, *, query: str = "", chosen=None, errors=()):
+    return picker(
+        name="unit",
+        label=_("单元"),
+        search_url=reverse("topics:filter_units"),
+        queryset=units,
+        fields=("name",),
+        option=lambda u: Option(u.pk, u.name, u.get_kind_display()),
+        query=query,
+        chosen=chosen,
+        required=False,
+        placeholder=_("输入村、社区或镇街名称查找"),
+        errors=list(errors),
+    )
+
+
+@require_GET
+def filter_units(request):
+    """htmx: the units matching what is typed in the list filter's unit picker."""
+    _login(request)
+    units = selectors.filter_units(request.user)
+    return picker_response(request, _filter_unit_picker(units, query=request.GET.get("unit_q", "")))
 
 
 @require_http_methods(["GET", "POST"])
