@@ -75,7 +75,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
     || as_pg "$bindir/createdb" -h "$PG/run" -p "$PG_PORT" -U shangliang shangliang
 fi
 # What the processes started below see (make prod-stop and the operator's shell: `set -a; . var/prod/app.env`).
-(umask 077; env | grep -E '^(DEBUG|SECURE_COOKIES|TASK_BACKEND|CACHE_BACKEND|BEHIND_TLS_PROXY|ALLOWED_HOSTS|SITE_URL|CSRF_TRUSTED_ORIGINS|DB_CONN_MAX_AGE|STATIC_ROOT|MEDIA_ROOT|BACKUP_DIR|BACKUP_NIGHTLY|DATABASE_URL)=' > "$RUN/app.env")
+(umask 077; env | grep -E '^(DEBUG|SECURE_COOKIES|TASK_BACKEND|CACHE_BACKEND|BEHIND_TLS_PROXY|ALLOWED_HOSTS|SITE_URL|CSRF_TRUSTED_ORIGINS|DB_CONN_MAX_AGE|STATIC_ROOT|MEDIA_ROOT|BACKUP_DIR|BACKUP_NIGHTLY|DATABASE_URL|RATE_[A-Z_]+)=' | sed -E "s/^([^=]+)=(.*)$/\1='\2'/" > "$RUN/app.env")
 
 say "migrating"
 "$PY" manage.py migrate --noinput -v 0

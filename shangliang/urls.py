@@ -7,6 +7,8 @@ from shangliang.core.urls import app_urls
 from shangliang.people import views_home
 from shangliang.security.login import LoginView
 
+# The database away (a restart): the Chinese "briefly unavailable" page with 503, not a 500 (core.health).
+handler500 = "shangliang.core.health.server_error"
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
 

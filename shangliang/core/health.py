@@ -8,13 +8,16 @@ a dead periodic loop), whatever the processes' state.
 
 from __future__ import annotations
 
+import sys
 import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_tasks import task as background_task
@@ -110,3 +113,14 @@ def health() -> dict:
 def healthz(request):
     report = health()
     return JsonResponse(report, status=200 if report["ok"] else 503, json_dumps_params={"ensure_ascii": False})
+
+
+def server_error(request):
+    """handler500: a request that failed because the database is away (a restart, a failover) gets the Chinese
+    "briefly unavailable" page with 503 and Retry-After, so that people and load balancers retry; anything else is
+    the ordinary error page. Renders without the request's context: the context processors would need the database."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "10"
+        return response
+    return defaults.server_error(request)

@@ -32,3 +32,20 @@ def test_an_event_waiting_too_long_or_a_silent_worker_turns_it_red(client, setti
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # a worker that never runs
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["worker"] == {"ok": False, "age_seconds": None}
+
+
+def test_a_request_that_finds_the_database_away_gets_the_chinese_503_page(rf):
+    from django.db import OperationalError
+
+    from shangliang.core.health import server_error
+
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert "系统暂时不可用" in response.content.decode()
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(rf.get("/")).status_code == 500

@@ -109,7 +109,7 @@ def test_the_production_stack_comes_up_serves_and_stops():
         for name in ("secrets.env", "app.env"):
             for line in (var / "prod" / name).read_text().splitlines():
                 key, _sep, value = line.partition("=")
-                app_env[key] = value
+                app_env[key] = value.strip("'")
         seeded = subprocess.run(
             [str(ROOT / ".venv/bin/python"), "manage.py", "shell", "-c", SEED],
             cwd=ROOT, env=app_env, capture_output=True, text=True, timeout=120,
