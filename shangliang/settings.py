@@ -396,3 +396,5 @@ SPECTACULAR_SETTINGS = {
 }
 API_IDEMPOTENCY_DAYS = envint("API_IDEMPOTENCY_DAYS", 7)
 OPEN311_CONTACT = envstr("OPEN311_CONTACT", "")
+API_WEBHOOK_TIMEOUT = envint("API_WEBHOOK_TIMEOUT", 3)  # seconds: a webhook delivery runs in the outbox handler
+API_WEBHOOK_ALLOW_HTTP = envbool("API_WEBHOOK_ALLOW_HTTP", DEBUG)  # plain http:// addresses (development only)

@@ -8,6 +8,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("开放接口")
 
     def ready(self):
-        from shangliang.api import audit_actions, schema  # noqa: F401 (schema registers the key's security scheme)
+        from shangliang.api import audit_actions, schema, webhooks  # noqa: F401 (schema: the key's security scheme)
 
         audit_actions.register()
+        webhooks.register()

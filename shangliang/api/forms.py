@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.api.models import CLIENT_SOURCES, Scope
+from shangliang.api.models import CLIENT_SOURCES, Scope, SignatureAlgorithm, WebhookKind
 from shangliang.api.services import rate_limit_names
 from shangliang.units.models import Unit
 
@@ -46,3 +46,11 @@ class ClientForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("停用原因"), max_length=200)
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(label=_("接收地址"), max_length=300, assume_scheme="https")
+    kinds = forms.MultipleChoiceField(
+        label=_("推送的事件"), choices=WebhookKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    algorithm = forms.ChoiceField(label=_("签名算法"), choices=SignatureAlgorithm.choices)

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core.crypto import EncryptedTextField
 from shangliang.topics.models import TopicSource
 
 
@@ -153,3 +154,63 @@ class Open311Request(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}:{self.topic_id}"
+
+
+class WebhookKind(models.TextChoices):
+    """What a client can subscribe to (the events of the loop it follows)."""
+
+    TOPIC_STATUS = "topic.status_changed", _("议题状态变化")
+    TASK_ASSIGNED = "task.assigned", _("交办工作责任")
+    TASK_OVERDUE = "task.overdue", _("工作责任逾期催办")
+    TASK_DONE = "task.done", _("工作责任已办结")
+    RESULT_PUBLISHED = "result.published", _("协商成果已报送")
+
+
+class SignatureAlgorithm(models.TextChoices):
+    HMAC_SHA256 = "hmac-sha256", "HMAC-SHA256"
+    HMAC_SM3 = "hmac-sm3", "HMAC-SM3"
+
+
+class WebhookSubscription(models.Model):
+    """A client's address that receives the events of its subtree it subscribed to, signed with its own secret."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="webhooks", verbose_name=_("客户端"))
+    url = models.URLField(_("接收地址"), max_length=300)
+    kinds = models.JSONField(_("订阅的事件"), default=list)
+    algorithm = models.CharField(
+        _("签名算法"), max_length=20, choices=SignatureAlgorithm.choices, default=SignatureAlgorithm.HMAC_SHA256
+    )
+    # The signing secret is needed in clear to sign: encrypted at rest (SM4-GCM), shown once when created.
+    secret = EncryptedTextField(_("签名密钥"))
+    created_at = models.DateTimeField(_("创建时间"))
+    ended_at = models.DateTimeField(_("停止时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("事件推送订阅")
+        verbose_name_plural = _("事件推送订阅")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to deliver one event to one subscription, with the answer it got (or why it got none)."""
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey("core.Event", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    attempted_at = models.DateTimeField()
+    succeeded = models.BooleanField(default=False)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_excerpt = models.CharField(max_length=300, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    replay = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-attempted_at", "-id"]
+        indexes = [models.Index(fields=["subscription", "attempted_at"], name="api_webhook_delivery_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id}:{self.event_id}:{self.status_code}"

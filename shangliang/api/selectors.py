@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shangliang.api.audit_actions import CALL, CALL_REFUSED
-from shangliang.api.models import ApiClient
+from shangliang.api.models import ApiClient, WebhookDelivery, WebhookSubscription
 from shangliang.core.models import AuditRecord
 
 
@@ -17,4 +17,16 @@ def recent_calls(client: ApiClient, *, limit: int = 20):
         AuditRecord.objects.filter(
             action__in=[CALL, CALL_REFUSED], object_type="api.apiclient", object_id=str(client.pk)
         ).order_by("-created_at", "-id")[:limit]
+    )
+
+
+def webhooks(client: ApiClient):
+    return list(WebhookSubscription.objects.filter(client=client).order_by("ended_at", "id"))
+
+
+def recent_deliveries(client: ApiClient, *, limit: int = 20):
+    return list(
+        WebhookDelivery.objects.filter(subscription__client=client)
+        .select_related("subscription")
+        .order_by("-attempted_at", "-id")[:limit]
     )

@@ -6,14 +6,34 @@ The key is returned once (to be shown once) and only its keyed hash is stored.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shangliang.api.audit_actions import CLIENT_CHANGED, CLIENT_REGISTERED, CLIENT_REVOKED, KEY_ROTATED
-from shangliang.api.models import CLIENT_SOURCES, KEY_PREFIX, ApiClient, Scope, new_key
+from shangliang.api.audit_actions import (
+    CLIENT_CHANGED,
+    CLIENT_REGISTERED,
+    CLIENT_REVOKED,
+    KEY_ROTATED,
+    WEBHOOK_CHANGED,
+    WEBHOOK_REPLAYED,
+)
+from shangliang.api.models import (
+    CLIENT_SOURCES,
+    KEY_PREFIX,
+    ApiClient,
+    Scope,
+    SignatureAlgorithm,
+    WebhookDelivery,
+    WebhookKind,
+    WebhookSubscription,
+    new_key,
+)
+from shangliang.api.webhooks import replay
 from shangliang.core import audit, clock
 from shangliang.core.crypto import keyed_hash
 from shangliang.core.db import locked
@@ -189,3 +209,62 @@ def client_revoke(*, actor, client: ApiClient, reason: str) -> ApiClient:
         c.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])
         audit.record(CLIENT_REVOKED, actor=actor, subject=c, detail={"reason": reason})
     return c
+
+
+def webhook_subscribe(
+    *, actor, client: ApiClient, url: str, kinds: Iterable[str], algorithm: str = SignatureAlgorithm.HMAC_SHA256
+) -> tuple[WebhookSubscription, str]:
+    """Add an address that receives the client's events; returns it and its signing secret (shown once)."""
+    require_perm(actor, "api.manage_clients", None, _("只有系统管理员可以设置事件推送。"))
+    url = clean_text(url, label=_("接收地址"), field="url", max_length=300)
+    parts = urlsplit(url)
+    allowed = ("https", "http") if settings.API_WEBHOOK_ALLOW_HTTP else ("https",)
+    if parts.scheme not in allowed or not parts.hostname:
+        raise InvalidInput(_("接收地址须为 https:// 开头的完整网址。"), field="url")
+    kinds = sorted({str(k) for k in (kinds or [])})
+    if not kinds or any(k not in WebhookKind.values for k in kinds):
+        raise InvalidInput(_("请选择要推送的事件。"), field="kinds")
+    if algorithm not in SignatureAlgorithm.values:
+        raise InvalidInput(_("签名算法不正确。"), field="algorithm")
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        c = locked(client)
+        if c.revoked_at is not None:
+            raise NotPossible(_("该客户端已停用。"))
+        subscription = WebhookSubscription.objects.create(
+            client=c, url=url, kinds=kinds, algorithm=algorithm, secret=secret, created_at=clock.now()
+        )
+        audit.record(
+            WEBHOOK_CHANGED,
+            actor=actor,
+            subject=c,
+            detail={"url": url, "kinds": kinds, "subscription": subscription.pk},
+        )
+    return subscription, secret
+
+
+def webhook_end(*, actor, subscription: WebhookSubscription) -> WebhookSubscription:
+    require_perm(actor, "api.manage_clients", None, _("只有系统管理员可以设置事件推送。"))
+    with transaction.atomic():
+        s = locked(subscription)
+        if s.ended_at is not None:
+            raise NotPossible(_("该推送地址已停止。"))
+        s.ended_at = clock.now()
+        s.save(update_fields=["ended_at"])
+        audit.record(WEBHOOK_CHANGED, actor=actor, subject=s.client, detail={"url": s.url, "ended": s.pk})
+    return s
+
+
+def webhook_replay(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivery's event again now (after the receiver fixed its side); the attempt is logged as a replay."""
+    require_perm(actor, "api.manage_clients", None, _("只有系统管理员可以重新推送。"))
+    if delivery.subscription.ended_at is not None:
+        raise NotPossible(_("该推送地址已停止。"))
+    attempt = replay(delivery=delivery)
+    audit.record(
+        WEBHOOK_REPLAYED,
+        actor=actor,
+        subject=delivery.subscription.client,
+        detail={"event": delivery.event_id, "status": attempt.status_code},
+    )
+    return attempt

@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.api import selectors, services
-from shangliang.api.forms import ClientForm, RevokeForm
-from shangliang.api.models import ApiClient
+from shangliang.api.forms import ClientForm, RevokeForm, WebhookForm
+from shangliang.api.models import ApiClient, WebhookDelivery, WebhookSubscription
 from shangliang.core.access import check_perm
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
@@ -63,7 +63,15 @@ def client_detail(request, pk):
         if run_service(form, lambda: services.client_change(actor=request.user, client=client, **form.cleaned_data)):
             messages.success(request, _("接口客户端已保存。"))
             return redirect("api:client_detail", pk=client.pk)
-    context = {"client": client, "form": form, "revoke_form": RevokeForm(), "calls": selectors.recent_calls(client)}
+    context = {
+        "client": client,
+        "form": form,
+        "revoke_form": RevokeForm(),
+        "webhook_form": WebhookForm(),
+        "calls": selectors.recent_calls(client),
+        "webhooks": selectors.webhooks(client),
+        "deliveries": selectors.recent_deliveries(client),
+    }
     return render(request, "api/client_detail.html", context)
 
 
@@ -88,3 +96,47 @@ def client_revoke(request, pk):
     else:
         messages.error(request, _("请填写停用原因。"))
     return redirect("api:client_detail", pk=client.pk)
+
+
+@never_cache
+@require_POST
+def webhook_add(request, pk):
+    check_perm(request, PERM, None)
+    client = get_object_or_404(ApiClient, pk=pk)
+    form = WebhookForm(request.POST)
+    if form.is_valid():
+        created = run_service(
+            form, lambda: services.webhook_subscribe(actor=request.user, client=client, **form.cleaned_data)
+        )
+        if created:
+            subscription, secret = created
+            response = render(
+                request, "api/webhook_secret.html", {"client": client, "subscription": subscription, "secret": secret}
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("api:client_detail", pk=client.pk)
+
+
+@require_POST
+def webhook_end(request, pk):
+    check_perm(request, PERM, None)
+    subscription = get_object_or_404(WebhookSubscription, pk=pk)
+    services.webhook_end(actor=request.user, subscription=subscription)
+    messages.success(request, _("推送地址已停止。"))
+    return redirect("api:client_detail", pk=subscription.client_id)
+
+
+@require_POST
+def webhook_replay(request, pk):
+    check_perm(request, PERM, None)
+    delivery = get_object_or_404(WebhookDelivery.objects.select_related("subscription", "event"), pk=pk)
+    attempt = services.webhook_replay(actor=request.user, delivery=delivery)
+    if attempt.succeeded:
+        messages.success(request, _("已重新推送，对方返回 %(status)s。") % {"status": attempt.status_code})
+    else:
+        messages.error(request, _("重新推送未成功：%(why)s") % {"why": attempt.status_code or attempt.error})
+    return redirect("api:client_detail", pk=delivery.subscription.client_id)
