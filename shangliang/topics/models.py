@@ -106,6 +106,8 @@ class Topic(TimeStamped):
     anonymous = models.BooleanField(_("匿名"), default=False)
     # Encrypted at rest (SM4-GCM): the unit's staff call the resident back; everyone else sees it masked.
     mobile = EncryptedTextField(_("联系手机"), blank=True)
+    # The number's keyed hash (HMAC-SM3), so that a resident who verifies it finds the topic among their own data.
+    mobile_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # Set only from the resident's separate consent (PIPL art. 25): the public pages then show the whole name.
     name_public = models.BooleanField(_("同意公开姓名"), default=False)
 

@@ -1,4 +1,5 @@
-"""What topics keeps about a resident (residents.personal_data): topics raised with an account, supports."""
+"""What topics keeps about a resident (residents.personal_data): topics raised with an account or with a number the
+resident has verified, supports; retention erases contact details and photos after the matter has closed."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from shangliang.residents.personal_data import (
     register_withdrawal,
     unlinkable,
 )
-from shangliang.topics.models import Support, Topic
+from shangliang.topics.models import Support, Topic, TopicPhoto
 from shangliang.units.models import Unit
 
 
 def _topics(person: Person) -> list[dict]:
-    rows = Topic.objects.filter(person.q("submitter", None)).order_by("created_at", "id")
+    rows = Topic.objects.filter(person.q("submitter", "mobile_hash")).order_by("created_at", "id")
     return [
         {
             "议题": t.title,
@@ -38,9 +39,21 @@ def _topics(person: Person) -> list[dict]:
 
 def _erase_topics(person: Person) -> int:
     """The topic stays (it may be on a consultation's agenda and in the figures); it becomes anonymous."""
-    return Topic.objects.filter(person.q("submitter", None)).update(
-        submitter=None, submitted_by_name="", mobile="", anonymous=True, name_public=False
+    topics = Topic.objects.filter(person.q("submitter", "mobile_hash"))
+    _delete_photos(TopicPhoto.objects.filter(topic__in=topics))
+    return topics.update(
+        submitter=None, submitted_by_name="", mobile="", mobile_hash="", anonymous=True, name_public=False
     )
+
+
+def _delete_photos(photos) -> int:
+    """Photos may show people: the files go with their rows (storage first, so no row points at a missing file)."""
+    done = 0
+    for photo in photos.order_by("id"):
+        photo.image.delete(save=False)
+        photo.delete()
+        done += 1
+    return done
 
 
 def _supports(person: Person) -> list[dict]:
@@ -74,12 +87,16 @@ CLOSED_STATUSES = ("rejected", "merged", "referred", "declined")
 
 def retention_line(today) -> str:
     """Contact details of topics closed without a consultation (rejected, merged, referred, declined) longer ago
-    than their county keeps contact data are erased; the topics stay, anonymous."""
-    erased = 0
+    than their county keeps contact data are erased, the topics staying, anonymous; their photos (which may show
+    people) are deleted once they are older than the county keeps photos."""
+    erased = photos = 0
     counties = Unit.objects.filter(pk__in=Topic.objects.values("unit__county_id").distinct())
     for county in counties:
         cutoff = today - timedelta(days=settings_for(county).contact_days)
         stale = Topic.objects.filter(unit__county=county, status__in=CLOSED_STATUSES, updated_at__date__lt=cutoff)
         stale = stale.exclude(mobile="", submitted_by_name="")
-        erased += stale.update(mobile="", submitted_by_name="", anonymous=True, name_public=False)
-    return _("议题：匿名化过期联系方式 %(n)d 条。") % {"n": erased}
+        erased += stale.update(mobile="", mobile_hash="", submitted_by_name="", anonymous=True, name_public=False)
+        photo_cutoff = today - timedelta(days=settings_for(county).photo_days)
+        old = Topic.objects.filter(unit__county=county, status__in=CLOSED_STATUSES, updated_at__date__lt=photo_cutoff)
+        photos += _delete_photos(TopicPhoto.objects.filter(topic__in=old))
+    return _("议题：匿名化过期联系方式 %(n)d 条，删除过期照片 %(p)d 张。") % {"n": erased, "p": photos}

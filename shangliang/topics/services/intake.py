@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from shangliang.core.crypto import mobile_hash
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -101,6 +102,7 @@ def insert_topic(*, actor, fields: dict, photos: list, key: str, event_data: dic
     """
     topic = Topic(
         **fields,
+        mobile_hash=mobile_hash(fields["mobile"]) if fields.get("mobile") else "",
         submitter=actor if _authenticated(actor) else None,
         idempotency_key=key,
         search_terms=search_terms(fields["title"], fields["description"]),
