@@ -15,7 +15,7 @@ def hash_mobiles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('topics', '0002_mobile_encrypted_name_public'),
+        ('topics', '0004_topic_publicity'),
     ]
 
     operations = [
