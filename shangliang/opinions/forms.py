@@ -7,6 +7,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core.picker import PickField
 from shangliang.opinions.models import AdoptionLevel, ReportSource, ReportStatus
 
 
@@ -38,7 +39,8 @@ def _date(label, required=True):
 
 
 class ReportForm(forms.Form):
-    unit = forms.TypedChoiceField(label=_("反映地"), coerce=int, help_text=_("信息反映的是哪里的情况"))
+    # Picked by searching the units one may write about (core.picker); the view looks the id up among them.
+    unit = PickField(label=_("反映地"), help_text=_("信息反映的是哪里的情况"))
     title = _text(_("标题"), 100, help_text=_("一句话概括反映的问题"))
     body = _text(_("正文"), 8000, rows=12, help_text=_("情况、原因分析、意见建议"))
     source = forms.ChoiceField(label=_("来源"), choices=ReportSource.choices)
@@ -46,14 +48,12 @@ class ReportForm(forms.Form):
     consultation = forms.TypedChoiceField(label=_("相关协商活动"), coerce=int, required=False, empty_value=None)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, units=(), topics=(), consultations=(), with_unit=True, **kwargs):
+    def __init__(self, *args, topics=(), consultations=(), with_unit=True, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid4().hex)
-        self.units = {u.pk: u for u in units}
         self.topics = {t.pk: t for t in topics}
         self.consultations = {c.pk: c for c in consultations}
-        self.fields["unit"].choices = [(u.pk, f"{'　' * max(u.depth - 1, 0)}{u.name}") for u in units]
         self.fields["topic"].choices = [("", "—")] + [(t.pk, t.title) for t in topics]
         self.fields["consultation"].choices = [("", "—")] + [(c.pk, c.title) for c in consultations]
         if not with_unit:

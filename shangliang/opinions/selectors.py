@@ -56,12 +56,13 @@ def report_list(user, *, status: str = "", level: str = "", query: str = "", uni
     return qs.order_by("-submitted_at", "-created_at", "-id")
 
 
-def writable_units(user, *, limit: int = 300):
-    """Units a member or informant may write about (their county or subtree, and their linked units)."""
+def writable_units(user):
+    """Units a member or informant may write about (their county or subtree, and their linked units), all of them:
+    the form's picker searches them (a city's member writes about any of thousands of villages)."""
 
     paths = [*scope_paths(user, {Role.MEMBER, Role.LIAISON}), *linked_paths(user)]
     kinds = [k for k in UnitKind.values if k not in (UnitKind.PROVINCE, UnitKind.CITY)]
-    return Unit.objects.filter(subtree_filter(paths), kind__in=kinds, is_active=True).order_by("path")[:limit]
+    return Unit.objects.filter(subtree_filter(paths), kind__in=kinds, is_active=True).order_by("path")
 
 
 def may_write(user) -> bool:

@@ -5,14 +5,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.core import clock
 from shangliang.core.access import LoginRequired, get_for
 from shangliang.core.events import timeline
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
+from shangliang.core.picker import Option, picker, picker_response
 from shangliang.opinions import selectors, services
 from shangliang.opinions.forms import (
     AdoptForm,
@@ -80,7 +82,6 @@ def _report_form(request, data=None, *, initial=None, with_unit=True):
     return ReportForm(
         data,
         initial=initial,
-        units=list(selectors.writable_units(user)) if with_unit else (),
         topics=list(selectors.linkable_topics(user)),
         consultations=list(selectors.linkable_consultations(user)),
         with_unit=with_unit,
@@ -95,21 +96,56 @@ def new(request):
         raise PermissionDenied
     initial = {k: request.GET[k] for k in ("unit", "topic", "consultation") if request.GET.get(k, "").isdigit()}
     form = _report_form(request, request.POST or None, initial=initial)
+    units = selectors.writable_units(request.user)
     if request.method == "POST" and form.is_valid():
-        unit = form.units[form.cleaned_data["unit"]]
-        report = run_service(
-            form,
-            lambda: services.report_create(
-                actor=request.user,
-                unit=unit,
-                idempotency_key=form.cleaned_data["idempotency_key"],
-                **form.service_fields(),
-            ),
-        )
-        if report:
-            messages.success(request, _("已保存草稿，核对后报送政协机关。"))
-            return redirect("opinions:detail", report.pk)
-    return render(request, "opinions/form.html", {"form": form, "title": _("撰写社情民意信息")}, status=_status(form))
+        unit = units.filter(pk=form.cleaned_data["unit"]).first()
+        if unit is None:
+            form.add_error("unit", _("请从查找结果中选择您可以反映的单元。"))
+        else:
+            report = run_service(
+                form,
+                lambda: services.report_create(
+                    actor=request.user,
+                    unit=unit,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    **form.service_fields(),
+                ),
+            )
+            if report:
+                messages.success(request, _("已保存草稿，核对后报送政协机关。"))
+                return redirect("opinions:detail", report.pk)
+    unit_picker = _unit_picker(units, chosen=form["unit"].value(), errors=form.errors.get("unit", []))
+    return render(
+        request,
+        "opinions/form.html",
+        {"form": form, "title": _("撰写社情民意信息"), "unit_picker": unit_picker},
+        status=_status(form),
+    )
+
+
+def _unit_picker(units, *, query: str = "", chosen=None, errors=()):
+    return picker(
+        name="unit",
+        label=_("反映地"),
+        search_url=reverse("opinions:units"),
+        queryset=units,
+        fields=("name",),
+        option=lambda u: Option(u.pk, u.name, u.get_kind_display()),
+        query=query,
+        chosen=chosen,
+        help_text=_("信息反映的是哪里的情况"),
+        placeholder=_("输入村、社区或镇街名称查找"),
+        errors=list(errors),
+    )
+
+
+@require_GET
+def units(request):
+    """htmx: the units matching what is typed in the report form's unit picker."""
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    found = _unit_picker(selectors.writable_units(request.user), query=request.GET.get("unit_q", ""))
+    return picker_response(request, found)
 
 
 def _load(request, pk, perm="opinions.view_report") -> OpinionReport:

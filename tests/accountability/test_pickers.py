@@ -108,3 +108,15 @@ def test_the_topic_list_filters_by_any_unit_found_by_name(client, world):
     listed = client.get(reverse("topics:list"), {"unit": villages[509].pk}).content.decode()
     assert "最后一个村的议题" in listed and "一村的议题" not in listed
     assert f'value="{villages[509].pk}" checked' in listed
+
+
+def test_a_member_writes_about_any_village_of_the_county_found_by_name(client, world):
+    from shangliang.units.models import UnitKind
+    from tests.factories import make_unit
+
+    villages = [make_unit(f"第{i:03d}村", UnitKind.VILLAGE, world.t2) for i in range(320)]
+    client.force_login(world.users["member"])
+    found = client.get(reverse("opinions:units"), {"unit_q": "第319村"}).content.decode()
+    assert f'value="{villages[319].pk}"' in found
+    elsewhere = client.get(reverse("opinions:units"), {"unit_q": "乙村"}).content.decode()
+    assert f'value="{world.vb.pk}"' not in elsewhere
