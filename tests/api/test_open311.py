@@ -182,3 +182,21 @@ def test_the_api_key_parameter_as_the_specification_sends_it(hotline, world):
 
     response = APIClient().post("/open311/v2/requests.json", {**CONCERN, "api_key": hotline.key})
     assert response.status_code == 201
+
+
+def test_the_request_list_costs_the_same_queries_for_more_requests(hotline):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert hotline.api.get("/open311/v2/requests.json").status_code == 200
+        return len(ctx)
+
+    for i in range(2):
+        hotline.api.post("/open311/v2/requests.json", {**CONCERN, "description": f"第{i}件"})
+    before = count()
+    for i in range(6):
+        hotline.api.post("/open311/v2/requests.json", {**CONCERN, "description": f"又一件{i}"})
+    assert count() == before
+    assert len(hotline.api.get("/open311/v2/requests.json").json()) == 8
