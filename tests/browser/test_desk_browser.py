@@ -186,3 +186,31 @@ def test_the_tracking_page_at_each_stage_of_the_loop(
 
 def fresh_topic(topic):
     return Topic.objects.get(pk=topic.pk)
+
+
+def test_the_supervisor_picker_searches_as_one_types(
+    chromium,
+    live_server,
+    world,
+    people,  # noqa: F811
+):
+    from shangliang.accountability.models import Supervision
+    from shangliang.people.models import Role
+    from tests.factories import UserFactory, assign
+
+    task = _assign(world, make(world, people, C.SUBMITTED), "在小区东侧划设 40 个停车位")
+    for i in range(230):
+        member = UserFactory(username=f"m{i:03d}", full_name=f"委员{i:03d}")
+        assign(member, Role.MEMBER, world.a)
+    page = _context(chromium)
+    login(page, live_server, "convenor")
+    page.goto(f"{live_server.url}/accountability/tasks/{task.pk}/")
+    assert "共 231 项" in page.locator("#picker-member").inner_text()
+    page.get_by_label("搜索督办委员").fill("委员229")
+    page.wait_for_selector("#picker-member-options label:has-text('委员229')")
+    assert page.locator("#picker-member-options label").count() == 1
+    page.get_by_label("委员229").check()
+    page.get_by_role("button", name="指派督办").click()
+    page.wait_for_selector("text=已指派督办委员。")
+    assert Supervision.objects.filter(task=task, member__username="m229").exists()
+    page.context.close()
