@@ -267,7 +267,8 @@ class TopicFilterForm(forms.Form):
 
 
 class ImportForm(IdempotentForm):
-    unit = forms.TypedChoiceField(label=_("所属单元"), coerce=int, error_messages=_required(_("所属单元")))
+    # Picked by searching the units one may enter topics in (core.picker), as on the entry form.
+    unit = PickField(label=_("所属单元"), error_messages=_required(_("所属单元")))
     file = forms.FileField(
         label=_("Excel 文件（.xlsx）"),
         error_messages={"required": _("请选择要导入的 Excel 文件。")},
@@ -275,11 +276,6 @@ class ImportForm(IdempotentForm):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        depth = min((u.depth for u in units), default=1)
-        self.fields["unit"].choices = [("", "—")] + [(u.pk, f"{'　' * (u.depth - depth)}{u.name}") for u in units]
 
 
 class TrackForm(forms.Form):

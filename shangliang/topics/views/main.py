@@ -328,13 +328,15 @@ def photo(request, pk, photo):
 @require_http_methods(["GET", "POST"])
 def import_sheet(request):
     _login(request)
-    units = list(selectors.enterable_units(request.user, TopicSource.GRID)[:500])
-    if not units:
+    units = selectors.enterable_units(request.user, TopicSource.GRID)
+    if not units.exists():
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None, units=units)
+    form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
+    unit = units.filter(pk=form.cleaned_data["unit"]).first() if form.is_bound and form.is_valid() else None
+    if form.is_bound and form.is_valid() and unit is None:
+        form.add_error("unit", _("请从查找结果中选择可以录入议题的单元。"))
     if request.method == "POST" and form.is_valid():
-        unit = next(u for u in units if u.pk == form.cleaned_data["unit"])
         try:
             created = importing.topics_import(
                 actor=request.user,
@@ -353,7 +355,15 @@ def import_sheet(request):
     return render(
         request,
         "topics/import.html",
-        {"form": form, "errors": errors, "columns": importing.COLUMNS, "max_rows": importing.MAX_ROWS},
+        {
+            "form": form,
+            "errors": errors,
+            "columns": importing.COLUMNS,
+            "max_rows": importing.MAX_ROWS,
+            "unit_picker": _unit_picker(
+                units, TopicSource.GRID, chosen=form["unit"].value(), errors=form.errors.get("unit", [])
+            ),
+        },
         status=_status(form),
     )
 
