@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from shangliang.core.display import large_text
 from shangliang.core.health import healthz
 from shangliang.core.urls import app_urls
 from shangliang.people import views_home
@@ -21,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("security/", include("shangliang.security.urls")),
+    path("public/display/large-text/", large_text, name="large_text"),
     path("public/", include("shangliang.units.public_urls")),
     app_urls("units", public=False),
     app_urls("people"),

@@ -51,7 +51,7 @@ def test_convenor_runs_a_meeting_while_two_participants_vote_from_phones(page, c
 
         # The convenor's list refreshes by itself (htmx) and shows both; the convenor ticks 赵大姐, who has no phone.
         page.wait_for_selector("#signin-list >> text=已签到 2 / 4 人", timeout=30_000)
-        page.get_by_role("button", name="为赵大姐签到").click()
+        page.get_by_role("button", name="代为签到：赵大姐").click()
         page.wait_for_selector("#signin-list >> text=已签到 3 / 4 人")
 
         # Agenda: a briefing, then questions; the meeting moves from one to the next.

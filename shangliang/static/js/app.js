@@ -20,6 +20,24 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); }
   });
+  // Large-text mode (适老化): one click in the header switches it without a reload; remembered in a cookie (which the
+  // server reads, so the next page starts large) and in localStorage (which restores the cookie if it was cleared).
+  var LARGE = "large_text";
+  function setLarge(on) {
+    document.documentElement.classList.toggle("large-text", on);
+    document.cookie = LARGE + "=" + (on ? "1; max-age=31536000" : "; max-age=0") + "; path=/; SameSite=Lax" +
+      (location.protocol === "https:" ? "; Secure" : "");
+    try { localStorage.setItem(LARGE, on ? "1" : "0"); } catch (e) { /* private mode: the cookie is enough */ }
+    document.querySelectorAll("[data-large-text]").forEach(function (b) { b.setAttribute("aria-pressed", on ? "true" : "false"); });
+  }
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-large-text]")) return;
+    event.preventDefault();
+    setLarge(!document.documentElement.classList.contains("large-text"));
+  });
+  try {
+    if (localStorage.getItem(LARGE) === "1" && !document.documentElement.classList.contains("large-text")) { setLarge(true); }
+  } catch (e) { /* no storage */ }
   // Language switch submits on change.
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[data-autosubmit]")) { event.target.form.submit(); }
