@@ -385,7 +385,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shangliang API (有事好商量)",
-    "DESCRIPTION": "Public units, rooms, topics and results; a department's tasks. See /api/docs/ and docs/api.md.",
+    "DESCRIPTION": "Public units, rooms, topics and results; a department's tasks. See /api/v1/docs/ and docs/api.md.",
     "VERSION": "1.0.0",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
