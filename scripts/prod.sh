@@ -75,7 +75,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
     || as_pg "$bindir/createdb" -h "$PG/run" -p "$PG_PORT" -U shangliang shangliang
 fi
 # What the processes started below see (make prod-stop and the operator's shell: `set -a; . var/prod/app.env`).
-(umask 077; env | grep -E '^(DEBUG|SECURE_COOKIES|TASK_BACKEND|CACHE_BACKEND|BEHIND_TLS_PROXY|ALLOWED_HOSTS|SITE_URL|CSRF_TRUSTED_ORIGINS|DB_CONN_MAX_AGE|STATIC_ROOT|MEDIA_ROOT|BACKUP_DIR|BACKUP_NIGHTLY|DATABASE_URL|RATE_[A-Z_]+)=' | sed -E "s/^([^=]+)=(.*)$/\1='\2'/" > "$RUN/app.env")
+(umask 077; env | grep -E '^(DEBUG|SECURE_COOKIES|TASK_BACKEND|CACHE_BACKEND|BEHIND_TLS_PROXY|ALLOWED_HOSTS|SITE_URL|CSRF_TRUSTED_ORIGINS|DB_CONN_MAX_AGE|STATIC_ROOT|MEDIA_ROOT|BACKUP_DIR|BACKUP_NIGHTLY|DATABASE_URL|RATE_[A-Z_]+|OUTBOX_[A-Z_]+|HEALTH_[A-Z_]+)=' | sed -E "s/^([^=]+)=(.*)$/\1='\2'/" > "$RUN/app.env")
 
 say "migrating"
 "$PY" manage.py migrate --noinput -v 0
@@ -88,16 +88,23 @@ upstreams=""
 for i in $(seq 1 "$INSTANCES"); do
   app_port=$((PORT + i))
   "$ROOT/.venv/bin/gunicorn" shangliang.wsgi --bind "127.0.0.1:$app_port" --workers "$WORKERS" --timeout 30 \
-    --graceful-timeout 10 --no-control-socket --max-requests 5000 --max-requests-jitter 500 --daemon --pid "$RUN/gunicorn$i.pid" \
+    --graceful-timeout 5 --no-control-socket --max-requests 5000 --max-requests-jitter 500 --daemon --pid "$RUN/gunicorn$i.pid" \
     --error-logfile "$RUN/log/gunicorn$i.log" --capture-output
   echo "gunicorn$i $RUN/gunicorn$i.pid" >> "$RUN/pids"
   upstreams+="    server 127.0.0.1:$app_port max_fails=1 fail_timeout=5s;"$'\n'
 done
 
-nohup setsid "$PY" manage.py db_worker > "$RUN/log/worker.log" 2>&1 < /dev/null &
-echo $! > "$RUN/worker.pid"; echo "worker $RUN/worker.pid" >> "$RUN/pids"
-nohup setsid "$PY" manage.py run_periodic --every "${PERIODIC_SECONDS:-60}" > "$RUN/log/periodic.log" 2>&1 < /dev/null &
-echo $! > "$RUN/periodic.pid"; echo "periodic $RUN/periodic.pid" >> "$RUN/pids"
+# The worker and the loop run under a small supervisor that starts them again when they stop (db_worker ends when
+# PostgreSQL restarts under it; a killed worker comes back in 2 s); TERM to the supervisor stops both.
+supervise() {
+  local name=$1; shift
+  nohup setsid bash -c 'trap "kill -TERM \$child 2>/dev/null; wait \$child; exit 0" TERM
+    while true; do "$@" & child=$!; wait $child; echo "[$(date +%T)] $1 ended ($?); starting it again in 2 s"; sleep 2; done' \
+    _ "$@" >> "$RUN/log/$name.log" 2>&1 < /dev/null &
+  echo $! > "$RUN/$name.pid"; echo "$name $RUN/$name.pid" >> "$RUN/pids"
+}
+supervise worker "$PY" manage.py db_worker
+supervise periodic "$PY" manage.py run_periodic --every "${PERIODIC_SECONDS:-60}"
 
 cp deploy/503.html "$RUN/html/503.html"
 mime=/etc/nginx/mime.types; [ -f "$mime" ] || mime="$RUN/nginx/mime.types"; [ -f "$mime" ] || printf 'types { text/html html; text/css css; application/javascript js; image/png png; image/svg+xml svg; font/woff2 woff2; }\n' > "$mime"

@@ -288,6 +288,8 @@ if AUDIT_RETENTION_DAYS < 180:
 
     raise ImproperlyConfigured(f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} is below the legal minimum of 180 days")
 
+# The outbox (core.events): a worker killed while delivering an event holds it this long before another takes it.
+OUTBOX_CLAIM_SECONDS = envint("OUTBOX_CLAIM_SECONDS", 300)
 # /healthz (core.health) turns red when the worker has not run its heartbeat for this long (run_periodic sends one
 # each run) or an event has waited this long for delivery (the outbox).
 HEALTH_WORKER_MAX_SECONDS = envint("HEALTH_WORKER_MAX_SECONDS", 300)

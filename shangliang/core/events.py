@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
@@ -35,8 +36,8 @@ from shangliang.core.models import Event
 logger = logging.getLogger(__name__)
 
 EVERY_EVENT = "*"
-# A claim lasts this long: a claimer that died holding it is replaced after that. Handlers must finish well within it.
-CLAIM_LEASE = timedelta(minutes=5)
+# A claim lasts settings.OUTBOX_CLAIM_SECONDS: a claimer that died holding it is replaced after that. Handlers must
+# finish well within it.
 # After the n-th failed attempt the event waits RETRY_BASE * 2**(n-1), at most RETRY_MAX; it is never given up.
 RETRY_BASE = timedelta(seconds=30)
 RETRY_MAX = timedelta(hours=1)
@@ -131,10 +132,12 @@ def claim(event_id: int) -> bool:
     holds; SQLite runs writes one at a time.)"""
     now = clock.now()
     claimable = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    return (
-        Event.objects.filter(claimable, pk=event_id, delivered_at__isnull=True).update(claimed_until=now + CLAIM_LEASE)
-        == 1
-    )
+    taken = Event.objects.filter(claimable, pk=event_id, delivered_at__isnull=True)
+    return taken.update(claimed_until=now + claim_lease()) == 1
+
+
+def claim_lease() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
 
 
 def retry_delay(attempts: int) -> timedelta:
