@@ -3,7 +3,7 @@ library only: locust runs it in its own gevent process, without Django. The plan
 their authenticator keys) comes from the JSON file named by BENCH_LOAD_PLAN; what the clients saw accepted is written
 to BENCH_LOAD_SEEN (one JSON line per process) for the reconciliation.
 
-The mix, per simulated person:
+The mix, per simulated person (BENCH_LOAD_MIX=public: the residents' public pages alone):
 - residents on phones (weight 8): the room's page, a unit's public page, a topic's public page, the submission form and
   a submission (a new concern: a write), the tracking page of what they submitted;
 - convenors (weight 1): signed in once with password and authenticator code; their topic list, a topic, screening a
@@ -20,7 +20,7 @@ import time
 import uuid
 from hashlib import sha1
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, events, tag, task
 
 PLAN = json.loads(open(os.environ["BENCH_LOAD_PLAN"]).read())  # noqa: SIM115, PTH123
 SEEN = {"submitted": [], "screened": []}
@@ -60,6 +60,7 @@ class Resident(HttpUser):
         if PLAN["public_topics"]:
             self.client.get(f"/public/topics/{random.choice(PLAN['public_topics'])}/", name="public: topic")  # noqa: S311
 
+    @tag("write")
     @task(2)
     def submit(self):
         room = random.choice(PLAN["rooms"])  # noqa: S311
@@ -86,6 +87,7 @@ class Resident(HttpUser):
             else:
                 response.failure(f"submit answered {response.status_code}")
 
+    @tag("write")
     @task(1)
     def track(self):
         if self.codes:
@@ -151,6 +153,11 @@ class Convenor(HttpUser):
     def dashboard(self):
         if self.ready:
             self.client.get(f"/dashboards/units/{self.unit}/", name="convenor: dashboard")
+
+
+if os.environ.get("BENCH_LOAD_MIX") == "public":
+    # Public pages alone (run with --exclude-tags write): residents reading, no convenors.
+    Convenor.abstract = True
 
 
 @events.test_stop.add_listener

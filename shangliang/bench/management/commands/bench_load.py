@@ -66,6 +66,7 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=60, help="每一步的秒数")
         parser.add_argument("--villages", type=int, default=20)
         parser.add_argument("--convenors", type=int, default=3, help="每一步的召集人数")
+        parser.add_argument("--mix", choices=["county", "public"], default="county", help="public：只有公开页面")
 
     def handle(self, *args, **options):
         steps = [int(n) for n in options["users"].split(",") if n.strip()]
@@ -87,12 +88,18 @@ class Command(BaseCommand):
             }
             (workdir / "plan.json").write_text(json.dumps(step_plan))
             prefix = workdir / f"step{number}"
-            env = {**os.environ, "BENCH_LOAD_PLAN": str(workdir / "plan.json"), "BENCH_LOAD_SEEN": str(seen_file)}
+            env = {
+                **os.environ,
+                "BENCH_LOAD_PLAN": str(workdir / "plan.json"),
+                "BENCH_LOAD_SEEN": str(seen_file),
+                "BENCH_LOAD_MIX": options["mix"],
+            }
             spawn = max(users // 5, 1)
             command = [
                 sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary",
                 "-u", str(users), "-r", str(spawn), "-t", f"{options['duration']}s", "--stop-timeout", "5",
                 "--host", options["base_url"], "--csv", str(prefix), "--loglevel", "ERROR",
+                *(["--exclude-tags", "write"] if options["mix"] == "public" else []),
             ]  # fmt: skip
             done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
             rows = self.read_stats(prefix)
