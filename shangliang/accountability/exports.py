@@ -24,12 +24,8 @@ from shangliang.accountability.quality import FORMULA, consultation_quality
 from shangliang.consultations.exports import report_docx
 from shangliang.core import clock, eventtypes
 from shangliang.core.models import Event
-
-
-def _safe(value) -> str:
-    """Text for a spreadsheet cell: never a formula (=, +, -, @ at the start would be run by Excel)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+from shangliang.core.spreadsheets import cell as safe_cell
+from shangliang.core.spreadsheets import row as row_cells
 
 
 def _rows(tasks):
@@ -54,15 +50,15 @@ def _sheet(title: str, subtitle: str, header: list, rows: list[list], widths: li
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    ws.append([_safe(title)])
+    ws.append([safe_cell(title)])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([_safe(subtitle)])
+    ws.append([safe_cell(subtitle)])
     ws.append([])
-    ws.append([_safe(h) for h in header])
+    ws.append([safe_cell(h) for h in header])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([v if isinstance(v, int | float) else _safe(v) for v in row])
+        ws.append(row_cells(row))
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index, width in enumerate(widths, start=1):

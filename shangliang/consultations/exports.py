@@ -19,6 +19,7 @@ from shangliang.consultations.models import Consultation, ConsultationForm, Invi
 from shangliang.core import clock, eventtypes
 from shangliang.core.events import timeline
 from shangliang.core.links import absolute_url
+from shangliang.core.spreadsheets import cell as safe_cell
 
 DEFAULT_LENGTH = timedelta(hours=2)
 
@@ -67,25 +68,19 @@ def ics_bytes(c: Consultation, *, participant=None) -> bytes:
     return cal.to_ical()
 
 
-def _safe(value) -> str:
-    """Text for a spreadsheet cell: never a formula (=, +, -, @ at the start would be run by Excel)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def suggestions_xlsx(c: Consultation) -> bytes:
 
     tallies = selectors.suggestion_tallies(c)
     wb = Workbook()
     ws = wb.active
     ws.title = _("建议清单")
-    ws.append([_safe(_("协商意见建议清单"))])
+    ws.append([safe_cell(_("协商意见建议清单"))])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([_safe(_("协商名称")), _safe(c.title)])
-    ws.append([_safe(_("所属单元")), _safe(c.unit.name)])
-    ws.append([_safe(_("协商形式")), _safe(c.get_form_display())])
-    ws.append([_safe(_("协商结果")), _safe(c.get_outcome_display() if c.outcome else c.get_status_display())])
-    ws.append([_safe(_("应表决人数")), selectors.eligible_voters(c)])
+    ws.append([safe_cell(_("协商名称")), safe_cell(c.title)])
+    ws.append([safe_cell(_("所属单元")), safe_cell(c.unit.name)])
+    ws.append([safe_cell(_("协商形式")), safe_cell(c.get_form_display())])
+    ws.append([safe_cell(_("协商结果")), safe_cell(c.get_outcome_display() if c.outcome else c.get_status_display())])
+    ws.append([safe_cell(_("应表决人数")), selectors.eligible_voters(c)])
     ws.append([])
     header = [
         _("序号"),
@@ -97,7 +92,7 @@ def suggestions_xlsx(c: Consultation) -> bytes:
         _("状态"),
         _("不同意见（原文）"),
     ]
-    ws.append([_safe(h) for h in header])
+    ws.append([safe_cell(h) for h in header])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for t in tallies:
@@ -105,13 +100,13 @@ def suggestions_xlsx(c: Consultation) -> bytes:
         ws.append(
             [
                 t.suggestion.order,
-                _safe(t.suggestion.text),
+                safe_cell(t.suggestion.text),
                 t.agree,
                 t.abstain,
                 t.disagree,
                 t.block,
-                _safe(t.suggestion.get_status_display()),
-                _safe(dissent),
+                safe_cell(t.suggestion.get_status_display()),
+                safe_cell(dissent),
             ]
         )
         for cell in ws[ws.max_row]:

@@ -10,20 +10,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from shangliang.core.spreadsheets import cell as safe_cell
 from shangliang.dashboards import metrics  # noqa: F401 (registers every figure)
 from shangliang.dashboards.metric_registry import METRICS, Table
 from shangliang.dashboards.periods import custom
 from shangliang.dashboards.scope import Scope
-
-
-def safe(value) -> Any:
-    """A spreadsheet cell: numbers stay numbers; text never starts a formula (=, +, -, @ would be run by Excel)."""
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @dataclass
@@ -52,27 +43,27 @@ def workbook(heading: str, sheets: list[Sheet], cards: list[tuple[str, Any, str,
     bold = Font(bold=True)
     if cards:
         ws = wb.create_sheet(_sheet_name(_("主要数字"), used))
-        ws.append([safe(heading)])
+        ws.append([safe_cell(heading)])
         ws["A1"].font = Font(bold=True, size=13)
         ws.append([_("指标"), _("数值"), _("单位"), _("口径")])
         for cell in ws[2]:
             cell.font = bold
         for label, value, unit, definition in cards:
-            ws.append([safe(label), safe(value), safe(unit), safe(definition)])
+            ws.append([safe_cell(label), safe_cell(value), safe_cell(unit), safe_cell(definition)])
         ws.column_dimensions["A"].width = 22
         ws.column_dimensions["D"].width = 80
     for sheet in sheets:
         ws = wb.create_sheet(_sheet_name(sheet.title, used))
-        ws.append([safe(sheet.title)])
+        ws.append([safe_cell(sheet.title)])
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append([safe(heading)])
-        ws.append([safe(_("口径：") + sheet.definition)])
+        ws.append([safe_cell(heading)])
+        ws.append([safe_cell(_("口径：") + sheet.definition)])
         ws["A3"].alignment = Alignment(wrap_text=False)
-        ws.append([safe(c) for c in sheet.table.columns])
+        ws.append([safe_cell(c) for c in sheet.table.columns])
         for cell in ws[4]:
             cell.font = bold
         for row in sheet.table.rows:
-            ws.append([safe(v) for v in row])
+            ws.append([safe_cell(v) for v in row])
         ws.column_dimensions["A"].width = 24
         ws.freeze_panes = "B5"
     buf = io.BytesIO()

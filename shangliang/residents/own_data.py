@@ -16,6 +16,7 @@ from shangliang.core import clock
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
+from shangliang.core.spreadsheets import cell
 from shangliang.core.validation import clean_text
 from shangliang.residents.models import (
     Consent,
@@ -134,9 +135,7 @@ def as_json(sections) -> bytes:
 def _cell(value):
     """Text as text: a value starting like a formula is not a live formula in Excel."""
     value = _plain(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return cell(value) if isinstance(value, str) else value
 
 
 def as_xlsx(sections) -> bytes:

@@ -20,6 +20,7 @@ from shangliang.core import audit
 from shangliang.core.access import LoginRequired, check_perm
 from shangliang.core.models import AuditRecord
 from shangliang.core.pagination import paginate
+from shangliang.core.spreadsheets import cell
 from shangliang.security.forms import AuditSearchForm
 from shangliang.security.tasks import verify_audit_chain
 from shangliang.units.models import Unit
@@ -103,12 +104,6 @@ COLUMNS = (
 )
 
 
-def _cell(value) -> str:
-    """A spreadsheet cell: never a live formula (=, +, -, @, tab or carriage return at the start)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _rows(records):
     for r in records.iterator(chunk_size=2000):
         yield [
@@ -138,7 +133,7 @@ def audit_export(request, fmt):
         writer = csv.writer(buffer)
         writer.writerow(header)
         for row in _rows(records):
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow([cell(v) for v in row])
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
         return response
@@ -146,7 +141,7 @@ def audit_export(request, fmt):
     sheet = book.create_sheet(_("审计记录"))
     sheet.append(header)
     for row in _rows(records):
-        sheet.append([_cell(v) for v in row])
+        sheet.append([cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(

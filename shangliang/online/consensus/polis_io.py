@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from shangliang.core.spreadsheets import cell
+
 from .analysis import analyse
 from .polis_read import Report, RowError, read_comments, read_votes, read_wide
 from .votes import VoteLog
@@ -204,5 +206,5 @@ def write_polis_export(
             if group_informed_consensus is not None:
                 value = group_informed_consensus.get(s.statement_id)
                 row.append("" if value is None or math.isnan(value) else repr(float(value)))
-            row.append(s.body)
+            row.append(cell(s.body))  # a statement is never a live formula when the file is opened
             writer.writerow(row)

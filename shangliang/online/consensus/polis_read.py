@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from shangliang.core.spreadsheets import uncell
+
 from .votes import VoteLog
 
 MAX_KEPT = 1000  # warnings kept with their text; beyond that only counted
@@ -220,7 +222,7 @@ def read_comments(path: Path, report: Report) -> list[CommentRow] | None:
         if moderated not in (-1, 0, 1):
             report.warn(name, line, "moderated 不是 -1、0 或 1，按待审核导入", "moderated is not -1, 0 or 1; pending")
             moderated = 0
-        body = row["comment-body"].strip()
+        body = uncell(row["comment-body"]).strip()
         if not body:
             report.warn(name, line, f"comment-id {sid} 的内容为空", f"comment-id {sid} has an empty body")
         author = _integer(row.get("author-id"))

@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from shangliang.core.errors import InvalidInput
 from shangliang.core.permissions import require_perm
+from shangliang.core.spreadsheets import row as cells
 from shangliang.core.validation import clean_key
 from shangliang.topics.models import Topic, TopicSource
 from shangliang.topics.services import intake
@@ -60,7 +61,7 @@ def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "议题"
-    ws.append([name for name, _r, _h in COLUMNS])
+    ws.append(cells(name for name, _r, _h in COLUMNS))
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FCE8E6")
     for i, (_name, required, _h) in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=1, column=i)
@@ -74,10 +75,10 @@ def template_workbook() -> bytes:
     yes_no.add("F2:F501")
     ws.freeze_panes = "A2"
     notes = wb.create_sheet("填写说明")
-    notes.append(["列", "说明"])
+    notes.append(cells(["列", "说明"]))
     for name, _r, explanation in COLUMNS:
-        notes.append([name, explanation])
-    notes.append(["", f"每个文件最多 {MAX_ROWS} 行；任何一行有误，整个文件都不会导入，请按提示改正后重新上传。"])
+        notes.append(cells([name, explanation]))
+    notes.append(cells(["", f"每个文件最多 {MAX_ROWS} 行；任何一行有误，整个文件都不会导入，请按提示改正后重新上传。"]))
     notes.column_dimensions["B"].width = 70
     out = io.BytesIO()
     wb.save(out)
