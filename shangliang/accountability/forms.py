@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.accountability.models import ItemKind, TaskStatus
 from shangliang.consultations.forms import MultipleFileField
+from shangliang.core import forms as core_forms
 from shangliang.core.picker import PickField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -71,8 +72,8 @@ class BodyFields(forms.Form):
 
 
 class DeadlineFields(forms.Form):
-    deadline = forms.DateField(label=_("完成时限"), required=False, widget=DATE)
-    working_days = forms.IntegerField(
+    deadline = core_forms.DateField(label=_("完成时限"), required=False, widget=DATE)
+    working_days = core_forms.IntegerField(
         label=_("或：工作日数"),
         required=False,
         min_value=1,
@@ -109,7 +110,7 @@ class DecideForm(forms.Form):
 
 class ProgressForm(forms.Form):
     text = _note(_("进展情况"), required=True, rows=3, max_length=2000)
-    percent = forms.IntegerField(
+    percent = core_forms.IntegerField(
         label=_("进度（%）"),
         min_value=0,
         max_value=100,
@@ -127,12 +128,12 @@ class CompletionForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    new_deadline = forms.DateField(label=_("申请延至"), widget=DATE)
+    new_deadline = core_forms.DateField(label=_("申请延至"), widget=DATE)
     note = _note(_("延期理由"), required=True)
 
 
 class ReopenForm(forms.Form):
-    deadline = forms.DateField(label=_("新的完成时限"), widget=DATE)
+    deadline = core_forms.DateField(label=_("新的完成时限"), widget=DATE)
     note = _note(_("重办理由"), required=True)
 
 
@@ -145,7 +146,7 @@ class SupervisorForm(forms.Form):
     member = PickField(label=_("督办委员"), error_messages={"required": _("请选择督办委员。")})
 
 
-class CommentForm(forms.Form):
+class CommentForm(core_forms.SubmitOnce):
     text = _note(_("督办意见"), required=True, rows=3, max_length=2000)
     escalate = forms.BooleanField(label=_("提请升级督办（告知政协机关和同级党组织）"), required=False)
 
@@ -202,24 +203,24 @@ class EvaluateForm(forms.Form):
 
 
 class SettingsForm(forms.Form):
-    sign_days = forms.IntegerField(
+    sign_days = core_forms.IntegerField(
         label=_("签收时限（天）"),
         min_value=1,
         max_value=30,
         help_text=_("交办后多少天内签收，工作日还是自然日见本县工作日历的“时限计日方式”"),
     )
-    hand_back_days = forms.IntegerField(
+    hand_back_days = core_forms.IntegerField(
         label=_("申退时限（天）"),
         min_value=1,
         max_value=30,
         help_text=_("交办后多少天内可以申请退回，过期须签收办理"),
     )
-    remind_before_days = forms.IntegerField(label=_("到期前提醒天数"), min_value=0, max_value=30)
-    notice_grace_days = forms.IntegerField(label=_("催办后通报宽限天数（自然日）"), min_value=1, max_value=60)
-    dissatisfaction_percent = forms.IntegerField(label=_("不满意率重办阈值（%）"), min_value=1, max_value=100)
-    min_ratings = forms.IntegerField(label=_("重办所需最少评价数"), min_value=1, max_value=1000)
-    reopen_days = forms.IntegerField(label=_("重办期限（自然日）"), min_value=1, max_value=365)
-    follow_up_months = forms.IntegerField(label=_("回访间隔（月）"), min_value=1, max_value=36)
+    remind_before_days = core_forms.IntegerField(label=_("到期前提醒天数"), min_value=0, max_value=30)
+    notice_grace_days = core_forms.IntegerField(label=_("催办后通报宽限天数（自然日）"), min_value=1, max_value=60)
+    dissatisfaction_percent = core_forms.IntegerField(label=_("不满意率重办阈值（%）"), min_value=1, max_value=100)
+    min_ratings = core_forms.IntegerField(label=_("重办所需最少评价数"), min_value=1, max_value=1000)
+    reopen_days = core_forms.IntegerField(label=_("重办期限（自然日）"), min_value=1, max_value=365)
+    follow_up_months = core_forms.IntegerField(label=_("回访间隔（月）"), min_value=1, max_value=36)
 
 
 KIND_WORDS = {"过程": ItemKind.PROCESS, "过程评估": ItemKind.PROCESS, "process": ItemKind.PROCESS}

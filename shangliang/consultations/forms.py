@@ -14,13 +14,14 @@ from shangliang.consultations.models import (
     SubmissionLevel,
     VoteChoice,
 )
+from shangliang.core import forms as core_forms
 from shangliang.units.models import UnitLevel
 
 DATE = {"type": "date"}
 
 
 def _datetime(label, required=False):
-    return forms.DateTimeField(
+    return core_forms.DateTimeField(
         label=label,
         required=required,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -125,7 +126,7 @@ class ChooseForm(forms.Form):
 class ResearchForm(forms.Form):
     kind = forms.ChoiceField(label=_("调研方式"), choices=ResearchKind.choices)
     title = forms.CharField(label=_("标题"), widget=forms.TextInput(attrs={"maxlength": 100}))
-    done_on = forms.DateField(label=_("调研日期"), widget=forms.DateInput(attrs=DATE))
+    done_on = core_forms.DateField(label=_("调研日期"), widget=forms.DateInput(attrs=DATE))
     text = forms.CharField(label=_("调研情况"), widget=forms.Textarea(attrs={"rows": 5, "maxlength": 5000}))
     files = MultipleFileField(label=_("附件"), required=False, help_text=_("PDF、Word、Excel 或图片，最多 5 个"))
 
@@ -133,7 +134,7 @@ class ResearchForm(forms.Form):
 class VisitForm(forms.Form):
     party = forms.CharField(label=_("走访对象"), widget=forms.TextInput(attrs={"maxlength": 100}))
     participant = forms.TypedChoiceField(label=_("对应参加人员"), coerce=int, required=False, empty_value=None)
-    visited_on = forms.DateField(label=_("走访日期"), widget=forms.DateInput(attrs=DATE))
+    visited_on = core_forms.DateField(label=_("走访日期"), widget=forms.DateInput(attrs=DATE))
     views = forms.CharField(label=_("对方意见"), widget=forms.Textarea(attrs={"rows": 3, "maxlength": 5000}))
     agreed = forms.CharField(
         label=_("达成的共识"), required=False, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 5000})
@@ -172,7 +173,7 @@ class ScheduleForm(forms.Form):
                 del self.fields[name]
 
 
-class SegmentForm(forms.Form):
+class SegmentForm(core_forms.SubmitOnce):
     # The meeting page holds several forms: a prefix each keeps ids (and labels' for=) unique.
     prefix = "segment"
     kind = forms.ChoiceField(label=_("环节"), choices=SegmentKind.choices)
@@ -268,10 +269,10 @@ class FilterForm(forms.Form):
 
 
 class RuleForm(forms.Form):
-    min_participants = forms.IntegerField(label=_("最少参加人数"))
-    min_stakeholders = forms.IntegerField(label=_("利益相关方至少"))
-    min_resident_reps = forms.IntegerField(label=_("群众代表至少"))
-    max_official_percent = forms.IntegerField(label=_("党政人员占比上限（%）"))
+    min_participants = core_forms.IntegerField(label=_("最少参加人数"), min_value=1, max_value=500)
+    min_stakeholders = core_forms.IntegerField(label=_("利益相关方至少"), max_value=500)
+    min_resident_reps = core_forms.IntegerField(label=_("群众代表至少"), max_value=500)
+    max_official_percent = core_forms.IntegerField(label=_("党政人员占比上限（%）"), max_value=100)
 
 
 class NormForm(forms.Form):
@@ -279,8 +280,11 @@ class NormForm(forms.Form):
         label=_("单元层级"),
         choices=[(lv.value, lv.label) for lv in (UnitLevel.TOWN, UnitLevel.VILLAGE, UnitLevel.SPECIAL)],
     )
-    min_count = forms.IntegerField(label=_("至少次数"))
-    period_months = forms.IntegerField(
-        label=_("周期（月）"), help_text=_("如：镇级 12 个月 2 次；村级 2 个月 1 次；月例会 1 个月 1 次")
+    min_count = core_forms.IntegerField(label=_("至少次数"), min_value=1, max_value=100)
+    period_months = core_forms.IntegerField(
+        min_value=1,
+        max_value=24,
+        label=_("周期（月）"),
+        help_text=_("如：镇级 12 个月 2 次；村级 2 个月 1 次；月例会 1 个月 1 次"),
     )
-    effective_from = forms.DateField(label=_("起算日期"), widget=forms.DateInput(attrs=DATE))
+    effective_from = core_forms.DateField(label=_("起算日期"), widget=forms.DateInput(attrs=DATE))

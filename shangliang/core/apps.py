@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import class_prepared
 from django.utils.translation import gettext_lazy as _
+
+from shangliang.core.validation import guard_model_ranges
+
+# Connected when the app configs are imported, before any app's models: every date and number field of the project
+# gets its range as a validator and a database constraint (core.validation).
+class_prepared.connect(guard_model_ranges, dispatch_uid="core.guard_model_ranges")
 
 
 class CoreConfig(AppConfig):
@@ -10,6 +17,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from shangliang.core import audit, backup
         from shangliang.core.calendars import reconcile_line
+        from shangliang.core.db import purge_submissions
         from shangliang.core.events import outbox_line
         from shangliang.core.health import heartbeat_line
         from shangliang.core.periodic import register_periodic
@@ -26,3 +34,4 @@ class CoreConfig(AppConfig):
         register_periodic("calendars", reconcile_line)
         # The nightly backup (BACKUP_NIGHTLY), keeping BACKUP_KEEP.
         register_periodic("backup", backup.nightly_line)
+        register_periodic("submissions", purge_submissions)

@@ -1,4 +1,16 @@
+"""Form helpers shared by every app: calling a service from a form, and the date and number fields.
+
+Every date and number a form accepts goes through core.validation.InRange (the range every reader assumes), so that a
+value which would take a page down later is refused here with a clear message; tests/core/test_ranges.py checks that
+no form of the project declares a bare Django date or number field.
+"""
+
+from uuid import uuid4
+
+from django import forms
+
 from shangliang.core.errors import InvalidInput
+from shangliang.core.validation import DATES, INTEGER_RANGES, InRange
 
 
 def run_service(form, call):
@@ -9,3 +21,63 @@ def run_service(form, call):
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, exc.message)
         return None
+
+
+class _DateRange:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators.append(InRange(DATES.low, DATES.high, label=self.label))
+
+
+class DateField(_DateRange, forms.DateField):
+    pass
+
+
+class DateTimeField(_DateRange, forms.DateTimeField):
+    pass
+
+
+class _Bounded:
+    """min_value/max_value checked by InRange (with the field's own messages for 'min_value'/'max_value'), and shown
+    to the browser as the input's min/max."""
+
+    def _bound(self, min_value, max_value) -> None:
+        self.min_value, self.max_value = min_value, max_value
+        self.validators.append(InRange(min_value, max_value, label=self.label))
+        self.widget.attrs.update(self.widget_attrs(self.widget))
+
+
+class IntegerField(_Bounded, forms.IntegerField):
+    """A whole number; without bounds, what the smallest integer column holds (0 … 32767)."""
+
+    def __init__(self, *, min_value=None, max_value=None, **kwargs):
+        super().__init__(**kwargs)
+        low, high = INTEGER_RANGES["PositiveSmallIntegerField"]
+        self._bound(low if min_value is None else min_value, high if max_value is None else max_value)
+
+
+class IdField(IntegerField):
+    """The id of a row chosen on the page (checked against what the user may see by the view or service)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=INTEGER_RANGES["IntegerField"][1], **kwargs)
+
+
+class DecimalField(_Bounded, forms.DecimalField):
+    """A decimal number; bounds are required (an amount has a ceiling every reader can sum)."""
+
+    def __init__(self, *, min_value, max_value, **kwargs):
+        super().__init__(**kwargs)
+        self._bound(min_value, max_value)
+
+
+class SubmitOnce(forms.Form):
+    """A create form sent twice stores one row: a random key rendered as a hidden field (core/_form_fields.html
+    renders hidden fields), which the view hands to the service as `idempotency_key` (core.db.insert_once)."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid4().hex)

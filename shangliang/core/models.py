@@ -4,6 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core.validation import YEARS, InRange
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -183,7 +185,7 @@ class CalendarYear(models.Model):
     county = models.ForeignKey(
         "units.Unit", on_delete=models.CASCADE, related_name="calendar_years", verbose_name=_("区县")
     )
-    year = models.PositiveSmallIntegerField(_("年份"))
+    year = models.PositiveSmallIntegerField(_("年份"), validators=[YEARS])
     source = models.CharField(
         _("依据"), max_length=200, blank=True, help_text=_("如：国务院办公厅关于 2027 年部分节假日安排的通知")
     )
@@ -279,7 +281,7 @@ class ProvisionalDeadline(models.Model):
     field = models.CharField(_("字段"), max_length=40, default="deadline")
     label = models.CharField(_("名称"), max_length=200, blank=True)
     start = models.DateField(_("起算日"))
-    working_days = models.PositiveSmallIntegerField(_("工作日数"))
+    working_days = models.PositiveSmallIntegerField(_("工作日数"), validators=[InRange(1, 500)])
     computed = models.DateField(_("暂定期限"))
     official = models.DateField(_("正式日历下的期限"), null=True, blank=True)
     status = models.CharField(
@@ -301,3 +303,24 @@ class ProvisionalDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label or self.object_id}: {self.computed}"
+
+
+class Submission(models.Model):
+    """A form sent with its key (core.db.insert_once): the same POST arriving twice from the same sender finds the row
+    its first arrival created here instead of storing a second one. The sender is kept as a keyed hash (an account, a
+    verified number, an invitation or a browser: core.db.sender_of), so a key resent by someone else is theirs alone
+    and never returns another person's row (a receipt, a tracking code)."""
+
+    sender = models.CharField(_("提交人"), max_length=64)
+    key = models.CharField(_("表单标识"), max_length=80)
+    content_type = models.ForeignKey(ContentType, null=True, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("表单提交")
+        verbose_name_plural = _("表单提交")
+        constraints = [models.UniqueConstraint(fields=["sender", "key"], name="core_one_row_per_sent_form")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.content_type_id}:{self.object_id}"

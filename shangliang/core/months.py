@@ -17,10 +17,17 @@ def month_end(d: date) -> date:
 
 
 def add_months(d: date, months: int) -> date:
-    """The same day `months` later (or earlier), clamped to the month's end (31 January + 1 month = 28/29 February)."""
+    """The same day `months` later (or earlier), clamped to the month's end (31 January + 1 month = 28/29 February).
+
+    Beyond what a date can hold the answer stays at date.max (or date.min): "not in any year a page shows", rather
+    than an error that would take the page down."""
     index = d.year * 12 + (d.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 

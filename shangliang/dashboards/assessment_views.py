@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from shangliang.core import forms as core_forms
 from shangliang.core.access import LoginRequired, get_for
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
@@ -36,8 +37,8 @@ def _county(request, pk, perm="dashboards.view_assessment") -> Unit:
 
 
 class TargetForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
-    percent = forms.IntegerField(label=gettext_lazy("计划覆盖率（%）"), min_value=0, max_value=100, required=False)
+    year = core_forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
+    percent = core_forms.IntegerField(label=gettext_lazy("计划覆盖率（%）"), min_value=0, max_value=100, required=False)
 
 
 def coverage_plan(scope: Scope, county: Unit | None) -> Table:
@@ -290,8 +291,8 @@ def units(request, pk):
 class RuleForm(forms.Form):
     subject = forms.ChoiceField(choices=ScoreSubject.choices, widget=forms.HiddenInput)
     item = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    points = forms.DecimalField(label=gettext_lazy("每项得分"), min_value=0, max_value=1000, decimal_places=2)
-    cap = forms.DecimalField(label=gettext_lazy("最高得分"), min_value=0, max_value=1000, decimal_places=2)
+    points = core_forms.DecimalField(label=gettext_lazy("每项得分"), min_value=0, max_value=1000, decimal_places=2)
+    cap = core_forms.DecimalField(label=gettext_lazy("最高得分"), min_value=0, max_value=1000, decimal_places=2)
 
 
 @require_http_methods(["GET", "POST"])

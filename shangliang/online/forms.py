@@ -6,6 +6,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core import forms as core_forms
 from shangliang.online.models import STATEMENT_MAX, ModerationMode
 from shangliang.online.services import DESCRIPTION_MAX, QUESTION_MAX
 from shangliang.topics.forms import IdempotentForm
@@ -17,7 +18,7 @@ def _interpolate(message, values):
 
 
 def _datetime(label, help_text=""):
-    return forms.DateTimeField(
+    return core_forms.DateTimeField(
         label=label,
         required=False,
         help_text=help_text,

@@ -7,6 +7,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core import forms as core_forms
 from shangliang.core.picker import PickField
 from shangliang.opinions.models import AdoptionLevel, ReportSource, ReportStatus
 
@@ -35,7 +36,7 @@ def _text(label, max_length, *, required=True, rows=None, help_text=""):
 
 
 def _date(label, required=True):
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    return core_forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ReportForm(forms.Form):
@@ -129,4 +130,4 @@ class FilterForm(forms.Form):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    year = core_forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.core import clock
+from shangliang.core import forms as core_forms
 from shangliang.people.models import Department, LinkKind, Position, Role, Sector, TalentKind
 from shangliang.people.selectors import AssignmentStatus, LinkStatus
 
@@ -12,8 +13,8 @@ def today():
     return clock.today()
 
 
-def _date_field(label, *, required: bool = True, **kwargs) -> forms.DateField:
-    return forms.DateField(
+def _date_field(label, *, required: bool = True, **kwargs) -> core_forms.DateField:
+    return core_forms.DateField(
         label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs
     )
 
@@ -183,7 +184,7 @@ class MemberLinkFilterForm(forms.Form):
 FIELD_SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 
-class TalentForm(forms.Form):
+class TalentForm(core_forms.SubmitOnce):
     name = forms.CharField(label=_("姓名"), max_length=50)
     kind = forms.ChoiceField(label=_("类别"), choices=TalentKind.choices)
     organisation = forms.CharField(label=_("工作单位"), max_length=100, required=False)

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core.validation import InRange
+
 
 class SmsCode(models.Model):
     """A six-digit code sent to a number: kept hashed, a few tries, expires; used once."""
@@ -113,10 +115,16 @@ class CountyPrivacySettings(models.Model):
     county = models.OneToOneField(
         "units.Unit", on_delete=models.CASCADE, related_name="privacy_settings", verbose_name=_("区县")
     )
-    contact_days = models.PositiveIntegerField(_("联系方式保存天数（事项办结后）"), default=365)
-    verification_days = models.PositiveIntegerField(_("验证记录保存天数"), default=30)
-    photo_days = models.PositiveIntegerField(_("含人物照片保存天数（事项办结后）"), default=730)
-    answer_days = models.PositiveIntegerField(_("答复个人信息申请的期限（天）"), default=15)
+    contact_days = models.PositiveIntegerField(
+        _("联系方式保存天数（事项办结后）"), default=365, validators=[InRange(1, 3650)]
+    )
+    verification_days = models.PositiveIntegerField(_("验证记录保存天数"), default=30, validators=[InRange(1, 3650)])
+    photo_days = models.PositiveIntegerField(
+        _("含人物照片保存天数（事项办结后）"), default=730, validators=[InRange(1, 3650)]
+    )
+    answer_days = models.PositiveIntegerField(
+        _("答复个人信息申请的期限（天）"), default=15, validators=[InRange(1, 3650)]
+    )
 
     class Meta:
         verbose_name = _("个人信息保存与答复期限")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core import forms as core_forms
 from shangliang.core.models import AuditOutcome
 from shangliang.people.models import Role
 from shangliang.security.models import AdminKind
@@ -40,9 +41,9 @@ class PasswordChangeForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
-    password_max_age_days = forms.IntegerField(label=_("密码有效期（天）"), min_value=1, max_value=180)
-    idle_timeout_minutes = forms.IntegerField(label=_("无操作超时（分钟）"), min_value=2, max_value=30)
-    absolute_timeout_hours = forms.IntegerField(label=_("会话最长时间（小时）"), min_value=1, max_value=12)
+    password_max_age_days = core_forms.IntegerField(label=_("密码有效期（天）"), min_value=1, max_value=180)
+    idle_timeout_minutes = core_forms.IntegerField(label=_("无操作超时（分钟）"), min_value=2, max_value=30)
+    absolute_timeout_hours = core_forms.IntegerField(label=_("会话最长时间（小时）"), min_value=1, max_value=12)
     second_factor_roles = forms.MultipleChoiceField(
         label=_("须双因素认证的角色（三员始终需要）"),
         choices=Role.choices,
@@ -75,8 +76,8 @@ class AuditSearchForm(forms.Form):
     unit = forms.CharField(label=_("单元名称"), max_length=100, required=False)
     action = forms.ChoiceField(label=_("事件类型"), required=False)
     outcome = forms.ChoiceField(label=_("结果"), required=False, choices=[("", "—"), *AuditOutcome.choices])
-    start = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = core_forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = core_forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, actions, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import SideChannelDevice, ThrottlingMixin
 
+from shangliang.core.validation import InRange
 from shangliang.notifications.sms import send_sms
 from shangliang.people.models import Role
 
@@ -65,13 +66,19 @@ def default_second_factor_roles() -> list[str]:
 class SecurityPolicy(models.Model):
     """The security administrator's settings (one row). Changed only by services.policy_update (an audit record)."""
 
-    password_max_age_days = models.PositiveSmallIntegerField(_("密码有效期（天）"), default=90)
+    password_max_age_days = models.PositiveSmallIntegerField(
+        _("密码有效期（天）"), default=90, validators=[InRange(1, 3650)]
+    )
     second_factor_roles = models.JSONField(_("须双因素认证的角色"), default=default_second_factor_roles, blank=True)
     sms_counties = models.ManyToManyField(
         "units.Unit", blank=True, related_name="+", verbose_name=_("允许短信验证码作为第二因素的区县")
     )
-    idle_timeout_minutes = models.PositiveSmallIntegerField(_("无操作超时（分钟）"), default=30)
-    absolute_timeout_hours = models.PositiveSmallIntegerField(_("会话最长时间（小时）"), default=8)
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        _("无操作超时（分钟）"), default=30, validators=[InRange(1, 1440)]
+    )
+    absolute_timeout_hours = models.PositiveSmallIntegerField(
+        _("会话最长时间（小时）"), default=8, validators=[InRange(1, 720)]
+    )
     updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

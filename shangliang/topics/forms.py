@@ -7,6 +7,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core import forms as core_forms
 from shangliang.core.picker import PickField
 from shangliang.people.models import Department
 from shangliang.topics.models import RejectionReason, TopicCategory, TopicSource, TopicStatus
@@ -191,9 +192,7 @@ class ReturnForm(forms.Form):
 class MergeForm(forms.Form):
     decision = forms.CharField(widget=forms.HiddenInput, initial="merge")
     merge_into = forms.TypedChoiceField(label=_("并入的议题"), coerce=int, required=False, widget=forms.RadioSelect)
-    merge_into_id = forms.IntegerField(
-        label=_("或输入议题编号"), required=False, min_value=1, help_text=_("议题详情页标题旁的编号")
-    )
+    merge_into_id = core_forms.IdField(label=_("或输入议题编号"), required=False, help_text=_("议题详情页标题旁的编号"))
     note = _note()
 
     def __init__(self, *args, candidates=(), **kwargs):
@@ -261,8 +260,8 @@ class TopicFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("类别"), choices=[("", _("全部")), *TopicCategory.choices], required=False)
     # Searched among the units one sees (core.picker): a city has thousands; none is left out of the filter.
     unit = PickField(label=_("单元"), required=False)
-    start = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("终止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = core_forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = core_forms.DateField(label=_("终止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     urgent = forms.BooleanField(label=_("只看急需协商"), required=False)
 
 

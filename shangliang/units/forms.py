@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.core import clock
+from shangliang.core import forms as core_forms
 from shangliang.core.models import DayCount, TimeLimitStep
+from shangliang.core.validation import YEAR_MAX, YEAR_MIN
 from shangliang.units.models import RoomKind, RoomStage, UnitKind
 
 
@@ -13,7 +15,7 @@ def this_year() -> int:
 class UnitForm(forms.Form):
     name = forms.CharField(label=_("单元名称"), max_length=100)
     code = forms.CharField(label=_("区划代码"), max_length=20, required=False)
-    established_on = forms.DateField(
+    established_on = core_forms.DateField(
         label=_("设立日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     description = forms.CharField(label=_("简介"), required=False, max_length=2000, widget=forms.Textarea)
@@ -31,7 +33,7 @@ class ChildUnitForm(UnitForm):
 
 
 class MoveUnitForm(forms.Form):
-    new_parent = forms.IntegerField(label=_("新的上级单元"), widget=forms.Select)
+    new_parent = core_forms.IdField(label=_("新的上级单元"), widget=forms.Select)
 
     def __init__(self, *args, parents=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,27 +47,27 @@ class RoomForm(forms.Form):
     description = forms.CharField(label=_("简介"), required=False, max_length=2000, widget=forms.Textarea)
 
 
-class NewRoomForm(RoomForm):
+class NewRoomForm(core_forms.SubmitOnce, RoomForm):
     stage = forms.ChoiceField(label=_("建设阶段"), choices=RoomStage.choices)
-    stage_year = forms.IntegerField(label=_("阶段年份"), initial=this_year)
+    stage_year = core_forms.IntegerField(label=_("阶段年份"), initial=this_year, min_value=YEAR_MIN, max_value=YEAR_MAX)
 
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("建设阶段"), choices=RoomStage.choices)
-    year = forms.IntegerField(label=_("年份"), initial=this_year)
+    year = core_forms.IntegerField(label=_("年份"), initial=this_year, min_value=YEAR_MIN, max_value=YEAR_MAX)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
 class SubsidyForm(forms.Form):
     amount = forms.CharField(label=_("补贴金额（元）"), max_length=20)
-    year = forms.IntegerField(label=_("年度"), initial=this_year)
+    year = core_forms.IntegerField(label=_("年度"), initial=this_year, min_value=YEAR_MIN, max_value=YEAR_MAX)
     purpose = forms.CharField(label=_("用途"), max_length=200)
 
 
 class AssessmentForm(forms.Form):
     """One pass/fail, note, evidence date and photo per item of the standard (fields named by item id)."""
 
-    assessed_on = forms.DateField(label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = core_forms.DateField(label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("总体说明"), required=False, max_length=2000, widget=forms.Textarea)
 
     def __init__(self, *args, items=(), **kwargs):
@@ -79,7 +81,7 @@ class AssessmentForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[f"note_{item.pk}"] = forms.CharField(label=_("说明"), required=False, max_length=500)
-            self.fields[f"date_{item.pk}"] = forms.DateField(
+            self.fields[f"date_{item.pk}"] = core_forms.DateField(
                 label=_("佐证日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
             )
             self.fields[f"photo_{item.pk}"] = forms.FileField(
@@ -94,7 +96,7 @@ class AssessmentForm(forms.Form):
 class StandardItemForm(forms.Form):
     name = forms.CharField(label=_("条目"), max_length=50)
     description = forms.CharField(label=_("要求"), required=False, max_length=1000)
-    order = forms.IntegerField(label=_("顺序"), required=False, min_value=0, max_value=999)
+    order = core_forms.IntegerField(label=_("顺序"), required=False, min_value=0, max_value=999)
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
 
 
@@ -109,7 +111,7 @@ class NewStandardForm(forms.Form):
 class CalendarYearForm(forms.Form):
     """A year of the county's working-day calendar: dates listed, or the State Council notice's lines pasted."""
 
-    year = forms.IntegerField(label=_("年份"), min_value=1, max_value=9999)
+    year = core_forms.IntegerField(label=_("年份"), min_value=YEAR_MIN, max_value=YEAR_MAX)
     source = forms.CharField(
         label=_("依据"), max_length=200, required=False, help_text=_("如：国务院办公厅关于 2027 年部分节假日安排的通知")
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 from shangliang.core.models import TimeStamped
+from shangliang.core.validation import YEARS
 
 
 class UnitKind(models.TextChoices):
@@ -178,9 +179,9 @@ class Room(TimeStamped):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("形式"), max_length=20, choices=RoomKind.choices, default=RoomKind.ROOM)
     stage = models.CharField(_("建设阶段"), max_length=20, choices=RoomStage.choices, default=RoomStage.PLANNED)
-    stage_year = models.PositiveSmallIntegerField(_("阶段年份"))
+    stage_year = models.PositiveSmallIntegerField(_("阶段年份"), validators=[YEARS])
     # First year the room was in use (pilot or later): coverage by year counts from here. Kept by services.
-    operational_since = models.PositiveSmallIntegerField(_("启用年份"), null=True, blank=True)
+    operational_since = models.PositiveSmallIntegerField(_("启用年份"), null=True, blank=True, validators=[YEARS])
     address = models.CharField(_("地址"), max_length=200, blank=True)
     description = models.TextField(_("简介"), blank=True)
 
@@ -202,7 +203,7 @@ class RoomStageRecord(models.Model):
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="stage_records", verbose_name=_("议事室"))
     stage = models.CharField(_("建设阶段"), max_length=20, choices=RoomStage.choices)
-    year = models.PositiveSmallIntegerField(_("年份"))
+    year = models.PositiveSmallIntegerField(_("年份"), validators=[YEARS])
     note = models.CharField(_("说明"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -277,7 +278,7 @@ class AssessmentResult(models.Model):
 class Subsidy(models.Model):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="subsidies", verbose_name=_("议事室"))
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[YEARS])
     purpose = models.CharField(_("用途"), max_length=200)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

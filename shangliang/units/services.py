@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
 from shangliang.core import audit, clock
+from shangliang.core.db import insert_once, sender_of
 from shangliang.core.errors import InvalidInput, NotAllowed
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm as _require
 from shangliang.core.uploads import checked_image
-from shangliang.core.validation import clean_amount, clean_text, clean_year
+from shangliang.core.validation import clean_amount, clean_date, clean_text, clean_year
 from shangliang.units.models import (
     ALLOWED_PARENT_KINDS,
     OPERATIONAL_STAGES,
@@ -77,6 +78,7 @@ def unit_create(
     name = clean_text(name, label=_("单元名称"), field="name", max_length=100)
     code = clean_text(code, label=_("区划代码"), field="code", max_length=20, required=False)
     description = clean_text(description, label=_("简介"), field="description", max_length=2000, required=False)
+    established_on = clean_date(established_on, label=_("设立日期"), field="established_on", required=False)
     with transaction.atomic():
         fields = {
             "name": name,
@@ -103,7 +105,7 @@ def unit_update(
     unit.name = clean_text(name, label=_("单元名称"), field="name", max_length=100)
     unit.code = clean_text(code, label=_("区划代码"), field="code", max_length=20, required=False)
     unit.description = clean_text(description, label=_("简介"), field="description", max_length=2000, required=False)
-    unit.established_on = established_on
+    unit.established_on = clean_date(established_on, label=_("设立日期"), field="established_on", required=False)
     with transaction.atomic():
         unit.save(update_fields=["name", "code", "description", "established_on"])
         record_event(unit, actor=actor, action="update", unit=unit)
@@ -163,6 +165,7 @@ def room_create(
     stage_year: int,
     address: str = "",
     description: str = "",
+    idempotency_key: str = "",
 ) -> Room:
     _require(actor, "units.change_room", unit, _("您无权为“%(unit)s”新增议事室。") % {"unit": unit.name})
     if not unit.is_room_bearing:
@@ -177,11 +180,15 @@ def room_create(
         description=clean_text(description, label=_("简介"), field="description", max_length=2000, required=False),
     )
     room.operational_since = room.stage_year if room.stage in OPERATIONAL_STAGES else None
-    with transaction.atomic():
-        room.save()
-        RoomStageRecord.objects.create(room=room, stage=room.stage, year=room.stage_year, recorded_by=actor)
-        record_event(room, actor=actor, action="create", to_state=room.stage, note=room.name)
-    return room
+
+    def create() -> Room:
+        with transaction.atomic():
+            room.save()
+            RoomStageRecord.objects.create(room=room, stage=room.stage, year=room.stage_year, recorded_by=actor)
+            record_event(room, actor=actor, action="create", to_state=room.stage, note=room.name)
+        return room
+
+    return insert_once(key=idempotency_key, sender=sender_of(actor), model=Room, create=create)
 
 
 def room_update(*, actor, room: Room, name: str, kind: str, address: str = "", description: str = "") -> Room:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.core import clock
+from shangliang.core import forms as core_forms
 from shangliang.villageaffairs.models import (
     AttendeeCapacity,
     DisputeKind,
@@ -32,7 +33,7 @@ _required = lazy(_please_fill, str)
 
 
 def _date(label, required=True, **kwargs):
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs=DATE), **kwargs)
+    return core_forms.DateField(label=label, required=required, widget=forms.DateInput(attrs=DATE), **kwargs)
 
 
 def _text(label, max_length, *, required=True, rows=None, help_text=""):
@@ -91,7 +92,7 @@ class PowerItemForm(forms.Form):
     name = _text(_("权力事项"), 100)
     procedure = _text(_("运行流程"), 3000, rows=5, help_text=_("每行一个步骤"))
     basis = _text(_("依据"), 200, required=False)
-    order = forms.IntegerField(label=_("顺序"), required=False, min_value=0, max_value=999)
+    order = core_forms.IntegerField(label=_("顺序"), required=False, min_value=0, max_value=999)
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
 
 
@@ -182,7 +183,7 @@ class MeetingEditForm(forms.Form):
     place = _text(_("地点"), 100, required=False)
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(core_forms.SubmitOnce):
     title = _text(_("议程事项"), 200)
     detail = _text(_("说明"), 2000, required=False, rows=2)
 
@@ -191,7 +192,7 @@ class ResolveForm(forms.Form):
     resolution = _text(_("议定结果"), 2000, rows=2)
 
 
-class AttendeeForm(forms.Form):
+class AttendeeForm(core_forms.SubmitOnce):
     name = _text(_("姓名"), 50)
     capacity = forms.ChoiceField(label=_("身份"), choices=AttendeeCapacity.choices)
     note = _text(_("备注"), 200, required=False)
@@ -232,7 +233,7 @@ class LinkConsultationForm(forms.Form):
 
 class NormForm(forms.Form):
     started_on = _date(_("实施日期"))
-    interval_months = forms.IntegerField(label=_("间隔（月）"), min_value=1, max_value=12, initial=1)
+    interval_months = core_forms.IntegerField(label=_("间隔（月）"), min_value=1, max_value=12, initial=1)
     note = _text(_("说明"), 200, required=False)
 
 
@@ -240,7 +241,7 @@ class DisputeForm(IdempotentForm):
     received_on = _date(_("受理日期"))
     kind = forms.ChoiceField(label=_("纠纷类型"), choices=DisputeKind.choices)
     summary = _text(_("纠纷概要"), 200, help_text=_("不写当事人姓名"))
-    parties = forms.IntegerField(label=_("当事人数"), initial=2)
+    parties = core_forms.IntegerField(label=_("当事人数"), initial=2, min_value=1, max_value=10000)
     mediator = _text(_("调解人"), 50, required=False)
 
 
@@ -270,7 +271,7 @@ class PetitionDecideForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    year = core_forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     status = forms.ChoiceField(label=_("状态"), required=False)
 
     def __init__(self, *args, statuses=(), **kwargs):
@@ -287,4 +288,4 @@ def petition_filter(data):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    year = core_forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)

@@ -21,6 +21,7 @@ from shangliang.core import clock
 from shangliang.core.crypto import EncryptedTextField
 from shangliang.core.errors import NotPossible
 from shangliang.core.models import TimeStamped
+from shangliang.core.validation import InRange
 from shangliang.people.models import mask_phone
 
 # --- the micro-power list (小微权力清单) ---------------------------------------------------------------------------
@@ -352,7 +353,7 @@ class MeetingNorm(TimeStamped):
         "units.Unit", on_delete=models.CASCADE, related_name="meeting_norm", verbose_name=_("区县")
     )
     started_on = models.DateField(_("实施日期"))
-    interval_months = models.PositiveSmallIntegerField(_("间隔（月）"), default=1)
+    interval_months = models.PositiveSmallIntegerField(_("间隔（月）"), default=1, validators=[InRange(1, 12)])
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
@@ -555,7 +556,7 @@ class Dispute(TimeStamped):
     received_on = models.DateField(_("受理日期"), db_index=True)
     kind = models.CharField(_("纠纷类型"), max_length=20, choices=DisputeKind.choices)
     summary = models.CharField(_("纠纷概要"), max_length=200)
-    parties = models.PositiveSmallIntegerField(_("当事人数"), default=2)
+    parties = models.PositiveSmallIntegerField(_("当事人数"), default=2, validators=[InRange(1, 10000)])
     mediator = models.CharField(_("调解人"), max_length=50, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=DisputeStatus.choices, default=DisputeStatus.OPEN)
     outcome = models.TextField(_("化解结果"), blank=True)

@@ -252,7 +252,7 @@ def test_county_rules_page(client, world):
             "rule-max_official_percent": "150",
         },
     )
-    assert response.status_code == 400 and "党政人员占比上限应在 0 至 100 之间" in text(response)
+    assert response.status_code == 400 and "党政人员占比上限（%）应在 0 至 100 之间" in text(response)
     client.force_login(world.users["convenor"])
     assert client.post(url, {"what": "norm"}).status_code == 403
     assert client.get(reverse("consultations:rules", args=[world.b.pk])).status_code == 403

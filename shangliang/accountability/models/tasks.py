@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.core.crypto import EncryptedTextField
 from shangliang.core.models import TimeStamped
+from shangliang.core.validation import InRange
 from shangliang.people.models import mask_phone
 
 
@@ -84,7 +85,9 @@ class ResponsibilityTask(TimeStamped):
     action = models.TextField(_("具体事项"), max_length=1000)
     deadline = models.DateField(_("完成时限"), db_index=True)
     # When the deadline was given in working days: how many (the date above is what they came to).
-    deadline_working_days = models.PositiveSmallIntegerField(_("工作日数"), null=True, blank=True)
+    deadline_working_days = models.PositiveSmallIntegerField(
+        _("工作日数"), null=True, blank=True, validators=[InRange(1, 500)]
+    )
     # Counted across a year without an official calendar yet (core.workdays): shown with a note until checked.
     deadline_provisional = models.BooleanField(_("期限暂按法定节假日推算"), default=False)
     status = models.CharField(_("状态"), max_length=30, choices=TaskStatus.choices, default=S.ASSIGNED, db_index=True)

@@ -12,22 +12,11 @@ from shangliang.core import audit
 from shangliang.core.errors import InvalidInput
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
+from shangliang.core.validation import clean_date, clean_number
 from shangliang.units.models import Unit, UnitKind, UnitLevel
 
 CONFIGURE = "consultations.configure_norms"
 NORM_LEVELS = (UnitLevel.TOWN, UnitLevel.VILLAGE, UnitLevel.SPECIAL)
-
-
-def _int(value, *, label: str, field: str, low: int, high: int) -> int:
-    try:
-        n = int(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(_("%(label)s应为整数。") % {"label": label}, field=field) from exc
-    if not low <= n <= high:
-        raise InvalidInput(
-            _("%(label)s应在 %(low)d 至 %(high)d 之间。") % {"label": label, "low": low, "high": high}, field=field
-        )
-    return n
 
 
 def _county(county: Unit) -> Unit:
@@ -42,14 +31,16 @@ def rule_save(
     require_perm(actor, CONFIGURE, county, _("只有本县政协机关工作人员可以设置代表性规则。"))
     _county(county)
     values = {
-        "min_participants": _int(min_participants, label=_("最少参加人数"), field="min_participants", low=1, high=500),
-        "min_stakeholders": _int(
+        "min_participants": clean_number(
+            min_participants, label=_("最少参加人数"), field="min_participants", low=1, high=500
+        ),
+        "min_stakeholders": clean_number(
             min_stakeholders, label=_("利益相关方至少"), field="min_stakeholders", low=0, high=500
         ),
-        "min_resident_reps": _int(
+        "min_resident_reps": clean_number(
             min_resident_reps, label=_("群众代表至少"), field="min_resident_reps", low=0, high=500
         ),
-        "max_official_percent": _int(
+        "max_official_percent": clean_number(
             max_official_percent, label=_("党政人员占比上限"), field="max_official_percent", low=0, high=100
         ),
     }
@@ -70,11 +61,10 @@ def norm_save(
     if level not in NORM_LEVELS:
         raise InvalidInput(_("请选择单元层级。"), field="level")
     values = {
-        "min_count": _int(min_count, label=_("至少次数"), field="min_count", low=1, high=100),
-        "period_months": _int(period_months, label=_("周期（月）"), field="period_months", low=1, high=24),
+        "min_count": clean_number(min_count, label=_("至少次数"), field="min_count", low=1, high=100),
+        "period_months": clean_number(period_months, label=_("周期（月）"), field="period_months", low=1, high=24),
     }
-    if effective_from is None:
-        raise InvalidInput(_("请填写起算日期。"), field="effective_from")
+    effective_from = clean_date(effective_from, label=_("起算日期"), field="effective_from")
     with transaction.atomic():
         norm, _created = FrequencyNorm.objects.update_or_create(
             county=county, level=level, defaults={**values, "effective_from": effective_from, "updated_by": actor}
