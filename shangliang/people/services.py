@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shangliang.core import audit
+from shangliang.core.db import insert_once, sender_of
 from shangliang.core.errors import InvalidInput, NotAllowed
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm as _require
@@ -249,6 +250,7 @@ def talent_save(
     bio: str = "",
     user: User | None = None,
     is_active: bool = True,
+    idempotency_key: str = "",
 ) -> Talent:
     if county.kind != UnitKind.COUNTY:
         raise InvalidInput(_("人才库按区县管理。"), field="county")
@@ -271,13 +273,19 @@ def talent_save(
     talent.bio = clean_text(bio, label=_("简介"), field="bio", max_length=2000, required=False)
     talent.user = user
     talent.is_active = is_active
-    with transaction.atomic():
-        talent.save()
-        # Missing fields are created in one statement (ignore_conflicts: a concurrent save may add the same name).
-        Expertise.objects.bulk_create([Expertise(name=n) for n in dict.fromkeys(names)], ignore_conflicts=True)
-        talent.fields.set(Expertise.objects.filter(name__in=names))
-        record_event(talent, actor=actor, action="save", note=talent.name, unit=county)
-    return talent
+
+    def save() -> Talent:
+        with transaction.atomic():
+            talent.save()
+            # Missing fields are created in one statement (ignore_conflicts: a concurrent save may add the same name).
+            Expertise.objects.bulk_create([Expertise(name=n) for n in dict.fromkeys(names)], ignore_conflicts=True)
+            talent.fields.set(Expertise.objects.filter(name__in=names))
+            record_event(talent, actor=actor, action="save", note=talent.name, unit=county)
+        return talent
+
+    if talent.pk is not None:
+        return save()  # an edit sent twice saves the same values twice
+    return insert_once(key=idempotency_key, sender=sender_of(actor), model=Talent, create=save)
 
 
 def person_add(

@@ -22,7 +22,7 @@ from shangliang.accountability.models import (
     SupervisionComment,
 )
 from shangliang.core import clock
-from shangliang.core.db import locked
+from shangliang.core.db import insert_once, locked, sender_of
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -161,24 +161,30 @@ def supervisor_add(*, actor, task: ResponsibilityTask, member) -> Supervision:
     return supervision
 
 
-def supervision_comment(*, actor, task: ResponsibilityTask, text: str, escalate: bool = False) -> SupervisionComment:
+def supervision_comment(
+    *, actor, task: ResponsibilityTask, text: str, escalate: bool = False, idempotency_key: str = ""
+) -> SupervisionComment:
     """督办意见; with `escalate` the matter goes up (升级督办): the county office and the party approver are told."""
     require_perm(actor, "accountability.supervise_task", task, _("只有该事项的督办委员可以填写督办意见。"))
     text = clean_text(text, label=_("督办意见"), field="text", max_length=2000)
-    with transaction.atomic():
-        t = locked(task)
-        if escalate and t.status not in OPEN_STATUSES:
-            raise NotPossible(_("当前状态为“%(state)s”，无需升级督办。") % {"state": t.get_status_display()})
-        comment = SupervisionComment.objects.create(task=t, author=actor, text=text, escalated=bool(escalate))
-        if escalate:
-            t.escalated_at = clock.now()
-            t.save(update_fields=["escalated_at", "updated_at"])
-        record_event(
-            t,
-            actor=actor,
-            action="escalate" if escalate else "comment",
-            note=text,
-            public=bool(escalate),
-            data={"comment": comment.pk},
-        )
-    return comment
+
+    def create() -> SupervisionComment:
+        with transaction.atomic():
+            t = locked(task)
+            if escalate and t.status not in OPEN_STATUSES:
+                raise NotPossible(_("当前状态为“%(state)s”，无需升级督办。") % {"state": t.get_status_display()})
+            comment = SupervisionComment.objects.create(task=t, author=actor, text=text, escalated=bool(escalate))
+            if escalate:
+                t.escalated_at = clock.now()
+                t.save(update_fields=["escalated_at", "updated_at"])
+            record_event(
+                t,
+                actor=actor,
+                action="escalate" if escalate else "comment",
+                note=text,
+                public=bool(escalate),
+                data={"comment": comment.pk},
+            )
+        return comment
+
+    return insert_once(key=idempotency_key, sender=sender_of(actor), model=SupervisionComment, create=create)

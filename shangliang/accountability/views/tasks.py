@@ -352,7 +352,9 @@ def comment(request, pk):
     call(
         request,
         CommentForm(request.POST),
-        lambda d: services.supervision_comment(actor=request.user, task=t, text=d["text"], escalate=d["escalate"]),
+        lambda d: services.supervision_comment(
+            actor=request.user, task=t, text=d["text"], escalate=d["escalate"], idempotency_key=d["idempotency_key"]
+        ),
         _("已提交督办意见。"),
     )
     return back(t, "supervision")

@@ -32,7 +32,7 @@ from shangliang.consultations.services.common import (
 )
 from shangliang.consultations.workflow import SUGGESTION_WORKFLOW
 from shangliang.core import clock
-from shangliang.core.db import locked
+from shangliang.core.db import insert_once, locked, sender_of
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.validation import clean_text
@@ -42,20 +42,26 @@ S = ConsultationStatus
 RECORDING = (S.IN_SESSION, S.CLOSED_CONSENSUS, S.CLOSED_NO_CONSENSUS)
 
 
-def segment_add(*, actor, consultation: Consultation, kind: str, title: str, speaker_id=None) -> AgendaSegment:
+def segment_add(
+    *, actor, consultation: Consultation, kind: str, title: str, speaker_id=None, idempotency_key: str = ""
+) -> AgendaSegment:
     require_run(actor, consultation)
     if kind not in SegmentKind.values:
         raise InvalidInput(_("请选择议程环节。"), field="kind")
     title = clean_text(title, label=_("议程内容"), field="title", max_length=100)
-    with transaction.atomic():
-        c = locked(consultation)
-        if c.status not in (*PREPARING, S.IN_SESSION):
-            raise not_in_state(c, _("增加议程"))
-        speaker = own_participant(c, speaker_id) if speaker_id not in (None, "") else None
-        order = (AgendaSegment.objects.filter(consultation=c).aggregate(m=Max("order"))["m"] or 0) + 1
-        segment = AgendaSegment.objects.create(consultation=c, order=order, kind=kind, title=title, speaker=speaker)
-        record_event(c, actor=actor, action="add_segment", note=title, data={"segment_id": segment.pk})
-    return segment
+
+    def create() -> AgendaSegment:
+        with transaction.atomic():
+            c = locked(consultation)
+            if c.status not in (*PREPARING, S.IN_SESSION):
+                raise not_in_state(c, _("增加议程"))
+            speaker = own_participant(c, speaker_id) if speaker_id not in (None, "") else None
+            order = (AgendaSegment.objects.filter(consultation=c).aggregate(m=Max("order"))["m"] or 0) + 1
+            segment = AgendaSegment.objects.create(consultation=c, order=order, kind=kind, title=title, speaker=speaker)
+            record_event(c, actor=actor, action="add_segment", note=title, data={"segment_id": segment.pk})
+        return segment
+
+    return insert_once(key=idempotency_key, sender=sender_of(actor), model=AgendaSegment, create=create)
 
 
 def _own_segment(c: Consultation, segment_id) -> AgendaSegment:

@@ -160,7 +160,12 @@ def segment_add(request, pk):
         request,
         form,
         lambda d: services.segment_add(
-            actor=request.user, consultation=c, kind=d["kind"], title=d["title"], speaker_id=d["speaker"]
+            actor=request.user,
+            consultation=c,
+            kind=d["kind"],
+            title=d["title"],
+            speaker_id=d["speaker"],
+            idempotency_key=d["idempotency_key"],
         ),
         _("已增加议程。"),
     )

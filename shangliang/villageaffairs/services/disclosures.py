@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shangliang.core import clock
+from shangliang.core.db import insert_once, sender_of
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -416,13 +417,28 @@ def feedback_submit(
 
     require_perm(actor, "villageaffairs.give_feedback", disclosure)
     today = clock.today()
-    key = clean_key(idempotency_key)
-    if key:
-        earlier = Feedback.objects.filter(idempotency_key=key).first()
-        if earlier is not None:
-            if earlier.disclosure_id != disclosure.pk:
-                raise InvalidInput(_("表单已失效，请刷新页面后重新填写。"))
-            return earlier
+    # The key is bound to the sender: resent by anyone else it is their own new submission, never this receipt.
+    feedback = insert_once(
+        key=idempotency_key,
+        sender=sender_of(actor, visitor),
+        model=Feedback,
+        create=lambda: _feedback_create(
+            actor=actor,
+            disclosure=disclosure,
+            kind=kind,
+            text=text,
+            visitor=visitor,
+            name=name,
+            contact_consent=contact_consent,
+            today=today,
+        ),
+    )
+    if feedback.disclosure_id != disclosure.pk:
+        raise InvalidInput(_("表单已失效，请刷新页面后重新填写。"))
+    return feedback
+
+
+def _feedback_create(*, actor, disclosure, kind, text, visitor, name, contact_consent, today) -> Feedback:
     _require_open(disclosure, today)
     if kind not in FeedbackKind.values:
         raise InvalidInput(_("请选择意见类型。"), field="kind")
@@ -451,28 +467,21 @@ def feedback_submit(
         mobile=mobile,
         mobile_hash=mobile_hash(mobile) if mobile else "",
         author=actor if _authenticated(actor) else None,
-        idempotency_key=key,
     )
-    try:
-        with transaction.atomic():
-            # Lock the disclosure: a correction published at this moment must not leave an objection on the old one.
-            status = Disclosure.objects.select_for_update().filter(pk=disclosure.pk).values_list("status", flat=True)
-            if status.first() != DisclosureStatus.PUBLISHED:
-                raise NotPossible(_("该公示刚刚被更正，请对最新版本提出意见。"))
-            feedback.save()
-            if (mobile or name) and visitor is not None:
-                # In the same transaction: the contact details are kept only with the resident's agreement.
-                consent_record(
-                    visitor=visitor, purpose=ConsentPurpose.CONTACT, county=disclosure.unit.county, subject=feedback
-                )
-            record_event(disclosure, actor=actor, action=kind, data={"feedback": feedback.pk})
-            if kind == FeedbackKind.OBJECTION:
-                enqueue_objection(feedback)
-    except IntegrityError:
-        earlier = Feedback.objects.filter(idempotency_key=key).first() if key else None
-        if earlier is None:
-            raise
-        return earlier
+    with transaction.atomic():
+        # Lock the disclosure: a correction published at this moment must not leave an objection on the old one.
+        status = Disclosure.objects.select_for_update().filter(pk=disclosure.pk).values_list("status", flat=True)
+        if status.first() != DisclosureStatus.PUBLISHED:
+            raise NotPossible(_("该公示刚刚被更正，请对最新版本提出意见。"))
+        feedback.save()
+        if (mobile or name) and visitor is not None:
+            # In the same transaction: the contact details are kept only with the resident's agreement.
+            consent_record(
+                visitor=visitor, purpose=ConsentPurpose.CONTACT, county=disclosure.unit.county, subject=feedback
+            )
+        record_event(disclosure, actor=actor, action=kind, data={"feedback": feedback.pk})
+        if kind == FeedbackKind.OBJECTION:
+            enqueue_objection(feedback)
     return feedback
 
 

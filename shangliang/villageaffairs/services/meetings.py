@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus
 from shangliang.consultations.services import consultation_create
 from shangliang.core import audit, clock
+from shangliang.core.db import insert_once, sender_of
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.months import add_months, month_end, month_start
@@ -210,17 +211,23 @@ def meeting_compose(*, actor, meeting: MonthlyMeeting) -> Composition:
     return Composition(len(exercises), len(attendees))
 
 
-def agenda_item_add(*, actor, meeting: MonthlyMeeting, title: str, detail: str = "") -> AgendaItem:
+def agenda_item_add(
+    *, actor, meeting: MonthlyMeeting, title: str, detail: str = "", idempotency_key: str = ""
+) -> AgendaItem:
     require_perm(actor, MANAGE, meeting)
     _require_planned(meeting)
     title = clean_text(title, label=_("议程事项"), field="title", max_length=200)
     detail = clean_text(detail, label=_("说明"), field="detail", max_length=2000, required=False)
-    with transaction.atomic():
-        item = AgendaItem.objects.create(
-            meeting=meeting, source=AgendaSource.MATTER, title=title, detail=detail, order=_next_order(meeting)
-        )
-        record_event(meeting, actor=actor, action="compose", note=title, data={"item": item.pk})
-    return item
+
+    def create() -> AgendaItem:
+        with transaction.atomic():
+            item = AgendaItem.objects.create(
+                meeting=meeting, source=AgendaSource.MATTER, title=title, detail=detail, order=_next_order(meeting)
+            )
+            record_event(meeting, actor=actor, action="compose", note=title, data={"item": item.pk})
+        return item
+
+    return insert_once(key=idempotency_key, sender=sender_of(actor), model=AgendaItem, create=create)
 
 
 def agenda_item_resolve(*, actor, item: AgendaItem, resolution: str) -> AgendaItem:
@@ -232,7 +239,9 @@ def agenda_item_resolve(*, actor, item: AgendaItem, resolution: str) -> AgendaIt
     return item
 
 
-def attendee_add(*, actor, meeting: MonthlyMeeting, name: str, capacity: str, note: str = "") -> Attendance:
+def attendee_add(
+    *, actor, meeting: MonthlyMeeting, name: str, capacity: str, note: str = "", idempotency_key: str = ""
+) -> Attendance:
     """Someone without a listed account (a residents' representative, a department's officer) joins the list."""
     require_perm(actor, MANAGE, meeting)
     _require_planned(meeting)
@@ -240,10 +249,14 @@ def attendee_add(*, actor, meeting: MonthlyMeeting, name: str, capacity: str, no
         raise InvalidInput(_("请选择身份。"), field="capacity")
     name = clean_text(name, label=_("姓名"), field="name", max_length=50)
     note = clean_text(note, label=_("备注"), field="note", max_length=200, required=False)
-    with transaction.atomic():
-        row = Attendance.objects.create(meeting=meeting, name=name, capacity=capacity, note=note, present=True)
-        record_event(meeting, actor=actor, action="attendance", note=name)
-    return row
+
+    def create() -> Attendance:
+        with transaction.atomic():
+            row = Attendance.objects.create(meeting=meeting, name=name, capacity=capacity, note=note, present=True)
+            record_event(meeting, actor=actor, action="attendance", note=name)
+        return row
+
+    return insert_once(key=idempotency_key, sender=sender_of(actor), model=Attendance, create=create)
 
 
 def _carry_open_items(meeting: MonthlyMeeting, actor) -> MonthlyMeeting | None:
