@@ -17,6 +17,8 @@ from django import forms
 from django.db.models import Q
 from django.shortcuts import render
 
+from shangliang.core.forms import IdField
+
 PICKER_PAGE = 20
 QUERY_MAX = 50
 
@@ -28,14 +30,10 @@ class PickedInput(forms.HiddenInput):
         return ""
 
 
-class PickField(forms.IntegerField):
+class PickField(IdField):
     """The id picked in a picker; the view checks it against what the person may choose."""
 
     widget = PickedInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        super().__init__(*args, **kwargs)
 
 
 @dataclass(frozen=True)

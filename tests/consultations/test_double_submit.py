@@ -15,11 +15,11 @@ def test_segment_form_sent_twice_stores_one(client, world, make_consultation):
     c = make_consultation(S.IN_SESSION)
     client.force_login(world.users["convenor"])
     page = client.get(reverse("consultations:meeting", args=[c.pk])).content.decode()
-    assert 'name="idempotency_key"' in page
+    assert 'name="segment-idempotency_key"' in page
     url = reverse("consultations:segment_add", args=[c.pk])
-    sent = {"kind": "briefing", "title": "通报", "idempotency_key": uuid4().hex}
+    sent = {"segment-kind": "briefing", "segment-title": "通报", "segment-idempotency_key": uuid4().hex}
     for _i in range(2):
         client.post(url, sent)
     assert c.agenda.count() == 1
-    client.post(url, {**sent, "idempotency_key": uuid4().hex})
+    client.post(url, {**sent, "segment-idempotency_key": uuid4().hex})
     assert list(c.agenda.values_list("order", flat=True)) == [1, 2]
