@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('consultations', '0002_value_ranges'),
         ('opinions', '0002_answer_reminded'),
         ('people', '0004_value_ranges'),
-        ('topics', '0004_value_ranges'),
+        ('topics', '0006_value_ranges'),
         ('units', '0002_value_ranges'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

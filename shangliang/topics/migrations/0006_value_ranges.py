@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0004_value_ranges'),
-        ('topics', '0003_search_terms_index'),
+        ('topics', '0005_mobile_hash'),
         ('units', '0002_value_ranges'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
