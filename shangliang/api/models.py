@@ -23,6 +23,7 @@ class Scope(models.TextChoices):
     READ_PUBLIC = "public:read", _("读取公开信息（单元、议事室、议题、成果）")
     RAISE_TOPICS = "topics:raise", _("提交和附议议题")
     ACT_ON_TASKS = "tasks:act", _("办理本部门的工作责任（签收、申请退回、报告进展和办结）")
+    RESIDENTS = "residents:act", _("代居民操作（小程序：居民短信验证后附议、查看本人议题）")
 
 
 # The sources a client's concerns come in as (Open311 POST and the REST "raise"): a grid system's workers collect

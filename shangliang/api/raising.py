@@ -67,9 +67,10 @@ def title_from(description: str) -> str:
     return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
 
 
-def raise_topic(*, client: ApiClient, account, unit: Unit, concern: Concern) -> Topic:
+def raise_topic(*, client: ApiClient, account, unit: Unit, concern: Concern, visitor=None) -> Topic:
     """Create the topic through the topics services (their checks, transaction and event). The caller holds the
-    client's idempotency key (a retry gets the first answer without coming here)."""
+    client's idempotency key (a retry gets the first answer without coming here). `visitor`: the resident a
+    mini-program acts for (its token): their consent is recorded with the topic, their rate limit applies."""
     description = concern.description or ""
     if concern.address:
         description = f"{description}\n{_('地点')}：{concern.address}"
@@ -99,4 +100,5 @@ def raise_topic(*, client: ApiClient, account, unit: Unit, concern: Concern) -> 
         mobile=concern.mobile,
         photos=concern.photos,
         contact_consent=concern.contact_consent,
+        visitor=visitor,
     )

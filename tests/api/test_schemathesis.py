@@ -35,7 +35,9 @@ def full_client(world, register, people):  # noqa: F811
     """A county-wide client with every scope, acting as 住建局's staff, and one task of 住建局 to act on."""
     assign(world, make(world, people, "submitted"))
     return register(
-        world.a, [Scope.READ_PUBLIC, Scope.RAISE_TOPICS, Scope.ACT_ON_TASKS], account=world.users["department"]
+        world.a,
+        [Scope.READ_PUBLIC, Scope.RAISE_TOPICS, Scope.ACT_ON_TASKS, Scope.RESIDENTS],
+        account=world.users["department"],
     )
 
 

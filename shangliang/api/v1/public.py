@@ -18,6 +18,7 @@ from shangliang.api.base import IDEMPOTENCY_PARAMETER, ApiView, WriteView
 from shangliang.api.models import Scope
 from shangliang.api.pagination import UPDATED_SINCE, ChangedCursor, updated_since
 from shangliang.api.progress import progress_of, with_progress
+from shangliang.api.residents import resident_of
 from shangliang.api.v1 import serializers as s
 from shangliang.consultations.models import CLOSED, Consultation, Suggestion, SuggestionStatus
 from shangliang.core.eventtypes import label_of
@@ -146,7 +147,8 @@ class Topics(WriteView, ListView):
             photos=tuple(v.get("photos") or ()),
         )
         unit = raising.unit_for(client, v.get("unit_id"))
-        topic = raising.raise_topic(client=client, account=client.account, unit=unit, concern=concern)
+        visitor = resident_of(request, client) if client.has_scope(Scope.RESIDENTS) else None
+        topic = raising.raise_topic(client=client, account=client.account, unit=unit, concern=concern, visitor=visitor)
         return Response(topic_detail(topic), status=201)
 
 

@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 
-from shangliang.api.v1 import common, public, tasks
+from shangliang.api.v1 import common, public, resident, tasks
 
 urlpatterns = [
     path("client/", common.WhoAmI.as_view(), name="api_client"),
@@ -14,6 +14,10 @@ urlpatterns = [
     path("rooms/", public.Rooms.as_view(), name="api_rooms"),
     path("topics/", public.Topics.as_view(), name="api_topics"),
     path("topics/<str:code>/", public.TopicByCode.as_view(), name="api_topic"),
+    path("topics/<str:code>/support/", resident.Support.as_view(), name="api_topic_support"),
+    path("resident/code/", resident.CodeSend.as_view(), name="api_resident_code"),
+    path("resident/token/", resident.TokenIssue.as_view(), name="api_resident_token"),
+    path("resident/topics/", resident.MyTopics.as_view(), name="api_resident_topics"),
     path("results/", public.Results.as_view(), name="api_results"),
     path("results/<int:pk>/", public.ResultDetail.as_view(), name="api_result"),
     path("tasks/", tasks.Tasks.as_view(), name="api_tasks"),
