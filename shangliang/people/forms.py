@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.core import clock
 from shangliang.core import forms as core_forms
+from shangliang.core.picker import PickField
 from shangliang.people.models import Department, LinkKind, Position, Role, Sector, TalentKind
 from shangliang.people.selectors import AssignmentStatus, LinkStatus
 
@@ -133,16 +134,12 @@ class AssignmentFilterForm(forms.Form):
 
 
 class MemberLinkForm(forms.Form):
-    member = forms.CharField(
-        label=_("委员"),
-        max_length=150,
-        help_text=_("本区县政协委员的用户名或手机号"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
-    )
+    """A member linked to a town or village. Both are picked by searching (core.picker: a county has hundreds of
+    members and villages); the view looks the posted ids up among the county's members and towns/villages."""
+
+    member = PickField(label=_("委员"), error_messages={"required": _("请选择委员。")})
     kind = forms.ChoiceField(label=_("联系方式"), choices=LinkKind.choices)
-    unit = _UnitChoiceField(
-        label=_("联系单元"), queryset=None, help_text=_("一对一联系选村/社区；联片和界别工作室选镇/街道")
-    )
+    unit = PickField(label=_("联系单元"), error_messages={"required": _("请选择联系单元。")})
     sector = forms.ModelChoiceField(
         label=_("界别工作室"),
         queryset=Sector.objects.none(),
@@ -154,10 +151,8 @@ class MemberLinkForm(forms.Form):
     ended_on = _date_field(_("终止日期"), required=False, help_text=_("留空表示尚未终止"))
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args, county, units, **kwargs):
+    def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].top_depth = county.depth + 1
         self.fields["sector"].queryset = Sector.objects.filter(county=county)
 
 

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
 
 from shangliang.core import clock
 from shangliang.core.crypto import mobile_hash
@@ -240,9 +241,20 @@ class LinkStatus:
 
 
 def link_target_units(county):
-    """Towns and villages of a county: what members are linked to (one-to-one, area, studio)."""
+    """Towns and villages of a county: what members are linked to (one-to-one, area, studio); each with the name of
+    the unit above it (`parent_name`), since two towns may each have a village of the same name."""
     kinds = [UnitKind.TOWN, UnitKind.SUBDISTRICT, UnitKind.URBAN_AREA, UnitKind.VILLAGE, UnitKind.COMMUNITY]
-    return Unit.objects.filter(path__startswith=county.path, kind__in=kinds).order_by("path")
+    parent = Unit.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen))
+    return (
+        Unit.objects.filter(path__startswith=county.path, kind__in=kinds)
+        .annotate(parent_name=Subquery(parent.values("name")[:1]))
+        .order_by("path")
+    )
+
+
+def county_members(county):
+    """The members (委员) holding the role anywhere in the county today, by name: whom a member link may name."""
+    return holders([Role.MEMBER], subtree_of=county).order_by("full_name", "pk")
 
 
 def member_links_of_county(county, *, kind: str = "", member: str = "", unit=None, status: str = LinkStatus.CURRENT):

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from shangliang.core import audit, clock
 from shangliang.core.access import LoginRequired, check_perm, get_for
 from shangliang.core.errors import NotAllowed
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
+from shangliang.core.picker import Option, picker, picker_response
 from shangliang.people import selectors, services
 from shangliang.people.forms import (
     AssignForm,
@@ -149,18 +150,84 @@ def member_links(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_link_add(request, pk):
     county = get_for(request, COUNTIES, "people.change_member_links", pk=pk)
-    form = MemberLinkForm(request.POST or None, county=county, units=selectors.link_target_units(county))
+    form = MemberLinkForm(request.POST or None, county=county)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        member = _one_person(form, "member", county, data.pop("member"))
-        if member is not None:
-            link = _run(form, lambda: services.member_link_create(actor=request.user, member=member, **data))
+        member = selectors.county_members(county).filter(pk=data.pop("member")).first()
+        unit = selectors.link_target_units(county).filter(pk=data.pop("unit")).first()
+        if member is None:
+            form.add_error("member", _("所选人员不是本区县的政协委员。"))
+        if unit is None:
+            form.add_error("unit", _("请选择本区县的镇（街道）、村或社区。"))
+        if member is not None and unit is not None:
+            link = _run(form, lambda: services.member_link_create(actor=request.user, member=member, unit=unit, **data))
             if link:
                 messages.success(
                     request, _("已登记“%(name)s”联系%(unit)s。") % {"name": member.display_name, "unit": link.unit.name}
                 )
                 return redirect("people:member_links", county.pk)
-    return _form_page(request, county, form, _("新增委员联系"), reverse("people:member_links", args=[county.pk]))
+    return render(
+        request,
+        "people/member_link_form.html",
+        {
+            "unit": county,
+            "ancestors": ancestors(county),
+            "form": form,
+            "title": _("新增委员联系"),
+            "cancel_url": reverse("people:member_links", args=[county.pk]),
+            "member_picker": _member_picker(
+                county, chosen=form["member"].value(), errors=form.errors.get("member", [])
+            ),
+            "unit_picker": _link_unit_picker(county, chosen=form["unit"].value(), errors=form.errors.get("unit", [])),
+        },
+        status=_status(form),
+    )
+
+
+def _member_picker(county, *, query: str = "", chosen=None, errors=()):
+    """The county's members, searched by name (a county has hundreds: none is left out of the search)."""
+    return picker(
+        name="member",
+        label=_("委员"),
+        search_url=reverse("people:link_member_search", args=[county.pk]),
+        queryset=selectors.county_members(county),
+        fields=("full_name", "username"),
+        option=lambda m: Option(m.pk, m.display_name),
+        query=query,
+        chosen=chosen,
+        placeholder=_("输入委员姓名查找"),
+        errors=list(errors),
+    )
+
+
+def _link_unit_picker(county, *, query: str = "", chosen=None, errors=()):
+    return picker(
+        name="unit",
+        label=_("联系单元"),
+        search_url=reverse("people:link_unit_search", args=[county.pk]),
+        queryset=selectors.link_target_units(county),
+        fields=("name",),
+        option=lambda u: Option(u.pk, u.name, " · ".join(filter(None, [u.get_kind_display(), u.parent_name]))),
+        query=query,
+        chosen=chosen,
+        placeholder=_("输入村、社区或镇街名称查找"),
+        help_text=_("一对一联系选村/社区；联片和界别工作室选镇/街道"),
+        errors=list(errors),
+    )
+
+
+@require_GET
+def link_member_search(request, pk):
+    """htmx: the county's members matching what is typed in the member link form's member picker."""
+    county = get_for(request, COUNTIES, "people.change_member_links", pk=pk)
+    return picker_response(request, _member_picker(county, query=request.GET.get("member_q", "")))
+
+
+@require_GET
+def link_unit_search(request, pk):
+    """htmx: the county's towns and villages matching what is typed in the member link form's unit picker."""
+    county = get_for(request, COUNTIES, "people.change_member_links", pk=pk)
+    return picker_response(request, _link_unit_picker(county, query=request.GET.get("unit_q", "")))
 
 
 @require_http_methods(["GET", "POST"])

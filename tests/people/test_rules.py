@@ -215,7 +215,7 @@ def test_member_link_pages_over_http(client, world, role):
         village = world.v2 if place == "a" else world.vb
         response = client.post(
             reverse("people:member_link_add", args=[county.pk]),
-            {"member": "member", "kind": "one_to_one", "unit": village.pk, "started_on": "2024-01-01"},
+            {"member": world.users["member"].pk, "kind": "one_to_one", "unit": village.pk, "started_on": "2024-01-01"},
         )
         assert response.status_code == (302 if change else 403), (role, place)
         assert MemberLink.objects.count() == before + (1 if change else 0)
@@ -250,7 +250,7 @@ def test_anonymous_goes_to_login_and_changes_nothing(client, world):
         },
         reverse("people:assignment_end", args=[assignment.pk]): {"renounced_at": "2024-01-01"},
         reverse("people:member_link_add", args=[world.a.pk]): {
-            "member": "member",
+            "member": world.users["member"].pk,
             "kind": "one_to_one",
             "unit": world.v2.pk,
             "started_on": "2024-01-01",

@@ -18,6 +18,10 @@ def _text(response) -> str:
     return response.content.decode()
 
 
+def _pk(username: str) -> int:
+    return User.objects.get(username=username).pk
+
+
 def _counts():
     return User.objects.count(), RoleAssignment.objects.count(), MemberLink.objects.count(), Talent.objects.count()
 
@@ -326,7 +330,7 @@ def test_member_link_add_and_end(client, world, links):
     _login(client, world, "staff")
     response = client.post(
         reverse("people:member_link_add", args=[world.a.pk]),
-        {"member": "zhou", "kind": "area", "unit": world.t1.pk, "started_on": "2024-01-01", "note": "联系一镇"},
+        {"member": _pk("zhou"), "kind": "area", "unit": world.t1.pk, "started_on": "2024-01-01", "note": "联系一镇"},
     )
     assert response.status_code == 302
     new = MemberLink.objects.get(member__username="zhou", unit=world.t1)
@@ -339,11 +343,12 @@ def test_member_link_add_and_end(client, world, links):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"member": "nobody"}, "本区县没有用户名或手机号为“nobody”的人员。"),
-        ({"member": "villager"}, "不是本区县的政协委员"),
+        ({"member": "999999"}, "所选人员不是本区县的政协委员。"),
+        ({"member": "villager"}, "所选人员不是本区县的政协委员。"),  # an id forged into the form: not a member
+        ({"member": ""}, "请选择委员。"),
         ({"kind": "studio", "unit": "t2"}, "界别工作室联系需要选择界别。"),
         ({"unit": "t2"}, "一对一联系的对象应为村或社区。"),
-        ({"unit": "vb"}, "选择一个有效的选项"),  # a village of county B, forged into the form
+        ({"unit": "vb"}, "请选择本区县的镇（街道）、村或社区。"),  # a village of county B, forged into the form
         ({"sector": "B", "kind": "studio", "unit": "t2"}, "选择一个有效的选项"),
         ({"ended_on": "2023-01-01"}, "终止日期不能早于起始日期。"),
         ({"unit": "v3"}, "该委员已联系此单元。"),
@@ -351,6 +356,8 @@ def test_member_link_add_and_end(client, world, links):
 )
 def test_failed_member_link_add_is_400_and_changes_nothing(client, world, links, villager, data, message):
     data = dict(data)
+    if data.get("member") == "villager":
+        data["member"] = villager.pk
     if "unit" in data:
         data["unit"] = getattr(world, data["unit"]).pk
     if data.get("sector") == "B":
@@ -359,7 +366,7 @@ def test_failed_member_link_add_is_400_and_changes_nothing(client, world, links,
     before = _counts()
     response = client.post(
         reverse("people:member_link_add", args=[world.a.pk]),
-        {"member": "zhou", "kind": "one_to_one", "unit": world.v1.pk, "started_on": "2024-01-01", **data},
+        {"member": _pk("zhou"), "kind": "one_to_one", "unit": world.v1.pk, "started_on": "2024-01-01", **data},
     )
     assert response.status_code == 400
     assert message in _text(response)
@@ -373,6 +380,52 @@ def test_member_link_end_before_start_is_400(client, world, links):
     assert response.status_code == 400 and "终止日期不能早于起始日期。" in _text(response)
     existing.refresh_from_db()
     assert existing.ended_on is None
+
+
+def test_the_member_link_pickers_search_every_member_and_village_of_the_county(client, world, links, villager):
+    """Issue 14: the member link form's 委员 and 联系单元 search (htmx) instead of asking for a username or listing
+    every village; a village is told apart by its town; the posted ids are looked up in the county."""
+    from tests.factories import make_unit
+
+    for i in range(30):
+        assign(UserFactory(username=f"m{i:02d}", full_name=f"委员{i:02d}"), Role.MEMBER, world.a)
+    outsider = UserFactory(username="mb", full_name="委员乙县")
+    assign(outsider, Role.MEMBER, world.b)
+    twin = make_unit("一村", "village", world.t2)  # a village named like one of the first town's
+    _login(client, world, "staff")
+    add = reverse("people:member_link_add", args=[world.a.pk])
+    page = _text(client.get(add))
+    assert 'name="member_q"' in page and 'name="unit_q"' in page
+    assert "请输入名称缩小范围" in page  # more members than shown: the page says so
+
+    members = reverse("people:link_member_search", args=[world.a.pk])
+    found = _text(client.get(members, {"member_q": "委员29"}))
+    wanted = User.objects.get(username="m29")
+    assert f'value="{wanted.pk}"' in found and "委员28" not in found
+    assert "委员乙县" not in _text(client.get(members, {"member_q": "乙县"}))
+    assert f'value="{villager.pk}"' not in _text(client.get(members, {"member_q": "李四"}))  # no member
+
+    units = _text(client.get(reverse("people:link_unit_search", args=[world.a.pk]), {"unit_q": "一村"}))
+    assert f'value="{world.v1.pk}"' in units and f'value="{twin.pk}"' in units
+    assert world.t1.name in units and world.t2.name in units  # each village with its town
+    assert f'value="{world.vb.pk}"' not in _text(
+        client.get(reverse("people:link_unit_search", args=[world.a.pk]), {"unit_q": world.vb.name})
+    )
+
+    one_to_one = {"kind": "one_to_one", "unit": twin.pk, "started_on": "2024-01-01"}
+    response = client.post(add, {"member": wanted.pk, **one_to_one})
+    assert response.status_code == 302
+    assert MemberLink.objects.filter(member=wanted, unit=twin).exists()
+    refused = client.post(add, {"member": outsider.pk, **one_to_one})
+    assert refused.status_code == 400 and not MemberLink.objects.filter(member=outsider).exists()
+    # The choice stays picked when the form comes back with an error.
+    assert f'value="{twin.pk}" checked' in _text(refused)
+
+
+def test_only_whoever_changes_member_links_searches_the_pickers(client, world):
+    _login(client, world, "convenor")
+    for name in ("people:link_member_search", "people:link_unit_search"):
+        assert client.get(reverse(name, args=[world.a.pk])).status_code == 403
 
 
 def test_member_links_paginated(client, world):
