@@ -12,6 +12,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from shangliang.accountability import services as acc
+from shangliang.accountability.models import ResponsibilityTask, TaskStatus
 from shangliang.api import residents
 from shangliang.api.auth import client_of
 from shangliang.api.base import IDEMPOTENCY_PARAMETER, WriteView
@@ -153,3 +155,52 @@ class MyTopics(ListView):
         visitor = resident_required(request)
         mine = self.scoped(Topic.objects.filter(mobile_hash=visitor.mobile_hash))
         return self.page_of(with_progress(mine), s.TopicOut, topic_context)
+
+
+class RatingIn(serializers.Serializer):
+    task_id = serializers.IntegerField(label=gettext_lazy("工作责任"), min_value=1, max_value=2**62)
+    score = serializers.IntegerField(label=gettext_lazy("满意度"), min_value=1, max_value=5)
+    comment = serializers.CharField(label=gettext_lazy("评价意见"), max_length=500, required=False, allow_blank=True)
+
+
+class RatingOut(serializers.Serializer):
+    task_id = serializers.IntegerField()
+    round = serializers.IntegerField()
+    score = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class Ratings(WriteView):
+    required_scope = Scope.RESIDENTS
+    input_serializer = RatingIn
+
+    @extend_schema(
+        operation_id="ratings_add",
+        tags=["resident"],
+        request=RatingIn,
+        parameters=[TOKEN_PARAMETER, IDEMPOTENCY_PARAMETER],
+        responses=writes(201, RatingOut),
+        description=(
+            "The resident rates (群众评价, 1–5) a finished task of a posted result, once per number and round; "
+            "too many 1–2 scores reopen it (重办), as on the public page."
+        ),
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+    def create(self, request):
+        visitor = resident_required(request)
+        data = RatingIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        task = (
+            ResponsibilityTask.objects.filter(pk=v["task_id"], unit__path__startswith=client_of(request).unit.path)
+            .exclude(status=TaskStatus.CANCELLED)
+            .first()
+        )
+        if task is None:
+            raise NotFound(_("没有这项工作责任，或不在本客户端的范围内。"))
+        rating = acc.rating_submit(
+            task=task, actor=AnonymousUser(), score=v["score"], comment=v.get("comment", ""), visitor=visitor
+        )
+        return Response(RatingOut(rating).data, status=201)

@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 
-from shangliang.api.v1 import common, public, resident, tasks
+from shangliang.api.v1 import civic, common, online, public, resident, tasks
 
 urlpatterns = [
     path("client/", common.WhoAmI.as_view(), name="api_client"),
@@ -20,6 +20,16 @@ urlpatterns = [
     path("resident/topics/", resident.MyTopics.as_view(), name="api_resident_topics"),
     path("results/", public.Results.as_view(), name="api_results"),
     path("results/<int:pk>/", public.ResultDetail.as_view(), name="api_result"),
+    path("ratings/", resident.Ratings.as_view(), name="api_ratings"),
+    path("units/<int:pk>/figures/", civic.Figures.as_view(), name="api_figures"),
+    path("disclosures/", civic.Disclosures.as_view(), name="api_disclosures"),
+    path("disclosures/<int:pk>/", civic.DisclosureDetail.as_view(), name="api_disclosure"),
+    path("online-rooms/", online.Rooms.as_view(), name="api_online_rooms"),
+    path("online-rooms/<int:pk>/", online.RoomDetail.as_view(), name="api_online_room"),
+    path("online-rooms/<int:pk>/statements/", online.Statements.as_view(), name="api_online_statements"),
+    path("online-rooms/<int:pk>/next/", online.Next.as_view(), name="api_online_next"),
+    path("online-rooms/<int:pk>/votes/", online.Votes.as_view(), name="api_online_votes"),
+    path("online-rooms/<int:pk>/results/", online.Results.as_view(), name="api_online_results"),
     path("tasks/", tasks.Tasks.as_view(), name="api_tasks"),
     path("tasks/<int:pk>/", tasks.TaskDetail.as_view(), name="api_task"),
     path("tasks/<int:pk>/sign/", tasks.Sign.as_view(), name="api_task_sign"),
