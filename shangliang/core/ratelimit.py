@@ -39,6 +39,9 @@ LABELS = {
     "invitation": gettext_lazy("确认邀请"),
     "consent": gettext_lazy("同意或撤回同意"),
     "data_request": gettext_lazy("提出个人信息申请"),
+    "api_small": gettext_lazy("接口调用（小额度）"),
+    "api_standard": gettext_lazy("接口调用（标准额度）"),
+    "api_large": gettext_lazy("接口调用（大额度）"),
 }
 
 
