@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.core import clock
-from shangliang.dashboards import accountability_facts, counters, facts, snapshots
+from shangliang.dashboards import counters, facts, snapshots
 from shangliang.dashboards.counters import repair as repair_counters
 from shangliang.dashboards.db import jit_off
 from shangliang.dashboards.models import AnchorVersion, CellKind, FigureCell, FigureCount, Watermark
@@ -152,10 +152,7 @@ def norm_children(county: Unit, today: date) -> Counter:
 
     def compute(missing):
         statuses = snapshots.norm_statuses(county, today=today)
-        out = snapshots.norm_counts(statuses, unit=county, group="child")
-        for child, c in accountability_facts.standing(county, today=today, group="child").items():
-            out.setdefault(child, Counter()).update(c)
-        return {key: out}
+        return {key: snapshots.norm_counts(statuses, unit=county, group="child")}
 
     return children_cells(county, CellKind.NORMS_CHILDREN, [key], compute)[key]
 
@@ -175,14 +172,11 @@ def coverage_cells(unit: Unit, anchor_ids: list[int], year: int | None) -> dict[
 
 
 def norm_cells(unit: Unit, anchor_ids: list[int], today: date) -> dict[int, Counter]:
-    """Today's standing per anchor: frequency norms, and open and overdue tasks (accountability_facts.standing)."""
+    """Today's standing against the frequency norms per anchor (open and overdue tasks are counters)."""
 
     def compute(missing):
         statuses = snapshots.norm_statuses(unit, today=today, anchors=missing)
-        out = snapshots.norm_counts(statuses, group="anchor")
-        for key, c in accountability_facts.standing(unit, today=today, group="anchor", anchors=missing).items():
-            out.setdefault(key, Counter()).update(c)
-        return out
+        return snapshots.norm_counts(statuses, group="anchor")
 
     return _snapshot_cells(CellKind.NORMS, anchor_ids, today.isoformat(), compute)
 
@@ -226,9 +220,8 @@ EVENT_KINDS: dict[str, tuple[str, ...]] = {
 
 def event_kinds() -> dict[str, tuple[str, ...]]:
     kinds = {label: set(k) for label, k in EVENT_KINDS.items()}
-    # Held consultations are what the norms count; tasks, today's standing (kept with the norms).
-    for label in ("consultations.consultation", *accountability_facts.EVENTS):
-        kinds.setdefault(label, set()).add(CellKind.NORMS)
+    # Held consultations are what the norms count (a consultation's change of state: `on_event`).
+    kinds.setdefault("consultations.consultation", set()).add(CellKind.NORMS)
     return {label: tuple(sorted(k)) for label, k in kinds.items()}
 
 
@@ -239,6 +232,8 @@ def on_event(event) -> None:
     kinds = event_kinds().get(label)
     if not kinds:
         return
+    if label == "consultations.consultation" and event.from_state == event.to_state:
+        return  # participants, suggestions, minutes…: whether and when it was held did not change
     anchor = anchor_of_unit(event.unit_id)
     if anchor is None:
         invalidate_all()

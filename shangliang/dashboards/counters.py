@@ -27,10 +27,18 @@ from datetime import date
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
-from shangliang.consultations.models import Consultation
+from shangliang.accountability.models import (
+    LIVE_STATUSES,
+    OPEN_STATUSES,
+    FollowUpCheck,
+    FollowUpStatus,
+    ResponsibilityTask,
+)
+from shangliang.accountability.services.tasks import ASSIGNABLE
+from shangliang.consultations.models import Consultation, Suggestion, SuggestionStatus
 from shangliang.core.events import register_projector
 from shangliang.core.months import month_key, month_of
 from shangliang.dashboards import facts
@@ -95,6 +103,9 @@ def compute(label: str, ids: Q | Iterable[int]) -> dict[int, tuple[int, Figures]
     }
     if not out:
         return out
+    for sid, figures in _standing(label, which).items():
+        if sid in out:
+            out[sid][1].update(figures)
     for feed in feeds()[label]:
         s = feed.source
         if isinstance(ids, Q):
@@ -115,6 +126,39 @@ def _rename(q: Q, lookup: str) -> Q:
         name, value = child
         children.append((name.replace("pk", lookup, 1), value))
     return Q(*children, _connector=q.connector, _negated=q.negated)
+
+
+# --- standing now (kept like the flows, bucketed by deadline instead of month) ----------------------------------------
+
+STANDING = "s:"  # a figures key for the standing kinds: "s:2026-05-31" (a deadline) or "s:now"
+NO_DEADLINE = "9999-12-31"
+
+
+def _standing(label: str, which: Q) -> dict[int, Figures]:
+    """What the subjects add to today's standing (accountability.failures' definitions): a task open now, under its
+    deadline; a result found not lasting; a consultation's agreed suggestions without a live task."""
+    out: dict[int, Figures] = {}
+
+    def add(sid, key, name, n):
+        if n:
+            out.setdefault(sid, {}).setdefault(STANDING + key, Counter())[name] += n
+
+    if label == TASK:
+        tasks = ResponsibilityTask.objects.filter(which, status__in=OPEN_STATUSES)
+        for sid, deadline in tasks.values_list("pk", "deadline"):
+            add(sid, deadline.isoformat() if deadline else NO_DEADLINE, "tasks.open", 1)
+        checks = FollowUpCheck.objects.filter(_rename(which, "task_id"), status=FollowUpStatus.NOT_LASTED)
+        for sid, n in checks.order_by().values("task_id").annotate(n=Count("pk")).values_list("task_id", "n"):
+            add(sid, "now", "failures.not_lasting", n)
+    elif label == CONSULTATION:
+        live = ResponsibilityTask.objects.filter(suggestion=OuterRef("pk"), status__in=LIVE_STATUSES)
+        agreed = Suggestion.objects.filter(
+            _rename(which, "consultation_id"), consultation__status__in=ASSIGNABLE, status=SuggestionStatus.ACTIVE
+        ).filter(~Exists(live))
+        rows = agreed.order_by().values("consultation_id").annotate(n=Count("pk")).values_list("consultation_id", "n")
+        for sid, n in rows:
+            add(sid, "now", "failures.unassigned", n)
+    return out
 
 
 # --- where a unit's figures go -------------------------------------------------------------------------------------
@@ -162,6 +206,12 @@ UNIT_COUNTERS = frozenset(
 
 def add_placed(deltas: Counter, figures: Figures, unit_id: int, anchor: int, part: int, sign: int) -> None:
     for key, c in figures.items():
+        if key.startswith(STANDING):
+            for name, n in c.items():
+                deltas[(anchor, CountKind.STANDING, key[len(STANDING) :], 0, name)] += sign * n
+                if part:
+                    deltas[(anchor, CountKind.STANDING_CHILDREN, key[len(STANDING) :], part, name)] += sign * n
+            continue
         for name, n in c.items():
             if not n:
                 continue
@@ -431,6 +481,39 @@ def by_part(county_id: int, months: list, *, kind: str = CountKind.MONTH_CHILDRE
     return out
 
 
+def _standing_rows(qs, today, group: str):
+    """Open tasks (by deadline: overdue before today) and the "now" failures, summed per `group` ("" for none)."""
+    out: dict = {}
+    key = [group] if group else []
+    rows = qs.values(*key, "key", "name").annotate(v=Sum("value")).values_list(*key, "key", "name", "v")
+    for row in rows:
+        g, k, name, v = (None, *row) if not group else row
+        if not v:
+            continue
+        c = out.setdefault(g, Counter())
+        c[name] += v
+        if name == "tasks.open" and k < today.isoformat():
+            c["tasks.overdue"] += v
+    return out
+
+
+def standing(anchor_ids: list[int], today) -> Counter:
+    if not anchor_ids:
+        return Counter()
+    qs = FigureCount.objects.filter(anchor_id__in=anchor_ids, kind=CountKind.STANDING, part=0).order_by()
+    return _standing_rows(qs, today, "").get(None, Counter())
+
+
+def standing_by_anchor(anchor_ids: list[int], today) -> dict[int, Counter]:
+    qs = FigureCount.objects.filter(anchor_id__in=anchor_ids, kind=CountKind.STANDING, part=0).order_by()
+    return _standing_rows(qs, today, "anchor_id")
+
+
+def standing_by_part(county_id: int, today) -> dict[int, Counter]:
+    qs = FigureCount.objects.filter(anchor_id=county_id, kind=CountKind.STANDING_CHILDREN).order_by()
+    return _standing_rows(qs, today, "part")
+
+
 # --- recomputing everything (repair) --------------------------------------------------------------------------------
 
 BATCH = 20_000
@@ -463,7 +546,7 @@ def _stored(anchor_id: int) -> Counter:
     return Counter({tuple(r[:5]): r[5] for r in rows if r[5]})
 
 
-def _repair_contributions(label: str, *, fix: bool) -> tuple[int, int]:
+def _repair_contributions(label: str, *, fix: bool, standing: Counter) -> tuple[int, int]:
     """Recompute every subject's contribution, batch by batch of ids; returns (subjects, rows that differed)."""
     model = subject_model(label)
     top = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -492,6 +575,9 @@ def _repair_contributions(label: str, *, fix: bool) -> tuple[int, int]:
             unit_id, figures = fresh[sid]
             figures = {k: dict(+c) for k, c in figures.items() if +c}
             anchor, part = where[unit_id]
+            add_placed(
+                standing, {k: c for k, c in figures.items() if k.startswith(STANDING)}, unit_id, anchor, part, +1
+            )
             if row is None:
                 if figures:
                     differed += 1
@@ -524,16 +610,21 @@ def repair(*, fix: bool = True, log=None) -> dict:
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
         subjects = differed_contributions = 0
+        standing: Counter = Counter()
         for label in SUBJECT_ORDER:
-            n, d = _repair_contributions(label, fix=fix)
+            n, d = _repair_contributions(label, fix=fix, standing=standing)
             subjects, differed_contributions = subjects + n, differed_contributions + d
             if log:
                 log(f"{label}: {n} subjects, {d} differed")
         differed = []
         anchors = list(Unit.objects.filter(Q(county__isnull=True) | Q(county_id=F("pk"))).order_by("path"))
         known = {a.pk for a in anchors}
+        standing_of: dict[int, Counter] = {}
+        for k, v in standing.items():
+            standing_of.setdefault(k[0], Counter())[k] += v
         for anchor in anchors:
             computed, stored = _recount(anchor), _stored(anchor.pk)
+            computed.update(standing_of.get(anchor.pk, Counter()))
             wrong = [
                 (k, stored.get(k, 0), computed.get(k, 0))
                 for k in stored.keys() | computed.keys()

@@ -54,6 +54,10 @@ class CountKind(models.TextChoices):
     MONTH_CHILDREN = "month_ch", _("月度流量（按下级）")
     # Each unit's own records (`part` is the unit): what the unit assessment ranks.
     MONTH_UNITS = "month_u", _("月度流量（按单元）")
+    # Standing now: open tasks by deadline (key: the deadline; overdue are those before today), agreed suggestions
+    # without a task and results that did not last (key "now").
+    STANDING = "standing", _("当前状况")
+    STANDING_CHILDREN = "stand_ch", _("当前状况（按下级）")
 
 
 class FigureCount(models.Model):

@@ -183,15 +183,26 @@ class Scope:
             out = snapshots.norm_counts(self.norm_statuses)[None]
             out.update(accountability_facts.standing(self.unit, today=self.today)[None])
             return out
-        return _sum(self._norm_cells.values())
+        out = _sum(self._norm_cells.values())
+        out.update(counters.standing(self._anchor_ids, self.today))
+        return out
 
     @cached_property
     def norms_by_child(self) -> dict[str, Counter]:
         if self._county_children:
-            return cells.unflatten(cells.norm_children(self.unit, self.today))
+            out = cells.unflatten(cells.norm_children(self.unit, self.today))
+            paths = {c.pk: c.path for c in self.children}
+            paths[self.unit.pk] = self.unit.path  # the county's own records
+            for part, c in counters.standing_by_part(self.unit.pk, self.today).items():
+                if part in paths:
+                    out.setdefault(paths[part], Counter()).update(c)
+            return out
         if not self._children_are_anchored:
             out = snapshots.norm_counts(self.norm_statuses, unit=self.unit, group="child")
             for child, c in accountability_facts.standing(self.unit, today=self.today, group="child").items():
                 out.setdefault(child, Counter()).update(c)
             return out
-        return self._by_child(self._norm_cells)
+        per_anchor = {a: Counter(c) for a, c in self._norm_cells.items()}
+        for a, c in counters.standing_by_anchor(self._anchor_ids, self.today).items():
+            per_anchor.setdefault(a, Counter()).update(c)
+        return self._by_child(per_anchor)
