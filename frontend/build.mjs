@@ -12,6 +12,8 @@ const files = [
   // The API's documentation page (/api/docs/): Swagger UI's browser bundle and styles.
   ["node_modules/swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"],
   ["node_modules/swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css"],
+  // the stylesheet names its source map: collectstatic's manifest storage refuses a reference it cannot find
+  ["node_modules/swagger-ui-dist/swagger-ui.css.map", "swagger-ui/swagger-ui.css.map"],
   // The accessibility checker the browser tests inject into each page (tests/browser/axe.py); no page loads it.
   ["node_modules/axe-core/axe.min.js", "axe/axe.min.js"],
 ];

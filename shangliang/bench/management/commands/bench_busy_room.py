@@ -42,12 +42,13 @@ from django.utils import timezone
 
 from shangliang.consultations.models import Consultation
 from shangliang.core import clock
+from shangliang.core.crypto import mobile_hash
 from shangliang.online.consensus import PolisExport
 from shangliang.online.consensus.polis_io import PolisStatement
 from shangliang.online.consensus.synthetic import planted_conversation
-from shangliang.online.identity import SESSION_KEY, mobile_hash
 from shangliang.online.models import AnalysisRun, OnlineParticipant, OnlineRoom, ParticipantKind, RoomStatus, Statement
 from shangliang.online.services import polis, tasks
+from shangliang.residents.visitor import SESSION_MOBILE
 from shangliang.units.models import Unit, UnitKind
 
 CSRF = "b" * 32  # any 32-character secret: the cookie and the header carry the same one
@@ -146,7 +147,7 @@ class Command(BaseCommand):
                 mobile_hash(number),
                 f"139****{number[-4:]}",
             )
-            data = {SESSION_KEY: {"hash": p.mobile_hash, "masked": p.mobile_masked}}
+            data = {SESSION_MOBILE: {"hash": p.mobile_hash, "masked": p.mobile_masked}}
             if in_database:  # ten thousand sessions in one bulk insert
                 key = secrets.token_hex(16)
                 models.append(Session(session_key=key, session_data=SessionStore().encode(data), expire_date=expire))
