@@ -46,6 +46,22 @@ def locked(obj: M, *, fields: Iterable[str] | None = None, missing: str | None =
     return obj
 
 
+def commit_without_flush() -> None:
+    """Let the current transaction's COMMIT return before its WAL record is flushed to disk (PostgreSQL's
+    `synchronous_commit = off` for this transaction only; nothing elsewhere on SQLite).
+
+    For frequent writes that a person can repeat and that no other record depends on (a vote in an online room):
+    the commit no longer waits for an fsync (~7 ms on this machine), so a row lock taken in the transaction is held
+    that much shorter. If PostgreSQL itself crashes, the last fraction of a second of such commits may be lost; the
+    database stays consistent (never half a transaction). Call inside `transaction.atomic()`."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("commit_without_flush() needs a transaction: call it inside transaction.atomic()")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def sender_of(actor=None, visitor=None) -> str:
     """Who sent a form, for insert_once: the request's visitor (account, verified number, invitation, browser: the
     same identity its rate limits use) or else the signed-in actor. "" when nobody can be told apart."""

@@ -1,9 +1,10 @@
-"""core.db.locked: the caller's object shows the row as it is now; a deleted row is refused."""
+"""core.db.locked: the caller's object shows the row as it is now; a deleted row is refused. commit_without_flush:
+only the transaction it is called in skips the wait for the disk."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
-from shangliang.core.db import locked
+from shangliang.core.db import commit_without_flush, locked
 from shangliang.core.errors import NotPossible
 from shangliang.units.models import Unit, UnitKind
 from tests.factories import make_unit
@@ -37,3 +38,29 @@ def test_a_deleted_row_is_not_possible():
     Unit.objects.filter(pk=county.pk).delete()
     with transaction.atomic(), pytest.raises(NotPossible):
         locked(ghost)
+
+
+def synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)  # the test's own transaction would outlive the one under test
+def test_commit_without_flush_holds_for_its_transaction_only():
+    with pytest.raises(RuntimeError):
+        commit_without_flush()
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            commit_without_flush()  # nothing to relax on SQLite, and no error
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO on")  # the test cluster turns it off for speed
+    try:
+        with transaction.atomic():
+            commit_without_flush()
+            assert synchronous_commit() == "off"
+        assert synchronous_commit() == "on"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")

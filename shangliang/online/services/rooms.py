@@ -20,7 +20,7 @@ from shangliang.consultations import services as consultation_services
 from shangliang.consultations.models import CLOSED as CONSULTATION_CLOSED
 from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus, Suggestion
 from shangliang.core import clock, ratelimit
-from shangliang.core.db import locked
+from shangliang.core.db import commit_without_flush, locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -444,6 +444,9 @@ def vote_cast(
     now = clock.now()
     ratelimit.hit("vote", key=f"online-participant:{participant.pk}")
     with transaction.atomic():
+        # A vote can be cast again and nothing else hangs on it: its commit does not wait for the disk, so the room's
+        # row lock (votes of one room queue on it) is held for the statements, not for an fsync.
+        commit_without_flush()
         room = locked(participant.room)
         _require_accepting(room, now, _("表态"))
         statement = Statement.objects.filter(pk=pk, room=room).first() if pk is not None else None

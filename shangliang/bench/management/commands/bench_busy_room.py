@@ -175,6 +175,7 @@ class Command(BaseCommand):
         plan = itertools.count()
         plan_lock = threading.Lock()
         rate, duration = o["rate"], o["duration"]
+        self._warm_up(target, room, sessions)
         t0 = time.time() + 1.0
 
         def connection():
@@ -261,6 +262,38 @@ class Command(BaseCommand):
         stop.set()
         watch.join(timeout=5)
         self._report(o, room, tally, seen_runs, t0, load_end)
+
+    def _warm_up(self, target, room, sessions) -> None:
+        """Open the room page from as many connections as the stack has app processes, until each answers in under a
+        second: an app process loads the site's code on its first request (seconds on a busy machine; under the load
+        itself such a request outlived gunicorn's 30 s timeout), which is start-up, not the room's traffic."""
+        path = reverse("online:room", args=[room.pk])
+        key = sessions[0][0]
+        headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={key}", "Host": target.netloc}
+        deadline = time.time() + 120
+
+        def fetch() -> float:
+            conn = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=60)
+            sent = time.time()
+            try:
+                conn.request("GET", path, headers=headers)
+                conn.getresponse().read()
+            except (OSError, http.client.HTTPException):
+                return float("inf")
+            finally:
+                conn.close()
+            return time.time() - sent
+
+        while time.time() < deadline:
+            times: list[float] = []
+            batch = [threading.Thread(target=lambda out=times: out.append(fetch())) for _ in range(16)]
+            for t in batch:
+                t.start()
+            for t in batch:
+                t.join()
+            if max(times) < 1.0:
+                break
+        self.stdout.write(f"warm: 16 room pages answered in {max(times):.2f} s at most")
 
     def _report(self, o, room, tally, seen_runs, t0, load_end) -> None:
         runs = list(
