@@ -102,7 +102,7 @@ say "starting $INSTANCES x $WORKERS gunicorn processes, the worker, the periodic
 upstreams=""
 for i in $(seq 1 "$INSTANCES"); do
   app_port=$((PORT + i))
-  "$ROOT/.venv/bin/gunicorn" shangliang.wsgi --bind "127.0.0.1:$app_port" --workers "$WORKERS" --timeout 30 \
+  "$ROOT/.venv/bin/gunicorn" shangliang.wsgi --bind "127.0.0.1:$app_port" --workers "$WORKERS" --preload --timeout 30 \
     --graceful-timeout 5 --no-control-socket --max-requests 5000 --max-requests-jitter 500 --daemon --pid "$RUN/gunicorn$i.pid" \
     --error-logfile "$RUN/log/gunicorn$i.log" --capture-output
   echo "gunicorn$i $RUN/gunicorn$i.pid" >> "$RUN/pids"

@@ -59,6 +59,7 @@ class Tally:
     accepted: list[float] = field(default_factory=list)  # wall-clock time each accepted vote's answer came back
     errors: dict[str, int] = field(default_factory=dict)
     request_seconds: list[float] = field(default_factory=list)
+    sent: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def error(self, what: str) -> None:
@@ -188,8 +189,8 @@ class Command(BaseCommand):
                 with plan_lock:
                     i = next(plan)
                 due = t0 + i / rate
-                if due > t0 + duration:
-                    break
+                if due > t0 + duration or time.time() > t0 + duration:
+                    break  # bounded: what the stack could not take in the time is not sent (offered − sent)
                 pause = due - time.time()
                 if pause > 0:
                     time.sleep(pause)
@@ -251,6 +252,7 @@ class Command(BaseCommand):
         for w in workers:
             w.join()
         load_end = time.time()
+        tally.sent = next(plan) - len(workers)  # each voter drew one number it did not send
         # wait until a run has read every accepted vote (or --settle runs out)
         deadline = time.time() + o["settle"]
         while time.time() < deadline:
@@ -313,7 +315,10 @@ class Command(BaseCommand):
                 missing += 1
         span = max(load_end - t0, 1e-9)
         offered = int(o["rate"] * o["duration"])
-        self.stdout.write(f"offered {offered} votes at {o['rate']:.0f}/s for {o['duration']:.0f} s")
+        self.stdout.write(
+            f"offered {offered} votes at {o['rate']:.0f}/s for {o['duration']:.0f} s; sent {tally.sent} "
+            f"(the rest fell after the end while earlier answers were awaited)"
+        )
         self.stdout.write(
             f"accepted {len(tally.accepted)} votes: {len(tally.accepted) / span:.1f} votes/s; "
             f"errors {sum(tally.errors.values())} {dict(sorted(tally.errors.items()))}"
