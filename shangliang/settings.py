@@ -397,6 +397,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["shangliang.api.schema.only_rest_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shangliang.api.schema.add_links",
+    ],
     "ENUM_NAME_OVERRIDES": {},
 }
 API_IDEMPOTENCY_DAYS = envint("API_IDEMPOTENCY_DAYS", 7)
