@@ -106,12 +106,8 @@ class PersonForm(AssignmentFieldsForm):
 class AssignForm(AssignmentFieldsForm):
     """A role for someone who is already among the county's people."""
 
-    person = forms.CharField(
-        label=_("人员"),
-        max_length=150,
-        help_text=_("本区县人员的用户名或手机号"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
-    )
+    # Picked from the county's people by searching (core.picker); the view looks the id up among them.
+    person = PickField(label=_("人员"), error_messages={"required": _("请选择人员。")})
 
     field_order = ["person", "role", "position", "title", "sector", "department", "assumed_at", "renounced_at"]
 

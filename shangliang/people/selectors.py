@@ -240,6 +240,21 @@ class LinkStatus:
     ALL = "all"
 
 
+def county_people(unit, query: str = ""):
+    """Active people of the unit's county (holding or having held a role there), by name; narrowed by a part of the
+    name or username, or by a whole mobile number (matched by its keyed hash: numbers are not stored in clear)."""
+    in_county = RoleAssignment.objects.filter(unit__path__startswith=county_path(unit)).values("user_id")
+    people = User.objects.filter(pk__in=in_county, is_active=True).order_by("full_name", "pk")
+    text = (query or "").strip()
+    if not text:
+        return people
+    match = Q(full_name__icontains=text) | Q(username__icontains=text)
+    phone = text.replace(" ", "").replace("-", "").removeprefix("+86")
+    if phone.isdigit() and len(phone) == 11:
+        match |= Q(phone_hash=mobile_hash(phone))
+    return people.filter(match)
+
+
 def link_target_units(county):
     """Towns and villages of a county: what members are linked to (one-to-one, area, studio); each with the name of
     the unit above it (`parent_name`), since two towns may each have a village of the same name."""

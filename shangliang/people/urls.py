@@ -7,6 +7,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_people, name="unit_people"),
     path("units/<int:pk>/add/", views.person_add, name="person_add"),
     path("units/<int:pk>/assign/", views.assign, name="assign"),
+    path("units/<int:pk>/assign/people/", views.person_search, name="person_search"),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment_end"),
     path("counties/<int:pk>/links/", views.member_links, name="member_links"),
     path("counties/<int:pk>/links/add/", views.member_link_add, name="member_link_add"),

@@ -83,8 +83,10 @@ def assign(request, pk):
     form = AssignForm(request.POST or None, county=unit.county, roles=selectors.assignable_roles(request.user, unit))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        person = _one_person(form, "person", unit, data.pop("person"))
-        if person is not None:
+        person = selectors.county_people(unit).filter(pk=data.pop("person")).first()
+        if person is None:
+            form.add_error("person", _("请选择本区县的人员。"))
+        else:
             assignment = _run(
                 form, lambda: services.assignment_create(actor=request.user, unit=unit, user=person, **data)
             )
@@ -95,7 +97,43 @@ def assign(request, pk):
                     % {"name": person.display_name, "role": assignment.get_role_display()},
                 )
                 return redirect("people:unit_people", unit.pk)
-    return _form_page(request, unit, form, _("任命已有人员"), reverse("people:unit_people", args=[unit.pk]))
+    return render(
+        request,
+        "people/assign_form.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors(unit),
+            "form": form,
+            "title": _("任命已有人员"),
+            "cancel_url": reverse("people:unit_people", args=[unit.pk]),
+            "person_picker": _person_picker(unit, chosen=form["person"].value(), errors=form.errors.get("person", [])),
+        },
+        status=_status(form),
+    )
+
+
+def _person_picker(unit, *, query: str = "", chosen=None, errors=()):
+    """The county's people, searched by name, username or mobile (a county has hundreds)."""
+    return picker(
+        name="person",
+        label=_("人员"),
+        search_url=reverse("people:person_search", args=[unit.pk]),
+        queryset=selectors.county_people(unit, query),
+        fields=(),  # narrowed by county_people, which also matches a whole mobile number
+        option=lambda u: Option(u.pk, u.display_name, u.username),
+        query=query,
+        chosen=chosen,
+        placeholder=_("输入姓名、用户名或手机号查找"),
+        help_text=_("本区县已有的人员；新来的人请用“新增人员”。"),
+        errors=list(errors),
+    )
+
+
+@require_GET
+def person_search(request, pk):
+    """htmx: the county's people matching what is typed in the assignment form's person picker."""
+    unit = get_for(request, Unit.objects.select_related("county"), "people.change_assignments", pk=pk)
+    return picker_response(request, _person_picker(unit, query=request.GET.get("person_q", "")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -325,18 +363,6 @@ def _talent_for(request, pk) -> Talent:
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
-
-
-def _one_person(form, field: str, unit, text: str):
-    """The one person of the unit's county with this username or mobile; otherwise an error on `field`."""
-    found = selectors.find_people(unit, text)
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        form.add_error(field, _("本区县没有用户名或手机号为“%(text)s”的人员。") % {"text": text})
-    else:
-        form.add_error(field, _("有多名人员使用手机号“%(text)s”，请改用用户名。") % {"text": text})
-    return None
 
 
 def _run(form, call):

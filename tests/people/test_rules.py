@@ -99,7 +99,9 @@ def test_assignment_pages_over_http(client, world, role):
     """List: 200 where the matrix says view; the assign form and its POST: 200/302 where it says change; else 403."""
     target = UserFactory(username="target", full_name="王五")
     assign(target, Role.RESIDENT, world.v2)
-    assign(UserFactory(username="target_b"), Role.RESIDENT, world.vb)
+    target_b = UserFactory(username="target_b")
+    assign(target_b, Role.RESIDENT, world.vb)
+    people = {"target": target, "target_b": target_b}
     client.force_login(world.users[role])
     for col, place in enumerate(PLACES[role]):
         unit = getattr(world, place)
@@ -113,7 +115,7 @@ def test_assignment_pages_over_http(client, world, role):
         response = client.post(
             reverse("people:assign", args=[unit.pk]),
             {
-                "person": "target_b" if place == "b" else "target",
+                "person": people["target_b" if place == "b" else "target"].pk,
                 "role": Role.LIAISON,
                 "assumed_at": f"2021-0{col + 1}-01",
                 "renounced_at": f"2021-0{col + 1}-20",
@@ -244,7 +246,7 @@ def test_anonymous_goes_to_login_and_changes_nothing(client, world):
             "assumed_at": "2024-01-01",
         },
         reverse("people:assign", args=[world.t1.pk]): {
-            "person": "resident",
+            "person": world.users["resident"].pk,
             "role": "liaison",
             "assumed_at": "2024-01-01",
         },

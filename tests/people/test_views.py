@@ -187,27 +187,41 @@ def test_convenor_forging_a_refused_role_sees_the_message(client, world, village
     _login(client, world, "convenor")
     before = _counts()
     response = client.post(
-        reverse("people:assign", args=[world.t1.pk]), {"person": "villager", "role": role, "assumed_at": "2024-01-01"}
+        reverse("people:assign", args=[world.t1.pk]), {"person": villager.pk, "role": role, "assumed_at": "2024-01-01"}
     )
     assert response.status_code == 403
     assert "由政协机关任命" in _text(response)
     assert _counts() == before
 
 
-def test_assign_existing_person_by_username_or_mobile(client, world, villager):
+def test_assign_existing_person_found_by_name_username_or_mobile(client, world, villager):
+    """Issue 14: the person is picked by searching (htmx) the county's people, by name, username or mobile."""
     _login(client, world, "convenor")
+    search = reverse("people:person_search", args=[world.v1.pk])
+    for typed in ("李四", "VILLAGER", "139 1234 5678"):
+        assert f'value="{villager.pk}"' in _text(client.get(search, {"person_q": typed})), typed
+    assert f'value="{villager.pk}"' not in _text(client.get(search, {"person_q": "1391234"}))  # no part of a number
+    outsider = UserFactory(username="outsider", full_name="李四乙")
+    assign(outsider, Role.RESIDENT, world.vb)
+    assert f'value="{outsider.pk}"' not in _text(client.get(search, {"person_q": "李四"}))  # another county's
+    page = _text(client.get(reverse("people:assign", args=[world.v1.pk])))
+    assert 'name="person_q"' in page and search in page
+
     url = reverse("people:assign", args=[world.v1.pk])
-    response = client.post(url, {"person": "VILLAGER", "role": "liaison", "assumed_at": "2024-01-01"})
+    response = client.post(url, {"person": villager.pk, "role": "liaison", "assumed_at": "2024-01-01"})
     assert response.status_code == 302
-    response = client.post(url, {"person": "139 1234 5678", "role": "member", "assumed_at": "2024-01-01"})
-    assert response.status_code == 302
-    assert set(villager.assignments.values_list("role", flat=True)) == {"resident", "liaison", "member"}
+    refused = client.post(url, {"person": outsider.pk, "role": "liaison", "assumed_at": "2024-01-01"})
+    assert refused.status_code == 400 and "请选择本区县的人员。" in _text(refused)
+    assert set(villager.assignments.values_list("role", flat=True)) == {"resident", "liaison"}
+    assert not outsider.assignments.filter(role="liaison").exists()
+    client.force_login(world.users["department"])
+    assert client.get(search).status_code == 403
 
 
 def test_assign_double_submit_stores_one(client, world, villager):
     _login(client, world, "convenor")
     url = reverse("people:assign", args=[world.v1.pk])
-    data = {"person": "villager", "role": "liaison", "assumed_at": "2024-01-01"}
+    data = {"person": villager.pk, "role": "liaison", "assumed_at": "2024-01-01"}
     assert client.post(url, data).status_code == 302
     second = client.post(url, data)
     assert second.status_code == 400
@@ -218,9 +232,10 @@ def test_assign_double_submit_stores_one(client, world, villager):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"person": "nobody"}, "本区县没有用户名或手机号为“nobody”的人员。"),
-        ({"person": "outsider"}, "本区县没有用户名或手机号为“outsider”的人员。"),  # exists, but in county B only
-        ({"person": "stranger"}, "本区县没有用户名或手机号为“stranger”的人员。"),  # holds no role anywhere
+        ({"person": "999999"}, "请选择本区县的人员。"),
+        ({"person": "outsider"}, "请选择本区县的人员。"),  # exists, but in county B only
+        ({"person": "stranger"}, "请选择本区县的人员。"),  # holds no role anywhere
+        ({"person": ""}, "请选择人员。"),
         ({"sector": "B"}, "选择一个有效的选项"),  # a sector of county B, forged into the form
         ({"department": "B"}, "选择一个有效的选项"),
         ({"assumed_at": "2024-05-01", "renounced_at": "2024-04-01"}, "终止日期不能早于起始日期。"),
@@ -232,6 +247,13 @@ def test_assign_double_submit_stores_one(client, world, villager):
 def test_failed_assign_is_400_and_changes_nothing(client, world, villager, data, message):
     outsider = UserFactory(username="outsider")
     assign(outsider, Role.RESIDENT, world.vb)
+    stranger = world.users["stranger"]
+    assert not stranger.assignments.exists()
+    data = {
+        **data,
+        "person": {"outsider": outsider.pk, "stranger": stranger.pk}.get(data.get("person"), data.get("person")),
+    }
+    data["person"] = villager.pk if data["person"] is None else data["person"]
     if data.get("sector") == "B":
         data["sector"] = SectorFactory(county=world.b).pk
     if data.get("department") == "B":
@@ -240,7 +262,7 @@ def test_failed_assign_is_400_and_changes_nothing(client, world, villager, data,
     before = _counts()
     response = client.post(
         reverse("people:assign", args=[world.a.pk]),
-        {"person": "villager", "role": "member", "assumed_at": "2024-01-01", **data},
+        {"role": "member", "assumed_at": "2024-01-01", **data},
     )
     assert response.status_code == 400
     assert message in _text(response)
@@ -252,11 +274,12 @@ def test_assign_with_sector_and_department_of_the_county(client, world, villager
     _login(client, world, "staff")
     url = reverse("people:assign", args=[world.a.pk])
     response = client.post(
-        url, {"person": "villager", "role": "member", "sector": sector.pk, "assumed_at": "2024-01-01"}
+        url, {"person": villager.pk, "role": "member", "sector": sector.pk, "assumed_at": "2024-01-01"}
     )
     assert response.status_code == 302
     response = client.post(
-        url, {"person": "villager", "role": "department", "department": world.department.pk, "assumed_at": "2024-01-01"}
+        url,
+        {"person": villager.pk, "role": "department", "department": world.department.pk, "assumed_at": "2024-01-01"},
     )
     assert response.status_code == 302
     assert villager.assignments.get(role="member").sector == sector
