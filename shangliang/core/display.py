@@ -5,8 +5,9 @@ switches without a reload). Without JavaScript the button posts here."""
 from __future__ import annotations
 
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from shangliang.core.links import local_next
 
 COOKIE = "large_text"
 ONE_YEAR = 365 * 24 * 3600
@@ -18,10 +19,7 @@ def large_text_on(request) -> bool:
 
 @require_POST
 def large_text(request):
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/"
-    response = redirect(next_url)
+    response = redirect(local_next(request, "/"))
     if large_text_on(request):
         response.delete_cookie(COOKIE, samesite="Lax")
     else:

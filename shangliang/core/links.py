@@ -9,6 +9,7 @@ development server on another port (`PORT=8080 make run`) prints codes that open
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def site_root(request=None) -> str:
@@ -25,3 +26,19 @@ def absolute_url(path: str, request=None) -> str:
     if not path.startswith("/"):
         return path
     return site_root(request) + path
+
+
+def local_next(request, default: str) -> str:
+    """Where to go back to after a form: the `next` the form sent (POST, else GET) when it is a path of this site,
+    else `default`. A path only: "x" or "javascript:…" would be read by `redirect()` as a view name or leave the site,
+    and two values of `next` are one list, not a path."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        isinstance(target, str)
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return default

@@ -9,13 +9,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.core.access import check_perm
 from shangliang.core.crypto import DecryptionError, decrypt, encrypt
 from shangliang.core.errors import DomainError
+from shangliang.core.links import local_next
 from shangliang.core.ratelimit import RateLimited
 from shangliang.people.models import mask_phone
 from shangliang.residents import services
@@ -28,10 +28,7 @@ PENDING_CONTEXT = "session.residents.pending"
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return reverse("home")
-    return target
+    return local_next(request, reverse("home"))
 
 
 def _county(request):

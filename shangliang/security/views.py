@@ -11,7 +11,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from shangliang.core import audit
 from shangliang.core.access import LoginRequired
 from shangliang.core.forms import run_service
+from shangliang.core.links import local_next
 from shangliang.security import selectors, services
 from shangliang.security.forms import PasswordChangeForm, TokenForm, VerifyForm
 from shangliang.security.models import SmsDevice
@@ -36,10 +37,7 @@ def _signed_in(request):
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return "/"
+    return local_next(request, "/")
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,13 +16,13 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from shangliang.core.errors import DomainError
-from shangliang.core.links import absolute_url
+from shangliang.core.links import absolute_url, local_next
 from shangliang.core.ratelimit import RateLimited
 from shangliang.online import selectors, services
 from shangliang.online.forms import StatementForm, VoteForm
@@ -186,10 +186,7 @@ def add_statement(request, pk):
 
 
 def _next_url(request, room) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("online:room", args=[room.pk])
-    return target
+    return local_next(request, reverse("online:room", args=[room.pk]))
 
 
 @require_GET

@@ -10,13 +10,13 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.core.errors import DomainError
-from shangliang.core.forms import run_service
-from shangliang.core.links import absolute_url
+from shangliang.core.forms import id_from, run_service
+from shangliang.core.links import absolute_url, local_next
 from shangliang.core.pagination import paginate
 from shangliang.core.ratelimit import RateLimited
 from shangliang.topics import selectors, services
@@ -82,7 +82,7 @@ def submit(request, pk):
 @require_GET
 def similar(request):
     """The htmx fragment under the title field: open topics like the one being written, to support instead."""
-    room = ROOMS.filter(pk=request.GET.get("room") or 0).first()
+    room = ROOMS.filter(pk=id_from(request.GET, "room")).first()
     title = (request.GET.get("title") or "")[:100]
     found = []
     if room is not None and len(title.strip()) >= 2:
@@ -231,10 +231,7 @@ def support(request, pk):
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("topics:public_topic", args=[topic.pk])
-    return redirect(next_url)
+    return redirect(local_next(request, reverse("topics:public_topic", args=[topic.pk])))
 
 
 @require_GET
