@@ -5,6 +5,7 @@ value which would take a page down later is refused here with a clear message; t
 no form of the project declares a bare Django date or number field.
 """
 
+import re
 from uuid import uuid4
 
 from django import forms
@@ -21,6 +22,25 @@ def run_service(form, call):
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, exc.message)
         return None
+
+
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+def id_from(data, name: str) -> int:
+    """The id a page sent as `data[name]` (request.POST or request.GET), read as an IdField reads it: 0 (no row's id)
+    when it is missing, not a whole number or beyond an id's range, so that `filter(pk=…)` finds nothing instead of
+    the database refusing the number (a 500)."""
+    value = data.get(name)
+    if not isinstance(value, str) or not _ID.fullmatch(value.strip()):
+        return 0
+    number = int(value.strip())
+    return number if number <= INTEGER_RANGES["IntegerField"][1] else 0
+
+
+def ids_from(data, name: str) -> list[int]:
+    """Every id sent as `name` (a multiple choice), the invalid ones left out."""
+    return [n for n in (id_from({name: v}, name) for v in data.getlist(name)) if n]
 
 
 class _DateRange:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shangliang.core import clock
 from shangliang.core.access import LoginRequired, get_for, get_for_action
 from shangliang.core.events import timeline
-from shangliang.core.forms import run_service
+from shangliang.core.forms import id_from, run_service
 from shangliang.core.pagination import paginate
 from shangliang.core.picker import Option, picker, picker_response
 from shangliang.opinions import selectors, services
@@ -94,7 +94,7 @@ def new(request):
         raise LoginRequired
     if not selectors.may_write(request.user):
         raise PermissionDenied
-    initial = {k: request.GET[k] for k in ("unit", "topic", "consultation") if request.GET.get(k, "").isdigit()}
+    initial = {k: request.GET[k] for k in ("unit", "topic", "consultation") if id_from(request.GET, k)}
     form = _report_form(request, request.POST or None, initial=initial)
     units = selectors.writable_units(request.user)
     if request.method == "POST" and form.is_valid():

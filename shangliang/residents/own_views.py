@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shangliang.core.access import check_perm
 from shangliang.core.errors import DomainError
+from shangliang.core.forms import id_from
 from shangliang.core.pagination import paginate
 from shangliang.core.ratelimit import RateLimited
 from shangliang.residents import own_data, services
@@ -72,7 +73,7 @@ def withdraw(request, pk):
 
 @require_POST
 def ask(request):
-    county = Unit.objects.filter(pk=request.POST.get("county") or 0, kind="county").first()
+    county = Unit.objects.filter(pk=id_from(request.POST, "county"), kind="county").first()
     try:
         own_data.data_request_create(
             visitor=request.visitor, county=county, kind=request.POST.get("kind", ""), text=request.POST.get("text", "")
@@ -103,7 +104,7 @@ def requests_page(request, county):
                 )
                 messages.success(request, _("保存期限已更新。"))
             else:
-                item = get_object_or_404(DataRequest, pk=request.POST.get("request") or 0, county=unit)
+                item = get_object_or_404(DataRequest, pk=id_from(request.POST, "request"), county=unit)
                 own_data.data_request_answer(
                     actor=request.user,
                     request=item,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shangliang.core import audit, events
 from shangliang.core.access import LoginRequired, check_perm
 from shangliang.core.errors import InvalidInput
-from shangliang.core.forms import run_service
+from shangliang.core.forms import id_from, run_service
 from shangliang.core.pagination import paginate
 from shangliang.security import selectors, services
 from shangliang.security.forms import AccountSearchForm, GrantForm, PolicyForm
@@ -134,7 +134,7 @@ def alerts(request):
     _perm(request, "security.view_alerts")
     if request.method == "POST":
         raw = str(request.POST.get("alert", ""))
-        alert = get_object_or_404(Alert, pk=int(raw) if raw.isdigit() and len(raw) < 18 else 0)
+        alert = get_object_or_404(Alert, pk=id_from({"pk": raw}, "pk"))
         services.alert_acknowledge(actor=request.user, alert=alert)
         return redirect("security:alerts")
     return render(request, "security/alerts.html", {"page": paginate(request, Alert.objects.all())})

@@ -21,7 +21,7 @@ from shangliang.accountability.views.common import DOCX, XLSX, bodies_for, body_
 from shangliang.consultations.models import Consultation, Suggestion, SuggestionStatus
 from shangliang.core import clock
 from shangliang.core.access import get_for
-from shangliang.core.forms import run_service
+from shangliang.core.forms import id_from, run_service
 from shangliang.core.pagination import paginate
 from shangliang.residents.unmasking import record_unmasking
 from shangliang.units.models import Unit, UnitKind
@@ -69,8 +69,8 @@ def assign(request, pk):
     suggestions = list(Suggestion.objects.filter(consultation=c, status=SuggestionStatus.ACTIVE).order_by("order"))
     choices, objects = bodies_for(c.unit)
     initial = {}
-    if (request.GET.get("suggestion") or "").isdigit():
-        initial["suggestion"] = int(request.GET["suggestion"])
+    if id_from(request.GET, "suggestion"):
+        initial["suggestion"] = id_from(request.GET, "suggestion")
     form = AssignForm(request.POST or None, suggestions=suggestions, bodies=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

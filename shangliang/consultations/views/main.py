@@ -16,7 +16,7 @@ from shangliang.consultations.views.common import call, load, status_of
 from shangliang.consultations.workflow import CONSULTATION_WORKFLOW
 from shangliang.core.access import LoginRequired, get_for
 from shangliang.core.events import timeline
-from shangliang.core.forms import run_service
+from shangliang.core.forms import id_from, ids_from, run_service
 from shangliang.core.pagination import paginate
 from shangliang.topics.models import Topic
 from shangliang.units.models import Room, Unit
@@ -33,9 +33,7 @@ def index(request):
     data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
     unit = None
     if request.GET.get("unit"):
-        unit = get_for(
-            request, Unit, "units.view_unit", pk=int(request.GET["unit"]) if request.GET["unit"].isdigit() else 0
-        )
+        unit = get_for(request, Unit, "units.view_unit", pk=id_from(request.GET, "unit"))
     rows = selectors.consultation_list(
         request.user, unit=unit, status=data.get("status", ""), form=data.get("form", "")
     )
@@ -64,7 +62,7 @@ def _topics_and_rooms(unit, include=()):
 def create(request, unit_pk):
     unit = get_for(request, Unit.objects.select_related("county"), "consultations.create_consultation", pk=unit_pk)
     topics, rooms = _topics_and_rooms(unit)
-    initial = {"topics": [int(t) for t in request.GET.getlist("topic") if t.isdigit()]}
+    initial = {"topics": ids_from(request.GET, "topic")}
     form = EditForm(request.POST or None, topics=topics, rooms=rooms, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

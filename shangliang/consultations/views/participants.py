@@ -13,7 +13,7 @@ from shangliang.consultations.forms import ChooseForm, NamedPersonForm, PersonPi
 from shangliang.consultations.models import ConsultationStatus
 from shangliang.consultations.representation import composition, uncovered_warnings
 from shangliang.consultations.views.common import call, load, status_of
-from shangliang.core.forms import run_service
+from shangliang.core.forms import id_from, run_service
 from shangliang.people.models import Talent, User
 from shangliang.units.selectors import ancestors
 
@@ -35,7 +35,7 @@ def participants(request, pk):
         source = request.POST.get("source")
         if source == "person":
             # The choices are what the page offered; a search may have offered someone else: re-offer the posted id.
-            posted = User.objects.filter(pk=_int(request.POST.get("person-user"))).first()
+            posted = User.objects.filter(pk=id_from(request.POST, "person-user")).first()
             offered = candidates + ([selectors.Candidate(posted, "", "", "")] if posted else [])
             person_form = PersonPickForm(request.POST, prefix="person", candidates=offered)
             form, add = (
@@ -43,7 +43,7 @@ def participants(request, pk):
                 lambda d: services.participant_add(actor=request.user, consultation=c, kind=d["kind"], user=posted),
             )
         elif source == "talent":
-            talent = Talent.objects.filter(pk=_int(request.POST.get("talent-talent"))).select_related("user").first()
+            talent = Talent.objects.filter(pk=id_from(request.POST, "talent-talent")).select_related("user").first()
             talent_form = TalentPickForm(request.POST, prefix="talent", talents=talents + ([talent] if talent else []))
             form, add = (
                 talent_form,
@@ -78,13 +78,6 @@ def participants(request, pk):
         },
         status=status_of(person_form, talent_form, name_form),
     )
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 @require_POST

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shangliang.core import eventtypes
 from shangliang.core.access import LoginRequired, get_for, get_for_action
 from shangliang.core.errors import InvalidInput
-from shangliang.core.forms import run_service
+from shangliang.core.forms import id_from, run_service
 from shangliang.core.pagination import paginate
 from shangliang.core.picker import Option, picker, picker_response
 from shangliang.residents.unmasking import record_unmasking
@@ -176,7 +176,7 @@ def unit_search(request, source):
 def similar(request):
     """htmx fragment on the entry form: topics like the one being written, in the chosen unit's subtree."""
     _login(request)
-    unit = Unit.objects.filter(pk=request.GET.get("unit") or 0).first()
+    unit = Unit.objects.filter(pk=id_from(request.GET, "unit")).first()
     title = (request.GET.get("title") or "")[:100]
     found = []
     if unit is not None and request.user.has_perm("units.view_unit", unit) and len(title.strip()) >= 2:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from shangliang.core.access import LoginRequired, check_perm, get_for
 from shangliang.core.events import timeline
-from shangliang.core.forms import run_service
+from shangliang.core.forms import id_from, run_service
 from shangliang.core.pagination import paginate
 from shangliang.people import selectors as people_selectors
 from shangliang.units import selectors, services
@@ -226,7 +226,12 @@ def room_assess(request, pk):
         assessment = run_service(
             form,
             lambda: services.room_assess(
-                actor=request.user, room=room, assessed_on=data["assessed_on"], note=data["note"], results=results
+                actor=request.user,
+                room=room,
+                assessed_on=data["assessed_on"],
+                note=data["note"],
+                results=results,
+                idempotency_key=data["idempotency_key"],
             ),
         )
         if assessment:
@@ -289,7 +294,7 @@ def standard(request, pk):
                 messages.success(request, _("已新增条目。"))
                 return redirect("units:standard", county.pk)
         elif action == "edit_item" and current:
-            item = get_object_or_404(StandardItem, pk=request.POST.get("item_id") or 0, standard=current)
+            item = get_object_or_404(StandardItem, pk=id_from(request.POST, "item_id"), standard=current)
             edit_form = StandardItemForm(request.POST, prefix=f"edit{item.pk}")
             if edit_form.is_valid() and run_service(
                 edit_form,
