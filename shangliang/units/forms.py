@@ -64,8 +64,9 @@ class SubsidyForm(forms.Form):
     purpose = forms.CharField(label=_("用途"), max_length=200)
 
 
-class AssessmentForm(forms.Form):
-    """One pass/fail, note, evidence date and photo per item of the standard (fields named by item id)."""
+class AssessmentForm(core_forms.SubmitOnce):
+    """One pass/fail, note, evidence date and photo per item of the standard (fields named by item id); sent twice,
+    it stores one assessment."""
 
     assessed_on = core_forms.DateField(label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("总体说明"), required=False, max_length=2000, widget=forms.Textarea)

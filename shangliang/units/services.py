@@ -295,8 +295,11 @@ class ItemResult:
     photo: object | None = None  # an UploadedFile
 
 
-def room_assess(*, actor, room: Room, assessed_on: date, results: list[ItemResult], note: str = "") -> Assessment:
-    """Assess a room against its county's current standard, item by item; every item must be answered."""
+def room_assess(
+    *, actor, room: Room, assessed_on: date, results: list[ItemResult], note: str = "", idempotency_key: str = ""
+) -> Assessment:
+    """Assess a room against its county's current standard, item by item; every item must be answered. The same form
+    sent twice (one `idempotency_key`) stores one assessment."""
     _require(actor, "units.assess_room", room)
     standard = active_standard(room.unit.county) if room.unit.county_id else None
     if standard is None:
@@ -330,23 +333,27 @@ def room_assess(*, actor, room: Room, assessed_on: date, results: list[ItemResul
                 photo=photo or "",
             )
         )
-    with transaction.atomic():
-        assessment = Assessment.objects.create(
-            room=room,
-            standard=standard,
-            assessed_on=assessed_on,
-            assessor=actor,
-            note=note,
-            passed=all(r.passed for r in prepared),
-        )
-        for result in prepared:
-            result.assessment = assessment
-        # The insert commits each photo to storage under its generated name (FileField.pre_save).
-        AssessmentResult.objects.bulk_create(prepared)
-        record_event(
-            room, actor=actor, action="assess", to_state="passed" if assessment.passed else "failed", note=note
-        )
-    return assessment
+
+    def store() -> Assessment:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                room=room,
+                standard=standard,
+                assessed_on=assessed_on,
+                assessor=actor,
+                note=note,
+                passed=all(r.passed for r in prepared),
+            )
+            for result in prepared:
+                result.assessment = assessment
+            # The insert commits each photo to storage under its generated name (FileField.pre_save).
+            AssessmentResult.objects.bulk_create(prepared)
+            record_event(
+                room, actor=actor, action="assess", to_state="passed" if assessment.passed else "failed", note=note
+            )
+        return assessment
+
+    return insert_once(key=idempotency_key, sender=sender_of(actor), model=Assessment, create=store)
 
 
 def subsidy_record(*, actor, room: Room, amount, year, purpose: str) -> Subsidy:
