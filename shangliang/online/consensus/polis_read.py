@@ -21,12 +21,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from shangliang.core.spreadsheets import uncell
+from shangliang.core.validation import DATE_MAX, DATE_MIN
 
 from .votes import VoteLog
 
@@ -96,6 +98,18 @@ def _undecodable_line(path: Path) -> int:
             except UnicodeDecodeError:
                 return number
     return 1
+
+
+# The moments every reader assumes (core.validation's dates), in epoch milliseconds: a timestamp outside them is
+# left out with a warning (the database would refuse it, and a page adding days to it would fail).
+MS_MIN = int(datetime(DATE_MIN.year, DATE_MIN.month, DATE_MIN.day, tzinfo=UTC).timestamp() * 1000)
+MS_MAX = int(datetime(DATE_MAX.year, DATE_MAX.month, DATE_MAX.day, 23, 59, 59, tzinfo=UTC).timestamp() * 1000)
+FAR_ZH = f"timestamp 不在 {DATE_MIN.year}—{DATE_MAX.year} 年之间"
+FAR_EN = f"timestamp is not within {DATE_MIN.year}–{DATE_MAX.year}"
+
+
+def _far(stamp: int | None) -> bool:
+    return stamp is not None and not MS_MIN <= stamp <= MS_MAX
 
 
 def _integer(value: str | None) -> int | None:
@@ -229,6 +243,9 @@ def read_comments(path: Path, report: Report) -> list[CommentRow] | None:
         if (row.get("author-id") or "").strip() and author is None:
             report.warn(name, line, "author-id 不是整数，已略去", "author-id is not an integer; left out")
         timestamp = _integer(row.get("timestamp"))
+        if _far(timestamp):
+            report.warn(name, line, f"{FAR_ZH}，按导入时间记", f"{FAR_EN}; the import time is used")
+            timestamp = None
         gac: float | None = None
         if (row.get("group-informed-consensus") or "").strip():
             try:
@@ -297,6 +314,11 @@ def _checked_log(
     for bad, zh, en in (
         ((pids < 0) | (sids < 0), "编号为负数，已跳过", "negative id; skipped"),
         ((votes < -1) | (votes > 1), "投票值不是 -1、0 或 1，已跳过", "vote is not -1, 0 or 1; skipped"),
+        (
+            np.zeros(len(pids), dtype=bool) if times is None else (times < MS_MIN) | (times > MS_MAX),
+            f"{FAR_ZH}，已跳过",
+            f"{FAR_EN}; skipped",
+        ),
     ):
         bad &= keep
         if bad.any():
@@ -362,6 +384,9 @@ def _votes_slow(path: Path, report: Report) -> tuple[list[int], ...] | None:
             continue
         if "timestamp" in row and stamp is None:
             report.warn(name, line, "timestamp 不是整数（毫秒），已跳过", "timestamp is not an integer (ms); skipped")
+            continue
+        if _far(stamp):
+            report.warn(name, line, f"{FAR_ZH}，已跳过", f"{FAR_EN}; skipped")
             continue
         has_time = "timestamp" in row
         lines.append(line)
