@@ -13,6 +13,7 @@ import time
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -124,12 +125,13 @@ def vote(request, pk):
     form.is_valid()
     data = form.cleaned_data
     try:
-        participant = _participant(request, room, create=True)
-        cast = services.vote_cast(
-            participant=participant,
-            statement_id=data.get("statement"),
-            value=data.get("value"),
-        )
+        with transaction.atomic():  # a refused vote leaves no participant behind
+            participant = _participant(request, room, create=True)
+            cast = services.vote_cast(
+                participant=participant,
+                statement_id=data.get("statement"),
+                value=data.get("value"),
+            )
     except RateLimited:
         if not request.htmx:  # the one "too many" page; htmx swaps only 2xx answers, so the card says it
             raise
