@@ -5,6 +5,17 @@
     var form = event.target;
     if (form.dataset.submitted === "1") { event.preventDefault(); return; }
     form.dataset.submitted = "1";
+    // A disabled button is left out of the form's data, so the button that sent it (its name and value, e.g.
+    // decision=done) goes along as a hidden field before the buttons are disabled.
+    var sender = event.submitter;
+    if (sender && sender.name && !form.querySelector("input[type=hidden][data-sender]")) {
+      var field = document.createElement("input");
+      field.type = "hidden";
+      field.name = sender.name;
+      field.value = sender.value;
+      field.dataset.sender = "1";
+      form.appendChild(field);
+    }
     form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) { b.disabled = true; });
   });
   // Demo login: clicking a listed account fills the username and password fields.
