@@ -23,16 +23,16 @@ def at(day, hour: int = 9) -> datetime:
 
 @contextmanager
 def given_times(*fields) -> Iterator[None]:
-    """Inside the block, inserts keep the values already set on these auto_now_add fields (the loader runs in one
-    thread; the fields are restored on the way out)."""
-    saved = [(f, f.auto_now_add) for f in fields]
+    """Inside the block, inserts keep the values already set on these auto_now_add / auto_now fields (the loader
+    runs in one thread; the fields are restored on the way out)."""
+    saved = [(f, f.auto_now_add, f.auto_now) for f in fields]
     try:
-        for f, _flag in saved:
-            f.auto_now_add = False
+        for f, _add, _now in saved:
+            f.auto_now_add = f.auto_now = False
         yield
     finally:
-        for f, flag in saved:
-            f.auto_now_add = flag
+        for f, add, now in saved:
+            f.auto_now_add, f.auto_now = add, now
 
 
 class EventLog:

@@ -1,7 +1,8 @@
 """The agendas, outcomes and attendance of the demo county's monthly meetings (part of the village-affairs step in
 `villageaffairs`): disclosed exercises reviewed at the first meeting after their publication, residents' objections
 at the first meeting after they were made, other matters; what a meeting did not settle, or a meeting not held,
-passes to the next one, and December's leftovers to January 2026's meeting, prepared and still open.
+passes to the next one; the meetings still to come (this month's, if not held yet, and next month's) are prepared
+with what waits for them, still open.
 """
 
 # ruff: noqa: E501 -- the templates are Chinese text, easier read on one line each.
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+from shangliang.core import clock
+from shangliang.core.months import next_month
 from shangliang.villageaffairs.models import (
     AgendaItem,
     AgendaSource,
@@ -24,7 +27,6 @@ from shangliang.villageaffairs.models import (
 
 from .eventlog import at as _at
 
-YEAR = 2025
 RESOLUTIONS = [
     "经村务监督委员会入户核实，情况属实，已按程序调整并重新公示。",
     "经核查，原公示符合规定，已由包村干部当面向反映人解释说明，反映人表示认可。",
@@ -60,7 +62,7 @@ def _resolution(rng, item) -> str:
     return rng.choice(RESOLUTIONS)
 
 
-def build_agendas(rng, book, villages, meetings, disclosures, feedback, log) -> None:
+def build_agendas(rng, book, villages, meetings, disclosures, feedback, log, today) -> None:
     by_village = defaultdict(list)
     for d in disclosures:
         if d.status == DisclosureStatus.PUBLISHED:
@@ -70,7 +72,12 @@ def build_agendas(rng, book, villages, meetings, disclosures, feedback, log) -> 
         if f.kind == FeedbackKind.OBJECTION:
             objections[f.disclosure.unit_id].append(f)
     items, attendance, later = [], [], []
+    # A meeting after the last one planned, for what nothing planned can take (rarely needed: next month's is).
     next_year: dict[int, MonthlyMeeting] = {}
+
+    def after_last(unit):
+        last = max(m.month for m in meetings[unit.pk])
+        return MonthlyMeeting(unit=unit, month=next_month(last), place=f"{unit.name}协商议事室")
 
     def meeting_day(m):
         return m.held_on or m.scheduled_on
@@ -95,11 +102,9 @@ def build_agendas(rng, book, villages, meetings, disclosures, feedback, log) -> 
         for f in sorted(objections[v.unit.pk], key=lambda f: f.demo_day):
             m = first_after(f.demo_day)
             if m is None:
-                # December's meeting had already met: the objection waits for January's.
+                # The last meeting planned has met already: the objection waits for the one after.
                 if v.unit.pk not in next_year:
-                    next_year[v.unit.pk] = MonthlyMeeting(
-                        unit=v.unit, month=date(YEAR + 1, 1, 1), place=f"{v.unit.name}协商议事室"
-                    )
+                    next_year[v.unit.pk] = after_last(v.unit)
                 later.append((next_year[v.unit.pk], f))
                 continue
             add_item(
@@ -115,11 +120,16 @@ def build_agendas(rng, book, villages, meetings, disclosures, feedback, log) -> 
                 for title, detail in rng.sample(MATTERS, rng.randint(1, 2)):
                     add_item(m, source=AgendaSource.MATTER, title=title, detail=detail)
     # Outcomes: a held meeting settles its items (an objection sometimes needs a second look next month); a meeting
-    # not held passes them on, to the next one held or, after December, to January's, prepared and still open.
+    # not held passes them on, to the next one held or still to come (then they wait there, open); a meeting still
+    # to come keeps its items open.
     to_carry = []  # (item, the meeting it goes to)
     for item in items:
         m = item.meeting
-        following = next((x for x in meetings[m.unit_id] if x.month > m.month and x.status == MeetingStatus.HELD), None)
+        if m.status == MeetingStatus.PLANNED:
+            continue
+        following = next(
+            (x for x in meetings[m.unit_id] if x.month > m.month and x.status != MeetingStatus.CANCELLED), None
+        )
         again = item.source == AgendaSource.OBJECTION and following is not None and rng.random() < 0.2
         if m.status == MeetingStatus.HELD and not again:
             item.status = AgendaStatus.RESOLVED
@@ -127,9 +137,7 @@ def build_agendas(rng, book, villages, meetings, disclosures, feedback, log) -> 
             continue
         item.status = AgendaStatus.CARRIED
         if following is None:
-            following = next_year.setdefault(
-                m.unit_id, MonthlyMeeting(unit=m.unit, month=date(YEAR + 1, 1, 1), place=f"{m.unit.name}协商议事室")
-            )
+            following = next_year.setdefault(m.unit_id, after_last(m.unit))
         to_carry.append((item, following))
     AgendaItem.objects.bulk_create(items, batch_size=500)
     for item in items:
@@ -144,7 +152,7 @@ def build_agendas(rng, book, villages, meetings, disclosures, feedback, log) -> 
                 note=item.resolution,
                 public=True,
             )
-    # January 2026: prepared, not held yet, with what December left open and the objections of late December.
+    # A meeting after the last planned one, where needed: prepared, not held yet.
     MonthlyMeeting.objects.bulk_create(next_year.values())
     next_order = defaultdict(lambda: 90)
     carried = []
@@ -211,6 +219,10 @@ def build_agendas(rng, book, villages, meetings, disclosures, feedback, log) -> 
             v = by_unit[m.unit_id]
             day = meeting_day(m)
             held = m.status == MeetingStatus.HELD
+            if m.status == MeetingStatus.PLANNED:  # still to come: prepared, nobody recorded yet
+                planned = min(_at(day - timedelta(days=7), 9), _at(today, 7), clock.now())
+                log.add(m, planned, "plan", actor=v.secretary, to_state="planned")
+                continue
             member = _linked_member(v, day)
             people = []
             if member is not None:

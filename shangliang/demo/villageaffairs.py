@@ -1,12 +1,13 @@
 """Village affairs of the demo county (Lingling's practice applied to 东宁市): the county's micro-power list
-and its monthly-meeting norm, and a year (2025) of disclosures with amounts (some corrected by a new version),
-residents' comments and objections, and monthly meetings with their agendas and attendance in every village and
-community. Disputes and petitions are in `village_cases`.
+and its monthly-meeting norm, and the months from 2025-06 to today of disclosures with amounts (some corrected by a
+new version; about one village in three has one open today), residents' comments and objections, and monthly
+meetings with their agendas and attendance in every village and community — this month's held or still to come,
+next month's scheduled. Disputes and petitions are in `village_cases`.
 
 Two loader steps. Rows are inserted in bulk (a year of 108 villages is thousands of rows), keeping what the services
 keep: version chains, agenda items linked to their disclosures and objections, carried matters linked to the item
 they continue, and an event for every step with the time it happened. Random choices come from a Random seeded per
-step; rows are visited in path and id order, so two loads give the same year.
+step; rows are visited in path and id order, so two loads on the same day give the same months.
 """
 
 # ruff: noqa: E501 -- the templates are Chinese text, easier read on one line each.
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from shangliang.core import clock
+from shangliang.core.months import month_start, months_between, next_month
 from shangliang.people.models import LinkKind, MemberLink, Position, Role, RoleAssignment
 from shangliang.residents.services import mobile_hash
 from shangliang.units.models import Unit, UnitKind
@@ -38,7 +41,7 @@ from .eventlog import at as _at
 from .names import NameBook
 from .village_meetings import build_agendas
 
-YEAR = 2025
+FIRST_MONTH = date(2025, 6, 1)  # the demo's village affairs start here and run to today
 VILLAGE_KINDS = [UnitKind.VILLAGE, UnitKind.COMMUNITY]
 # "四议两公开": the procedure every item of the list follows, with the steps particular to its category.
 PROCEDURE = {
@@ -150,7 +153,7 @@ TEMPLATES = [
     Template(
         "最低生活保障对象评议",
         "payment",
-        "{v}2025年第{q}季度低保对象评议结果",
+        "{v}{y}年第{q}季度低保对象评议结果",
         "经村民代表民主评议，新增{n}户、退出1户，季度发放低保金合计如下。",
         3000,
         24000,
@@ -158,7 +161,7 @@ TEMPLATES = [
     Template(
         "耕地地力保护补贴发放",
         "payment",
-        "{v}2025年耕地地力保护补贴发放清册",
+        "{v}{y}年耕地地力保护补贴发放清册",
         "按确权面积每亩补贴标准发放，共涉及{n}0户，清册已张贴于村务公开栏。",
         100000,
         500000,
@@ -212,7 +215,7 @@ def build_power_list(ctx) -> bool:
     )
     MeetingNorm.objects.create(
         county=county,
-        started_on=date(YEAR, 1, 1),
+        started_on=FIRST_MONTH,
         interval_months=1,
         note="参照零陵区村务民主协商监督月例会制度，村（社区）每月召开一次",
     )
@@ -232,7 +235,7 @@ def _villages(county: Unit) -> list[_Village]:
     units = list(Unit.objects.filter(path__startswith=county.path, kind__in=VILLAGE_KINDS).order_by("path"))
     towns = {u.path: u for u in Unit.objects.filter(path__startswith=county.path, depth=county.depth + 1)}
     result = {u.pk: _Village(u, towns[u.path[: -Unit.steplen]]) for u in units}
-    on = date(YEAR, 6, 30)
+    on = FIRST_MONTH + timedelta(days=29)
     for a in (
         RoleAssignment.objects.filter(role=Role.CONVENOR, position=Position.FIRST_CONVENOR, unit__in=units)
         .filter(assumed_at__lte=on)
@@ -275,23 +278,33 @@ def build_village_affairs(ctx) -> bool:
     log = EventLog()
     villages = _villages(county)
 
-    # 1. Disclosures: 4–8 exercises per village over the year, published on the first day of their period.
+    today, now = clock.today(), clock.now()  # nothing happens later than now
+    span = months_between(FIRST_MONTH, today)
+
+    # 1. Disclosures: 4–8 exercises per village a year, published on the first day of their period; about one
+    # village in three has one open today.
     plan = []  # (village, template, period_start, amount, n)
     for v in villages:
-        months = sorted(rng.sample(range(1, 13), rng.randint(4, 8)))
+        months = sorted(rng.sample(span, min(len(span), round(len(span) * rng.randint(4, 8) / 12))))
         for month in months:
             t = rng.choice(TEMPLATES)
-            start = date(YEAR, month, rng.randint(1, 24))
+            start = month.replace(day=rng.randint(1, 24))
+            if start > today:
+                start = today - timedelta(days=rng.randint(0, min(6, (today - month).days)))
             plan.append((v, t, start, _amount(rng, t), rng.randint(2, 9)))
+        if rng.random() < 1 / 3:
+            t = rng.choice(TEMPLATES)
+            plan.append((v, t, today - timedelta(days=rng.randint(0, 5)), _amount(rng, t), rng.randint(2, 9)))
     originals = []
     for v, t, start, amount, n in plan:
         short = v.unit.name.removesuffix("村").removesuffix("社区") if len(v.unit.name) > 2 else v.unit.name
+        words = {"v": short, "m": start.month, "n": n, "q": (start.month - 1) // 3 + 1, "y": start.year}
         d = Disclosure(
             unit=v.unit,
             power_item=items[t.power],
             kind=t.kind,
-            title=t.title.format(v=short, m=start.month, n=n, q=(start.month - 1) // 3 + 1)[:100],
-            content=t.content.format(v=short, m=start.month, n=n, q=(start.month - 1) // 3 + 1),
+            title=t.title.format(**words)[:100],
+            content=t.content.format(**words),
             amount=amount,
             decided_on=start - timedelta(days=rng.randint(2, 12)),
             period_start=start,
@@ -299,7 +312,7 @@ def build_village_affairs(ctx) -> bool:
             status=DisclosureStatus.PUBLISHED,
             created_by=v.secretary,
             published_by=v.secretary,
-            published_at=_at(start),
+            published_at=min(_at(start), now),
         )
         originals.append(d)
     Disclosure.objects.bulk_create(originals, batch_size=500)
@@ -314,6 +327,8 @@ def build_village_affairs(ctx) -> bool:
         if what == "amount" and amount:
             amount = (amount * Decimal(rng.choice(["0.9", "0.95", "1.04", "1.1"]))).quantize(Decimal("0.01"))
         day = d.period_start + timedelta(days=rng.randint(1, 3))
+        if day > today:
+            continue  # not corrected yet
         c = Disclosure(
             unit_id=d.unit_id,
             power_item_id=d.power_item_id,
@@ -331,7 +346,7 @@ def build_village_affairs(ctx) -> bool:
             correction_reason=reason,
             created_by=d.created_by,
             published_by=d.published_by,
-            published_at=_at(day, 10),
+            published_at=min(_at(day, 10), now),
         )
         corrections.append(c)
     Disclosure.objects.bulk_create(corrections, batch_size=500)
@@ -339,7 +354,7 @@ def build_village_affairs(ctx) -> bool:
         c.previous.status, c.previous.superseded_by = DisclosureStatus.SUPERSEDED, c
     Disclosure.objects.bulk_update([c.previous for c in corrections], ["status", "superseded_by"], batch_size=500)
     for d in originals + corrections:
-        log.add(d, _at(d.period_start, 8), "create", actor=d.created_by, to_state="draft")
+        log.add(d, min(_at(d.period_start, 8), d.published_at), "create", actor=d.created_by, to_state="draft")
         log.add(
             d,
             d.published_at,
@@ -370,7 +385,7 @@ def build_village_affairs(ctx) -> bool:
             continue
         for _i in range(rng.choice([1, 1, 1, 2, 3])):
             kind = FeedbackKind.OBJECTION if rng.random() < 0.45 else FeedbackKind.COMMENT
-            day = d.period_start + timedelta(days=rng.randint(0, (d.period_end - d.period_start).days))
+            day = d.period_start + timedelta(days=rng.randint(0, (min(d.period_end, today) - d.period_start).days))
             number = book.phone()
             f = Feedback(
                 disclosure=d,
@@ -383,27 +398,26 @@ def build_village_affairs(ctx) -> bool:
             f.demo_day = day
             feedback.append(f)
     for f in feedback:
-        f.created_at = _at(f.demo_day, rng.randint(8, 20))
+        f.created_at = min(_at(f.demo_day, rng.randint(8, 20)), now)
     with given_times(Feedback._meta.get_field("created_at")):
         Feedback.objects.bulk_create(feedback, batch_size=500)
     for f in feedback:
         log.add(f.disclosure, f.created_at, f.kind, data={"feedback": f.pk})
 
     # 3. Monthly meetings: most villages every month; a few did not meet one month, a few missed one altogether.
+    # This month's is held or still to come; next month's is scheduled.
     meetings: dict[int, list[MonthlyMeeting]] = defaultdict(list)
     rows = []
     for v in villages:
-        for month in range(1, 13):
+        for month in [*span, next_month(month_start(today))]:
             roll = rng.random()
-            if roll < 0.006:
+            scheduled = month.replace(day=rng.randint(5, 25))
+            if roll < 0.006 and scheduled < today:
                 continue  # no meeting recorded that month: behind the norm
-            m = MonthlyMeeting(
-                unit=v.unit,
-                month=date(YEAR, month, 1),
-                scheduled_on=date(YEAR, month, rng.randint(5, 25)),
-                place=f"{v.unit.name}协商议事室",
-            )
-            if roll < 0.022:
+            m = MonthlyMeeting(unit=v.unit, month=month, scheduled_on=scheduled, place=f"{v.unit.name}协商议事室")
+            if scheduled >= today:
+                m.status = MeetingStatus.PLANNED
+            elif roll < 0.022:
                 m.status = MeetingStatus.CANCELLED
             else:
                 m.status, m.held_on = MeetingStatus.HELD, m.scheduled_on
@@ -414,6 +428,6 @@ def build_village_affairs(ctx) -> bool:
             rows.append(m)
             meetings[v.unit.pk].append(m)
     MonthlyMeeting.objects.bulk_create(rows, batch_size=500)
-    build_agendas(rng, book, villages, meetings, [*originals, *corrections], feedback, log)
+    build_agendas(rng, book, villages, meetings, [*originals, *corrections], feedback, log, today)
     log.save()
     return True

@@ -367,6 +367,5 @@ def subsidy_record(*, actor, room: Room, amount, year, purpose: str) -> Subsidy:
     )
     with transaction.atomic():
         subsidy.save()
-        # Amount and purpose stay in the subsidy row (seen by those who may see money), not in the room's timeline.
-        record_event(room, actor=actor, action="subsidy", note=str(subsidy.year), data={"subsidy": subsidy.pk})
+        record_event(room, actor=actor, action="subsidy", note=f"{subsidy.year} {subsidy.amount} {subsidy.purpose}")
     return subsidy

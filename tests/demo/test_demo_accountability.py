@@ -1,6 +1,8 @@
 """The demo county's implementation and evaluation: tasks in every state, overdue ones chased and noticed, reopened
 ones, ratings, evaluations, follow-ups; the demo accounts find their work; a second load adds nothing."""
 
+from datetime import timedelta
+
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +18,7 @@ from shangliang.accountability.models import (
     Supervision,
     TaskStatus,
 )
+from shangliang.accountability.services import settings_for
 from shangliang.demo.loader import load_demo
 from shangliang.people.models import User
 from shangliang.units.models import Unit
@@ -27,9 +30,12 @@ def test_tasks_in_every_state_some_overdue_some_reopened(county):
     today = timezone.localdate()
     overdue = [t for t in tasks if t.is_overdue(today)]
     assert len(overdue) >= 2
+    grace = timezone.now() - timedelta(days=settings_for(county).notice_grace_days)
     for t in overdue:
-        assert Reminder.objects.filter(task=t, kind="overdue").exists()
-        assert PublicNotice.objects.filter(task=t).exists()
+        reminder = Reminder.objects.filter(task=t, kind="overdue", deadline=t.deadline).get()
+        if reminder.sent_at <= grace:  # chased, and past the grace: publicly noticed
+            assert PublicNotice.objects.filter(task=t).exists()
+    assert PublicNotice.objects.filter(task__in=overdue).count() >= 2
     assert [t for t in tasks if t.round > 0 and t.status == TaskStatus.REOPENED]
     assert [t for t in tasks if t.round > 0 and t.status == TaskStatus.IN_PROGRESS]
     assert Rating.objects.filter(task__in=tasks).count() >= 10

@@ -1,14 +1,27 @@
-"""The lived year (demo.lived): its plan keeps the county's norms as the issue asks (towns twice a year, about one
-village in ten behind, each for a reason), and one consultation of it runs through the services at the frozen times
-of its steps — the times on the rows and events are those moments, not rewritten ones."""
+"""The lived year and a half (demo.lived, loaded by default): its plan keeps the county's norms as the issue asks
+(towns twice a year, about one village in ten behind, each for a reason); the loaded county is current — its
+consultations carry their whole chain at the times it happened, its tasks are done, rated, open and overdue, and its
+village affairs run to this month with disclosures open today and next month's meeting scheduled."""
 
 from datetime import date, timedelta
 
-from shangliang.consultations.models import Consultation, ConsultationStatus
+from shangliang.accountability.models import (
+    OPEN_STATUSES,
+    Rating,
+    Reminder,
+    ReminderKind,
+    ResponsibilityTask,
+    TaskStatus,
+)
+from shangliang.consultations import norms
+from shangliang.consultations.models import HELD, Consultation, ConsultationStatus
 from shangliang.core import clock
 from shangliang.core.models import Event
+from shangliang.core.months import add_months, month_start, next_month
 from shangliang.demo import lived
-from shangliang.units.models import UnitKind
+from shangliang.topics.models import TopicSource
+from shangliang.units.models import Unit
+from shangliang.villageaffairs.models import Disclosure, DisclosureStatus, MeetingStatus, MonthlyMeeting
 
 TODAY = date(2026, 12, 4)
 
@@ -31,34 +44,74 @@ def test_the_plan_keeps_the_norms_and_leaves_one_unit_in_ten_behind(county):
     assert 700 <= len(visits) <= 1200  # Dongning's 409 activities in three years, at the norms' pace
 
 
-def test_one_consultation_runs_through_the_services_at_frozen_times(county):
-    village = next(u for u in lived.lived_units(county) if u.kind == UnitKind.VILLAGE)
-    people = lived._People()
-    people.load(county)
-    when = lived.at(date(2025, 9, 3), 9, 30)
-    lived.consult_once(village, 0, when, people, None, TODAY)
-    c = Consultation.objects.filter(unit=village, title__startswith=lived.MARK).get()
-    assert c.status == ConsultationStatus.SUBMITTED
-    assert clock.at(when) == c.held_at
-    assert c.created_at == clock.at(lived.at(date(2025, 8, 25), 9))  # created nine days before, as it happened
+def test_the_loaded_county_keeps_its_norms_with_about_one_unit_in_ten_behind_for_a_reason(county):
+    behind = norms.units_behind(county)
+    with_norm = [u for u in Unit.objects.filter(path__startswith=county.path, is_active=True) if norms.spec_for(u)]
+    assert 0.05 <= len(behind) / len(with_norm) <= 0.20
+    for unit, _status in behind:
+        cancelled = Consultation.objects.filter(
+            unit=unit, title__startswith=lived.MARK, status=ConsultationStatus.CANCELLED
+        )
+        note = Event.objects.filter(
+            object_id__in=cancelled.values("pk"), content_type__model="consultation", action="cancel"
+        ).values_list("note", flat=True)
+        assert set(note) & set(lived.BEHIND_REASONS), unit.name
+    today = clock.today()
+    for town in Unit.objects.filter(path__startswith=county.path, kind__in=lived.TOWN_KINDS):
+        held = Consultation.objects.filter(
+            unit=town, status__in=HELD, held_at__gte=clock.at(today - timedelta(days=365))
+        )
+        assert held.count() >= 2, town.name
+
+
+def test_everyday_consultations_have_their_whole_chain_at_the_times_it_happened(county):
+    lived_ones = Consultation.objects.filter(unit__path__startswith=county.path, title__startswith=lived.MARK)
+    held = lived_ones.filter(status=ConsultationStatus.SUBMITTED)
+    assert 700 <= held.count() <= 1300
+    assert {t.source for c in held[:40] for t in c.topics.all()} == set(TopicSource.values)
+    assert held.filter(held_at__date__gte=clock.today() - timedelta(days=31)).exists()  # the county is current
+    c = held.filter(participants__kind="member").order_by("held_at").first()
+    assert c.research.exists() and c.minutes.text and c.suggestions.exists() and c.submission.receiver_unit == c.unit
+    assert c.participants.filter(kind="member", signed_in_at=c.held_at).exists()
     topic = c.topics.get()
-    assert topic.created_at == clock.at(lived.at(date(2025, 8, 20), 10))
+    assert topic.created_at < c.created_at < c.held_at < c.closed_at
     times = list(
-        Event.objects.filter(object_id=c.pk, content_type__model="consultation").values_list("created_at", flat=True)
+        Event.objects.filter(object_id=c.pk, content_type__model="consultation")
+        .order_by("created_at", "id")
+        .values_list("action", "created_at")
     )
-    assert min(times) == c.created_at and max(times) == clock.at(when + timedelta(hours=2))
-    assert c.suggestions.exists() and c.participants.count() >= 3 and c.research.exists()
-    task = c.tasks.get()  # every third consultation's first suggestion becomes a task (n = 0)
-    assert task.status == "done" and task.completed_at.date() == date(2025, 9, 26)
+    assert [a for a, _t in times] == [
+        "create",
+        "choose_participants",
+        "record_research",
+        "schedule",
+        "open",
+        "minutes",
+        "close_consensus",
+        "submit",
+    ]
+    assert times[0][1] == c.created_at and times[4][1] == c.held_at
+    assert not Event.objects.filter(created_at__gt=clock.now()).exists()  # nothing happens after today
 
 
-def test_a_unit_behind_has_its_reason_on_record(county):
-    village = [u for u in lived.lived_units(county) if u.kind == UnitKind.VILLAGE][7]
-    people = lived._People()
-    people.load(county)
-    with clock.frozen(TODAY):
-        lived.call_off(village, people, TODAY)
-    c = Consultation.objects.filter(unit=village, title__startswith=lived.MARK).get()
-    assert c.status == ConsultationStatus.CANCELLED
-    note = Event.objects.filter(object_id=c.pk, content_type__model="consultation", action="cancel").get().note
-    assert note in lived.BEHIND_REASONS
+def test_tasks_of_the_everyday_work_are_done_rated_open_and_overdue(county):
+    tasks = ResponsibilityTask.objects.filter(consultation__title__startswith=lived.MARK)
+    statuses = set(tasks.values_list("status", flat=True))
+    assert {TaskStatus.DONE, TaskStatus.IN_PROGRESS} <= statuses
+    assert tasks.filter(status=TaskStatus.DONE).count() > 0.8 * tasks.count()
+    assert Rating.objects.filter(task__in=tasks).exists()
+    today = clock.today()
+    late = [t for t in tasks.filter(status__in=OPEN_STATUSES) if t.is_overdue(today)]
+    assert late and all(Reminder.objects.filter(task=t, kind=ReminderKind.OVERDUE).exists() for t in late)
+
+
+def test_village_affairs_run_to_this_month_with_disclosures_open_today(county):
+    today = clock.today()
+    open_today = [d for d in Disclosure.objects.filter(status=DisclosureStatus.PUBLISHED) if d.is_open]
+    assert len(open_today) >= 20
+    this_month, following = month_start(today), next_month(month_start(today))
+    meetings = MonthlyMeeting.objects.filter(unit__path__startswith=county.path)
+    assert meetings.filter(month=following, status=MeetingStatus.PLANNED).count() >= 100
+    assert meetings.filter(month=this_month).count() >= 100
+    assert meetings.filter(month=add_months(this_month, -1), status=MeetingStatus.HELD).count() >= 90
+    assert not Disclosure.objects.filter(period_start__gt=today).exists()
