@@ -4,12 +4,14 @@ norms page, the dashboards and the duty records show a working county on any day
 Every town consults twice a year; every village and community about every seven to eight weeks (its norm: once in
 two months), on a topic raised there — in turn from each of the four sources (a liaison's grid work, a resident at
 the room, a linked member's recommendation, the village party branch's assignment) — screened, approved, researched
-(入户走访), with its participants (the linked member signed in), minutes and suggestion list, closed with consensus
-and submitted. The first suggestion of four consultations in five becomes a task for the unit itself (the fifth's
-the party organisation takes up itself): signed, worked on, most finished on time, verified and rated by residents;
-one in four runs late; the recent ones are still open, some overdue, chased and noticed by the periodic command
+(入户走访), with its participants (the linked member and one more member of the committee in turn, signed in), minutes
+and suggestion list, closed with consensus and submitted. The first suggestion of four consultations in five becomes
+a task for the unit itself (the fifth's the party organisation takes up itself): signed, worked on, most finished on
+time, verified and rated by residents; one in four runs late; the recent ones are still open, some overdue, chased and noticed by the periodic command
 (run weekly over the last three weeks). About one village in ten falls behind its norm, each for a reason on record:
-its last planned consultation was cancelled with the reason (换届, 汛期抢险, 调研未完成…).
+its last planned consultation was cancelled with the reason (换届, 汛期抢险, 调研未完成…). The topics raised in the
+last two weeks wait at the step each has reached: to be screened, to be approved, for their consultation; a few were
+not taken up or returned for more detail.
 
 One loader step, `build_lived_year`, relative to today (clock.today()): the same today gives the same county. The
 thousand consultations are inserted in bulk with the times each step happened (created, screened, approved,
@@ -25,6 +27,8 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q
 
 from shangliang.accountability.models import ProgressReport, Rating, ResponsibilityTask, TaskStatus
 from shangliang.accountability.services.periodic import run_periodic
@@ -194,11 +198,25 @@ def build_lived_year(ctx) -> bool:
     for room in Room.objects.filter(unit__in=units).order_by("id"):
         rooms.setdefault(room.unit_id, room)
     visits, behind = plan(units, today)
+    # Besides the linked member, one more member of the committee attends each consultation, in turn, so every
+    # member has consultations on their duty record this year.
+    committee = list(
+        User.objects.filter(
+            assignments__role=Role.MEMBER,
+            assignments__unit__path__startswith=county.path,
+            assignments__renounced_at__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
     book = _Book(county, today)
     for v in visits:
         member = member_users.get(members.get(v.unit.pk))
-        book.consultation(v, people, member, rooms.get(v.unit.pk))
+        guest = committee[v.order % len(committee)] if committee else None
+        book.consultation(v, people, member, rooms.get(v.unit.pk), guest if guest != member else None)
     book.save()
+    linked = {pk: member_users.get(m) for pk, m in members.items()}
+    fresh_topics(units, behind, people, rooms, linked)
     for unit in units:
         if unit.pk in behind:
             call_off(unit, people, today)
@@ -233,7 +251,9 @@ class _Book:
     def _when(self, moment: datetime) -> datetime:
         return clock.at(moment)
 
-    def consultation(self, v: Visit, people: _People, member: User | None, room: Room | None) -> None:
+    def consultation(
+        self, v: Visit, people: _People, member: User | None, room: Room | None, guest: User | None = None
+    ) -> None:
         unit, n, when = v.unit, v.n, v.when
         held = when.date()
         before = held - timedelta(days=14)
@@ -301,6 +321,16 @@ class _Book:
                     name=member.display_name,
                     kind=ParticipantKind.MEMBER,
                     organisation="政协委员",
+                    added_by=convenor,
+                )
+            )
+        if guest is not None:
+            participants.append(
+                Participant(
+                    user=guest,
+                    name=guest.display_name,
+                    kind=ParticipantKind.MEMBER,
+                    organisation="政协委员（列席）",
                     added_by=convenor,
                 )
             )
@@ -578,3 +608,88 @@ def call_off(unit: Unit, people: _People, today: date) -> None:
         )
         moment.move_to(at(day + timedelta(days=5), 10))
         consult.consultation_cancel(actor=convenor, consultation=c, note=reason)
+
+
+FRESH = 1000  # the fresh topics' numbers in their unit's series start here (their tracking codes differ)
+FRESH_NOTES = {
+    TopicStatus.REJECTED: "属于个体矛盾纠纷，建议通过人民调解解决，不列入协商。",
+    TopicStatus.RETURNED: "请补充涉及的具体位置和农户数后重新提交。",
+}
+
+
+def everyday_topics(county: Unit):
+    """The lived year's topics: those of its consultations and the fresh ones (the rest are the curated examples)."""
+    codes = [_code(unit, FRESH) for unit in lived_units(county)]
+    return Topic.objects.filter(
+        Q(consultations__title__startswith=MARK) | Q(tracking_code__in=codes), unit__path__startswith=county.path
+    )
+
+
+def fresh_topics(units: list[Unit], behind: set[int], people: _People, rooms: dict, linked: dict) -> None:
+    """The topics raised in the last two weeks, at the step each has reached today: waiting to be screened,
+    accepted and waiting for the party organisation, approved and waiting for their consultation; now and then one
+    not taken up (四不议) or returned for more detail. Inserted in bulk with their events, like the chains."""
+    now = clock.now()
+    log = EventLog()
+    rows = []
+    for i, unit in enumerate(u for u in units if u.pk not in behind):
+        rng = random.Random(f"{SEED}-fresh-{unit.path}")
+        raised = clock.at(at(clock.today() - timedelta(days=rng.randint(0, 13)), rng.randint(8, 11)))
+        if raised > now:
+            raised -= timedelta(days=1)
+        convenor = people.holder(unit, Role.CONVENOR, raised.date(), Position.FIRST_CONVENOR)
+        approver = people.holder(unit, Role.APPROVER, raised.date())
+        liaison = people.holder(unit, Role.LIAISON, raised.date())
+        if convenor is None or approver is None:
+            continue
+        matters = TOWN_MATTERS if unit.kind in TOWN_KINDS else MATTERS
+        title, text, category, _suggestions = matters[(FRESH + unit.pk + 5) % len(matters)]
+        source = SOURCES[i % len(SOURCES)]
+        room = rooms.get(unit.pk)
+        topic = Topic(
+            unit=unit,
+            source=source,
+            title=f"{title}（{unit.name}）"[:100],
+            description=text,
+            status=TopicStatus.SUBMITTED,
+            search_terms=search_terms(f"{title}（{unit.name}）", text),
+            tracking_code=_code(unit, FRESH),
+            created_at=raised,
+        )
+        if source == TopicSource.RESIDENT and room is not None:
+            topic.room, topic.submitted_by_name = room, _name(rng)
+        elif source == TopicSource.MEMBER and linked.get(unit.pk) is not None:
+            topic.submitter, topic.submitted_by_name = linked[unit.pk], linked[unit.pk].display_name
+        elif source == TopicSource.ASSIGNED:
+            topic.submitter, topic.submitted_by_name = approver, f"中共{unit.name}委员会"
+        else:
+            topic.source, topic.room = TopicSource.GRID, room
+            topic.submitter, topic.submitted_by_name = liaison or convenor, _name(rng)
+        steps = [(raised, "submit", topic.submitter, "", TopicStatus.SUBMITTED, "", {})]
+        screened, decided = raised + timedelta(days=1, hours=5), raised + timedelta(days=2, hours=6)
+        outcome = {5: TopicStatus.REJECTED, 9: TopicStatus.RETURNED}.get(i % 12)
+        if screened <= now and outcome is not None:
+            topic.status = outcome
+            if outcome == TopicStatus.REJECTED:
+                topic.rejection_reason = "individual_dispute"
+            action = "reject" if outcome == TopicStatus.REJECTED else "return"
+            data = {"reason": topic.rejection_reason} if topic.rejection_reason else {}
+            steps.append((screened, action, convenor, TopicStatus.SUBMITTED, outcome, FRESH_NOTES[outcome], data))
+        elif screened <= now:
+            topic.status, topic.category = TopicStatus.ACCEPTED, category
+            data = {"category": category}
+            steps.append((screened, "accept", convenor, TopicStatus.SUBMITTED, TopicStatus.ACCEPTED, "", data))
+            if decided <= now:
+                topic.status = TopicStatus.APPROVED
+                note = "同意协商。"
+                steps.append((decided, "approve", approver, TopicStatus.ACCEPTED, TopicStatus.APPROVED, note, {}))
+        topic.updated_at = steps[-1][0]
+        topic.demo_steps = steps
+        rows.append(topic)
+    with given_times(Topic._meta.get_field("created_at"), Topic._meta.get_field("updated_at")):
+        Topic.objects.bulk_create(rows, batch_size=500)
+    for topic in rows:
+        for moment, action, actor, src, dst, note, data in topic.demo_steps:
+            log.add(topic, moment, action, actor=actor, from_state=src, to_state=dst, note=note, public=True, data=data)
+    log.save()
+    counters.project({counters.TOPIC: [t.pk for t in rows]})

@@ -3,6 +3,7 @@
 consultations carry their whole chain at the times it happened, its tasks are done, rated, open and overdue, and its
 village affairs run to this month with disclosures open today and next month's meeting scheduled."""
 
+from collections import Counter
 from datetime import date, timedelta
 
 from shangliang.accountability.models import (
@@ -18,8 +19,9 @@ from shangliang.consultations.models import HELD, Consultation, ConsultationStat
 from shangliang.core import clock
 from shangliang.core.models import Event
 from shangliang.core.months import add_months, month_start, next_month
+from shangliang.dashboards import assessment, periods
 from shangliang.demo import lived
-from shangliang.topics.models import TopicSource
+from shangliang.topics.models import TopicSource, TopicStatus
 from shangliang.units.models import Unit
 from shangliang.villageaffairs.models import Disclosure, DisclosureStatus, MeetingStatus, MonthlyMeeting
 
@@ -115,3 +117,25 @@ def test_village_affairs_run_to_this_month_with_disclosures_open_today(county):
     assert meetings.filter(month=this_month).count() >= 100
     assert meetings.filter(month=add_months(this_month, -1), status=MeetingStatus.HELD).count() >= 90
     assert not Disclosure.objects.filter(period_start__gt=today).exists()
+
+
+def test_fresh_topics_wait_at_every_step_of_screening(county):
+    fresh = lived.everyday_topics(county).filter(consultations__isnull=True)
+    fresh = fresh.filter(created_at__gte=clock.now() - timedelta(days=15))
+    statuses = Counter(fresh.values_list("status", flat=True))
+    assert {TopicStatus.SUBMITTED, TopicStatus.ACCEPTED, TopicStatus.APPROVED} <= set(statuses), statuses
+    assert {TopicStatus.REJECTED, TopicStatus.RETURNED} <= set(statuses), statuses
+    assert len({t.source for t in fresh}) == len(TopicSource.values)
+    for t in fresh.filter(status=TopicStatus.APPROVED)[:5]:
+        actions = list(
+            Event.objects.filter(object_id=t.pk, content_type__model="topic")
+            .order_by("created_at", "id")
+            .values_list("action", flat=True)
+        )
+        assert actions == ["submit", "accept", "approve"]
+
+
+def test_nearly_every_member_has_a_duty_record_this_year(county):
+    records = assessment.member_records(county, periods.year(clock.today().year))
+    idle = [r for r in records if not r.score.total]
+    assert records and len(idle) <= 0.1 * len(records), (len(idle), len(records))

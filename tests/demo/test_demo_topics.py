@@ -15,9 +15,9 @@ from shangliang.topics.workflow import TOPIC_WORKFLOW
 
 
 @pytest.fixture
-def topics(demo, db):
+def topics(county):
     """The curated topics (the everyday ones of demo.lived are checked in test_demo_lived)."""
-    everyday = Topic.objects.filter(consultations__title__startswith=lived.MARK)
+    everyday = lived.everyday_topics(county)
     return list(
         Topic.objects.exclude(pk__in=everyday)
         .select_related("unit", "merged_into", "referred_department")
