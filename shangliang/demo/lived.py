@@ -7,9 +7,10 @@ the room, a linked member's recommendation, the village party branch's assignmen
 (入户走访), with its participants (the linked member and one more member of the committee in turn, signed in), minutes
 and suggestion list, closed with consensus and submitted. The first suggestion of four consultations in five becomes
 a task for the unit itself (the fifth's the party organisation takes up itself): signed, worked on, most finished on
-time, verified and rated by residents; one in four runs late; the recent ones are still open, some overdue, chased and noticed by the periodic command
-(run weekly over the last three weeks). About one village in ten falls behind its norm, each for a reason on record:
-its last planned consultation was cancelled with the reason (换届, 汛期抢险, 调研未完成…). The topics raised in the
+time, verified and rated by residents; one in four runs late; the recent ones are still open, some overdue, chased
+and noticed by the periodic command (run weekly over the last three weeks). About one village in ten falls behind its
+norm, each for a reason on record: its last planned consultation was cancelled with the reason (换届, 汛期抢险,
+调研未完成…). The topics raised in the
 last two weeks wait at the step each has reached: to be screened, to be approved, for their consultation; a few were
 not taken up or returned for more detail.
 
