@@ -28,5 +28,7 @@ while read -r name pidfile; do
 done < "$RUN/pids"
 read -r _ pg_ctl pgdata < <(grep '^postgres ' "$RUN/pids" || true)
 if [ -n "${pg_ctl:-}" ]; then t=$SECONDS; as_pg "$pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null || true; echo "postgres stopped ($((SECONDS - t)) s)"; fi
+read -r _ uploads < <(grep '^uploads ' "$RUN/pids" || true)
+if [ -n "${uploads:-}" ] && mountpoint -q "$uploads"; then umount "$uploads" && echo "uploads volume unmounted ($uploads)"; fi
 rm -f "$RUN/pids"
 echo "stopped"

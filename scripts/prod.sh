@@ -50,7 +50,22 @@ export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 export SITE_URL=${SITE_URL:-http://127.0.0.1:$PORT}
 export CSRF_TRUSTED_ORIGINS=${CSRF_TRUSTED_ORIGINS:-http://127.0.0.1:$PORT,http://localhost:$PORT}
 export DB_CONN_MAX_AGE=${DB_CONN_MAX_AGE:-600}
-export STATIC_ROOT=${STATIC_ROOT:-$VAR/static} MEDIA_ROOT=${MEDIA_ROOT:-$VAR/media} BACKUP_DIR=${BACKUP_DIR:-$VAR/backups}
+export STATIC_ROOT=${STATIC_ROOT:-$VAR/static} BACKUP_DIR=${BACKUP_DIR:-$VAR/backups}
+# PROD_UPLOADS_MB: the uploads on a volume of their own of that size (an ext4 image in var/prod/uploads.img,
+# loop-mounted; root only), as a county server keeps them apart from the system disk; the disk-full drill needs it.
+if [ -n "${PROD_UPLOADS_MB:-}" ]; then
+  [ "$(id -u)" = "0" ] || { echo "PROD_UPLOADS_MB needs root (mount -o loop)" >&2; exit 1; }
+  export MEDIA_ROOT=${MEDIA_ROOT:-$RUN/uploads}
+  mkdir -p "$MEDIA_ROOT"
+  if [ ! -f "$RUN/uploads.img" ]; then
+    truncate -s "${PROD_UPLOADS_MB}M" "$RUN/uploads.img"
+    mkfs.ext4 -q -m 0 "$RUN/uploads.img"
+  fi
+  mountpoint -q "$MEDIA_ROOT" || mount -o loop "$RUN/uploads.img" "$MEDIA_ROOT"
+  echo "uploads $MEDIA_ROOT" >> "$RUN/pids"
+  say "uploads on their own ${PROD_UPLOADS_MB} MB volume at $MEDIA_ROOT"
+fi
+export MEDIA_ROOT=${MEDIA_ROOT:-$VAR/media}
 export BACKUP_NIGHTLY=${BACKUP_NIGHTLY:-1}
 
 if [ -z "${DATABASE_URL:-}" ]; then

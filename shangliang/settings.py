@@ -208,7 +208,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "shangliang" / "static", BASE_DIR / "build" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The file system, with a full disk answered by a clear refusal and nothing half-saved (core/storage.py).
+    "default": {"BACKEND": "shangliang.core.storage.UploadStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -294,6 +295,8 @@ OUTBOX_CLAIM_SECONDS = envint("OUTBOX_CLAIM_SECONDS", 300)
 # each run) or an event has waited this long for delivery (the outbox).
 HEALTH_WORKER_MAX_SECONDS = envint("HEALTH_WORKER_MAX_SECONDS", 300)
 HEALTH_OUTBOX_MAX_SECONDS = envint("HEALTH_OUTBOX_MAX_SECONDS", 600)
+# /healthz marks the uploads' disk low below this many free MB (reported, not a failure: reading goes on).
+HEALTH_UPLOADS_MIN_FREE_MB = envint("HEALTH_UPLOADS_MIN_FREE_MB", 200)
 
 # --- Backups (core.backup; `manage.py backup` / `manage.py restore`) ---
 # BACKUP_KEY: the SM4 key (32 hex digits, `manage.py field_keys new` prints one) that encrypts backups; keep it apart

@@ -8,7 +8,8 @@
   approvers of the responsible unit;
 - supervisors (督办): the members the office named on the task: comment, escalate, chase, record follow-up checks;
 - view a task: whoever sees its unit in the app, its body, its supervisors, the evaluators over it;
-- see contact numbers unmasked: the office and the supervisors; everyone else sees 138****5678;
+- see contact numbers unmasked: the office and the supervisors on a task's page; in files (ledgers, reports) only the
+  county's CPPCC office; everyone else sees 138****5678;
 - evaluate a consultation (第三方评估): evaluators of its county (the evaluator role over its unit);
 - configure the county's settings and evaluation form: CPPCC staff of the county;
 - rating and following (公示 pages) are open to everyone; whether a task can be rated is a matter of its state.
@@ -105,6 +106,9 @@ rules.add_perm("accountability.supervise_task", is_superuser | is_supervisor)
 rules.add_perm("accountability.remind_task", is_superuser | is_office | is_supervisor)
 rules.add_perm("accountability.record_follow_up", is_superuser | is_office | is_supervisor)
 rules.add_perm("accountability.view_contact", is_superuser | is_office | is_supervisor)
+# A ledger or report that leaves the system (tasks.xlsx, the loop report) carries full numbers only for the county's
+# CPPCC office, who chase overdue bodies across units; a convenor or approver reads a number on the task's own page.
+rules.add_perm("accountability.export_contacts", is_superuser | is_county_staff)
 rules.add_perm("accountability.assign_tasks", is_superuser | is_office)
 rules.add_perm("accountability.view_results", is_superuser | sees_unit | is_office | is_evaluator_over)
 rules.add_perm("accountability.evaluate", is_evaluator_over)

@@ -1,5 +1,6 @@
 """Permissions on consultations. The object is a Consultation, or a Unit for "open one here" and configuration.
 
+- view the record (the page and its documents): whoever sees the unit in the app (as below) and the receiving approvers;
 - view: whoever sees the unit in the app (staff: county; convenors, approvers, liaisons: their subtree; members: the
   units they are linked to), everyone on the consultation's list, and the approvers of the unit results went to;
 - run (create, pick participants, research, schedule, hold the meeting, close, reconvene, submit): the convenor of
@@ -74,6 +75,10 @@ def is_receiving_approver(user, consultation) -> bool:
 is_superuser = rules.is_superuser
 
 rules.add_perm("consultations.view_consultation", is_superuser | sees_unit | is_invited | is_receiving_approver)
+# The consultation's record — its page and every document drawn from it (the Word report with attendance and who
+# declined, the suggestion list, research attachments): those who see the unit and the approvers it went to. An
+# invited outside participant sees their own page (take part) and the calendar file, not the record.
+rules.add_perm("consultations.view_record", is_superuser | sees_unit | is_receiving_approver)
 rules.add_perm("consultations.create_consultation", is_superuser | is_unit_convenor)
 rules.add_perm("consultations.run_consultation", is_superuser | is_unit_convenor)
 rules.add_perm("consultations.take_part", is_invited)

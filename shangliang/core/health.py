@@ -24,6 +24,7 @@ from django_tasks import task as background_task
 
 from shangliang.core import clock
 from shangliang.core.events import outbox_status
+from shangliang.core.storage import uploads_space
 
 HEARTBEAT_KEY = "shangliang:heartbeat:%s"
 IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
@@ -104,6 +105,7 @@ def health() -> dict:
         report["worker"] = check_heartbeat("worker", settings.HEALTH_WORKER_MAX_SECONDS)
         report["outbox"] = check_outbox()
     report["ok"] = all(part["ok"] for part in report.values())
+    report["uploads"] = uploads_space()
     return report
 
 

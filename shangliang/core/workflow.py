@@ -59,14 +59,34 @@ class Workflow:
     def _label(self, action: str) -> str:
         return str(self.action_labels.get(action, action))
 
+    def permission_for(self, state: str, action: str) -> str | None:
+        """The rules permission that decides who may take `action` from `state` (where the state has no such step:
+        the action's permission anywhere, so that "not allowed for you" comes before "not possible now"); None for an
+        action the table does not know."""
+        transition = self._table.get((state, action))
+        if transition is None:
+            transition = next((t for t in self.transitions if t.action == action), None)
+        return transition.permission if transition else None
+
+    def permits(self, obj: models.Model, user, actions: Iterable[str]) -> bool:
+        """Whether `user` may take one of `actions` on `obj`: the question a view asks before it reads any input
+        (core.access.get_for_action). Whether the step is possible in this state is the service's answer."""
+        if user is None:
+            return False
+        state = getattr(obj, self.state_field)
+        for action in actions:
+            permission = self.permission_for(state, action)
+            if permission is not None and user.has_perm(permission, obj):
+                return True
+        return False
+
     def check(self, obj: models.Model, *, action: str, actor) -> Transition:
         """Raise the right refusal, or return the transition that applies."""
-        candidates = [t for t in self.transitions if t.action == action]
-        if not candidates:
-            raise NotPossible(_("未知操作：%(action)s") % {"action": action})
         state = getattr(obj, self.state_field)
+        permission = self.permission_for(state, action)
+        if permission is None:
+            raise NotPossible(_("未知操作：%(action)s") % {"action": action})
         transition = self._table.get((state, action))
-        permission = (transition or candidates[0]).permission
         if actor is None or not actor.has_perm(permission, obj):
             raise NotAllowed(_("您无权执行“%(action)s”。") % {"action": self._label(action)})
         if transition is None:

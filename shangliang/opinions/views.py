@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.core import clock
-from shangliang.core.access import LoginRequired, get_for
+from shangliang.core.access import LoginRequired, get_for, get_for_action
 from shangliang.core.events import timeline
 from shangliang.core.forms import id_from, run_service
 from shangliang.core.pagination import paginate
@@ -29,7 +29,7 @@ from shangliang.opinions.forms import (
     YearForm,
 )
 from shangliang.opinions.models import ADOPTED_STATES, AUTHOR_EDITABLE, OpinionReport, ReportStatus
-from shangliang.opinions.workflow import NOTE_ACTIONS, REPORT_WORKFLOW
+from shangliang.opinions.workflow import NOTE_ACTIONS, OFFICE, REPORT_WORKFLOW
 from shangliang.people.models import Department
 from shangliang.units.models import Unit, UnitKind
 from shangliang.units.selectors import ancestors
@@ -152,6 +152,11 @@ def _load(request, pk, perm="opinions.view_report") -> OpinionReport:
     return get_for(request, selectors.REPORTS, perm, pk=pk)
 
 
+def _load_for(request, pk, action: str) -> OpinionReport:
+    """A report for a workflow action: refused before the form is read when the action is not the user's."""
+    return get_for_action(request, selectors.REPORTS, REPORT_WORKFLOW, action, pk=pk)
+
+
 def detail(request, pk):
     report = _load(request, pk)
     user = request.user
@@ -222,7 +227,7 @@ def edit(request, pk):
 def act(request, pk, action):
     if action not in NOTE_ACTIONS:
         raise Http404
-    report = _load(request, pk)
+    report = _load_for(request, pk, action)
     form = NoteForm(request.POST)
     if form.is_valid():
         note = form.cleaned_data["note"]
@@ -248,7 +253,7 @@ def _posted(request, report, form, call, success):
 
 @require_POST
 def adopt(request, pk):
-    report = _load(request, pk)
+    report = _load_for(request, pk, "adopt")
     form = AdoptForm(request.POST)
     return _posted(
         request,
@@ -261,7 +266,7 @@ def adopt(request, pk):
 
 @require_POST
 def endorse(request, pk):
-    report = _load(request, pk)
+    report = _load(request, pk, OFFICE)
     form = EndorseForm(request.POST)
     return _posted(
         request,
@@ -274,7 +279,7 @@ def endorse(request, pk):
 
 @require_POST
 def hand(request, pk):
-    report = _load(request, pk)
+    report = _load_for(request, pk, "hand")
     form = HandForm(request.POST, departments=_departments(report))
     return _posted(
         request,
@@ -293,7 +298,7 @@ def hand(request, pk):
 
 @require_POST
 def answer(request, pk):
-    report = _load(request, pk)
+    report = _load_for(request, pk, "answer")
     form = AnswerForm(request.POST)
     return _posted(
         request,
@@ -306,7 +311,7 @@ def answer(request, pk):
 
 @require_POST
 def merge(request, pk):
-    report = _load(request, pk)
+    report = _load_for(request, pk, "merge")
     form = MergeForm(request.POST, candidates=list(selectors.merge_candidates(report)))
     return _posted(
         request,

@@ -26,7 +26,6 @@ class TopicAdmin(admin.ModelAdmin):
         "rejection_reason",
         "merged_into",
         "supports_count",
-        "tracking_code",
         "search_terms",
         "created_at",
         "updated_at",

@@ -171,6 +171,18 @@ class Topic(TimeStamped):
         return self.status in PUBLIC_STATUSES
 
     @property
+    def raiser_account_hidden(self) -> bool:
+        """A resident who raised the topic anonymously is not named by their account either: not as who entered it
+        (录入), not as the actor on its timeline, to anyone inside (staff, convenor, member, liaison, approver)."""
+        return self.anonymous and self.submitter_id is not None and self.source == TopicSource.RESIDENT
+
+    @property
+    def entered_by(self):
+        """The account that entered the topic, as pages and exports may name it (None when that would name an
+        anonymous resident)."""
+        return None if self.raiser_account_hidden else self.submitter
+
+    @property
     def public_submitter(self) -> str:
         """Who raised it, as the public may see it: bodies and members by name, residents masked (张*) unless they
         consented separately to their name being published."""

@@ -184,8 +184,14 @@ def similar_topics(
     return scored[:limit]
 
 
-def topic_timeline(topic: Topic, *, public_only: bool):
-    return timeline(topic, public_only=public_only)
+def topic_timeline(topic: Topic, *, public_only: bool) -> list:
+    """The topic's events; when it was raised anonymously, its raiser's own steps show no actor (anonymity)."""
+    events = list(timeline(topic, public_only=public_only))
+    if topic.raiser_account_hidden:
+        for event in events:
+            if event.actor_id == topic.submitter_id:
+                event.actor = None
+    return events
 
 
 def merge_candidates(topic: Topic, user, *, limit: int = 5) -> list[Similar]:

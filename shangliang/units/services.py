@@ -367,5 +367,6 @@ def subsidy_record(*, actor, room: Room, amount, year, purpose: str) -> Subsidy:
     )
     with transaction.atomic():
         subsidy.save()
-        record_event(room, actor=actor, action="subsidy", note=f"{subsidy.year} {subsidy.amount} {subsidy.purpose}")
+        # Amount and purpose stay in the subsidy row (seen by those who may see money), not in the room's timeline.
+        record_event(room, actor=actor, action="subsidy", note=str(subsidy.year), data={"subsidy": subsidy.pk})
     return subsidy

@@ -328,14 +328,13 @@ def test_convenor_screens_and_approver_approves_over_http(client, world):
 
 def test_screening_by_someone_not_allowed_is_a_clear_refusal(client, world):
     topic = enter(world)
-    client.force_login(world.users["liaison"])  # sees the topic, may not screen
+    client.force_login(world.users["liaison"])  # sees the topic, may not screen: refused before the input is read
     response = client.post(
         reverse("topics:screen", args=[topic.pk]),
         {"decision": "accept", "category": "livelihood"},
         HTTP_REFERER=f"http://testserver{reverse('topics:detail', args=[topic.pk])}",
-        follow=True,
     )
-    assert "您无权执行“受理”" in response.content.decode()
+    assert response.status_code == 403
     assert Topic.objects.get(pk=topic.pk).status == TopicStatus.SUBMITTED
     client.force_login(world.users["department"])  # does not even see it
     assert client.post(reverse("topics:screen", args=[topic.pk]), {"decision": "accept"}).status_code == 403

@@ -73,3 +73,23 @@ def test_admin_pages_render(system_admin_client, world):
         assert client.get(reverse(f"admin:units_{model}_changelist")).status_code == 200
     assert client.get(reverse("admin:units_room_change", args=[Room.objects.first().pk])).status_code == 200
     assert client.get(reverse("admin:core_event_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "money"), [("staff", True), ("convenor", True), ("liaison", False), ("member", False)]
+)
+def test_the_rooms_activity_log_shows_subsidies_only_to_who_sees_money(client, world, role, money):
+    """A liaison (or a linked member) opens a room's page: no subsidy amount or purpose, not in the log either."""
+    from shangliang.units import services
+    from tests.conftest import fresh
+
+    room = world.rooms["一村"]
+    services.subsidy_record(
+        actor=fresh(world.users["staff"]), room=room, amount="20000", year=2024, purpose="添置议事桌椅"
+    )
+    client.force_login(world.users[role])
+    response = client.get(reverse("units:room", args=[room.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert ("添置议事桌椅" in page) == money
+    assert ("20,000" in page or "20000" in page) == money

@@ -39,7 +39,7 @@ from shangliang.accountability.views.common import (
 )
 from shangliang.accountability.workflow import TASK_WORKFLOW
 from shangliang.core import clock
-from shangliang.core.access import LoginRequired, check_perm, get_for
+from shangliang.core.access import LoginRequired, check_perm, get_for, get_for_action
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
 from shangliang.core.picker import Option, picker, picker_response
@@ -179,9 +179,9 @@ STEPS = {
 
 @require_POST
 def step(request, pk, action):
-    t = load_task(request, pk)
     if action not in STEPS:
         raise Http404
+    t = get_for_action(request, selectors.TASKS, TASK_WORKFLOW, action, pk=pk)
     fn, success = STEPS[action]
     call(request, NoteForm(request.POST), lambda d: fn(request.user, t, d), success)
     return back(t)
@@ -189,7 +189,7 @@ def step(request, pk, action):
 
 @require_POST
 def progress(request, pk):
-    t = load_task(request, pk)
+    t = load_task(request, pk, "accountability.act_on_task")
     form = ProgressForm(request.POST, request.FILES)
     call(
         request,
@@ -204,7 +204,7 @@ def progress(request, pk):
 
 @require_POST
 def complete(request, pk):
-    t = load_task(request, pk)
+    t = get_for_action(request, selectors.TASKS, TASK_WORKFLOW, "report_completion", pk=pk)
     form = CompletionForm(request.POST, request.FILES)
     call(
         request,
@@ -217,7 +217,7 @@ def complete(request, pk):
 
 @require_POST
 def extension(request, pk):
-    t = load_task(request, pk)
+    t = get_for_action(request, selectors.TASKS, TASK_WORKFLOW, "request_extension", pk=pk)
     call(
         request,
         ExtensionForm(request.POST),
@@ -231,7 +231,7 @@ def extension(request, pk):
 
 @require_POST
 def extension_decide(request, pk):
-    t = load_task(request, pk)
+    t = get_for_action(request, selectors.TASKS, TASK_WORKFLOW, ("approve_extension", "refuse_extension"), pk=pk)
     form = DecideForm(request.POST)
     call(
         request,
@@ -278,7 +278,7 @@ def reassign(request, pk):
 
 @require_POST
 def reopen(request, pk):
-    t = load_task(request, pk)
+    t = get_for_action(request, selectors.TASKS, TASK_WORKFLOW, "reopen", pk=pk)
     call(
         request,
         ReopenForm(request.POST),
@@ -290,7 +290,7 @@ def reopen(request, pk):
 
 @require_POST
 def remind(request, pk):
-    t = load_task(request, pk)
+    t = load_task(request, pk, "accountability.remind_task")
     call(
         request,
         NoteForm(request.POST),
@@ -302,7 +302,7 @@ def remind(request, pk):
 
 @require_POST
 def notice(request, pk):
-    t = load_task(request, pk)
+    t = load_task(request, pk, "accountability.manage_task")
     call(
         request,
         NoticeForm(request.POST),
@@ -348,7 +348,7 @@ def supervisor_search(request, pk):
 
 @require_POST
 def comment(request, pk):
-    t = load_task(request, pk)
+    t = load_task(request, pk, "accountability.supervise_task")
     call(
         request,
         CommentForm(request.POST),
@@ -362,7 +362,7 @@ def comment(request, pk):
 
 @require_POST
 def follow_up(request, pk, check_pk):
-    t = load_task(request, pk)
+    t = load_task(request, pk, "accountability.record_follow_up")
     check = get_object_or_404(FollowUpCheck.objects.select_related("task"), pk=check_pk, task=t)
     form = FollowUpForm(request.POST, request.FILES)
     call(

@@ -146,11 +146,7 @@ def detail(request, pk):
     c = load(request, pk)
     user = request.user
     can_run = user.has_perm("consultations.run_consultation", c)
-    if (
-        not can_run
-        and not user.has_perm("units.view_unit", c.unit)
-        and not user.has_perm("consultations.acknowledge_results", c)
-    ):
+    if not user.has_perm("consultations.view_record", c):
         return redirect("consultations:take_part", c.pk)  # a participant from elsewhere: their own page
     participants = list(selectors.participants_of(c))
     comp = composition(c)

@@ -81,7 +81,7 @@ def research(request, pk):
 @require_GET
 def attachment(request, pk):
     item = get_object_or_404(Attachment.objects.select_related("consultation__unit"), pk=pk)
-    check_perm(request, "consultations.view_consultation", item.consultation)
+    check_perm(request, "consultations.view_record", item.consultation)
     try:
         handle = item.file.open("rb")
     except FileNotFoundError as exc:

@@ -84,7 +84,7 @@ def acknowledge(request, pk):
 
 @require_GET
 def report(request, pk):
-    c = load(request, pk)
+    c = load(request, pk, "consultations.view_record")
     response = HttpResponse(exports.report_docx(c), content_type=DOCX)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"协商成果报告-{c.pk}.docx"
@@ -94,7 +94,7 @@ def report(request, pk):
 
 @require_GET
 def suggestions_excel(request, pk):
-    c = load(request, pk)
+    c = load(request, pk, "consultations.view_record")
     response = HttpResponse(exports.suggestions_xlsx(c), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"协商意见建议清单-{c.pk}.xlsx"

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shangliang.consultations.models import Consultation
 from shangliang.core import clock, eventtypes
-from shangliang.core.access import get_for
+from shangliang.core.access import check_action, get_for, get_for_action
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import run_service
 from shangliang.online import selectors, services
@@ -167,7 +167,7 @@ def manage(request, pk):
 
 @require_POST
 def transition(request, pk):
-    room = get_for(request, ROOM, "online.view_room", pk=pk)
+    room = get_for_action(request, ROOM, ROOM_WORKFLOW, ("open", "close"), pk=pk)
     action = request.POST.get("action", "")
     if action == "open":
         _attempt(request, lambda: services.room_open(actor=request.user, room=room), _("网上协商已开放。"))
@@ -180,7 +180,7 @@ def transition(request, pk):
 
 @require_POST
 def seed(request, pk):
-    room = get_for(request, ROOM, "online.view_room", pk=pk)
+    room = get_for(request, ROOM, "online.run_room", pk=pk)
     form = SeedForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -209,6 +209,7 @@ def _statement(room: OnlineRoom, statement_pk) -> Statement:
 def moderate(request, pk, statement_pk):
     room = get_for(request, ROOM, "online.view_room", pk=pk)
     statement = _statement(room, statement_pk)
+    check_action(request, statement, STATEMENT_WORKFLOW, STATEMENT_WORKFLOW.actions())
     form = ModerateForm(request.POST)
     form.is_valid()
     action = form.cleaned_data.get("action", "")
@@ -224,7 +225,7 @@ def moderate(request, pk, statement_pk):
 
 @require_POST
 def pull(request, pk, statement_pk):
-    room = get_for(request, ROOM, "online.view_room", pk=pk)
+    room = get_for(request, ROOM, "online.run_room", pk=pk)
     statement = _statement(room, statement_pk)
     _attempt(
         request,
@@ -239,7 +240,7 @@ def pull(request, pk, statement_pk):
 
 @require_POST
 def reanalyse(request, pk):
-    room = get_for(request, ROOM, "online.view_room", pk=pk)
+    room = get_for(request, ROOM, "online.run_room", pk=pk)
     _attempt(
         request,
         lambda: services.analysis_request(actor=request.user, room=room),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangliang.core import eventtypes
-from shangliang.core.access import LoginRequired, get_for
+from shangliang.core.access import LoginRequired, get_for, get_for_action
 from shangliang.core.errors import InvalidInput
 from shangliang.core.forms import id_from, run_service
 from shangliang.core.pagination import paginate
@@ -249,7 +249,7 @@ def _sent(form, decision: str) -> bool:
 
 @require_POST
 def screen(request, pk):
-    topic = get_for(request, DETAIL, "topics.view_topic", pk=pk)
+    topic = get_for_action(request, DETAIL, TOPIC_WORKFLOW, SCREEN_FORMS, pk=pk)
     decision = request.POST.get("decision", "")
     if decision not in SCREEN_FORMS:
         messages.error(request, _("请选择筛选结果。"))
@@ -279,7 +279,7 @@ def screen(request, pk):
 
 @require_POST
 def decide(request, pk):
-    topic = get_for(request, DETAIL, "topics.view_topic", pk=pk)
+    topic = get_for_action(request, DETAIL, TOPIC_WORKFLOW, ("approve", "decline"), pk=pk)
     decision = request.POST.get("decision", "")
     form = DecideForm(request.POST, decision=decision, auto_id=f"{decision}_%s")
     if form.is_valid() and run_service(
@@ -309,7 +309,7 @@ def urgent(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def resubmit(request, pk):
-    topic = get_for(request, DETAIL, "topics.view_topic", pk=pk)
+    topic = get_for_action(request, DETAIL, TOPIC_WORKFLOW, "resubmit", pk=pk)
     initial = {"title": topic.title, "description": topic.description}
     form = ResubmitForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -135,6 +135,12 @@ def room_add(request, pk):
     )
 
 
+def _room_timeline(room, can_money: bool):
+    """The room's activity log; its subsidy entries (money) only for those who may see the subsidies."""
+    events = timeline(room).order_by("-created_at", "-id")
+    return events if can_money else events.exclude(action="subsidy")
+
+
 def room_detail(request, pk):
     room = get_for(request, Room.objects.select_related("unit", "unit__county"), "units.view_room", pk=pk)
     user = request.user
@@ -155,7 +161,7 @@ def room_detail(request, pk):
             "assessments": paginate(request, assessments, per_page=10),
             "stage_records": room.stage_records.select_related("recorded_by").order_by("year", "id"),
             "subsidies": room.subsidies.order_by("-year", "-id")[:100] if can_money else None,
-            "timeline": timeline(room).order_by("-created_at", "-id")[:30],
+            "timeline": _room_timeline(room, can_money)[:30],
             "can_change": user.has_perm("units.change_room", room),
             "can_assess": user.has_perm("units.assess_room", room),
             "can_subsidy": user.has_perm("units.add_subsidy", room),

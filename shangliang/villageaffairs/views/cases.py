@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shangliang.core.access import check_perm, get_for
+from shangliang.core.access import check_action, check_perm, get_for
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
 from shangliang.units.selectors import ancestors
@@ -22,6 +22,7 @@ from shangliang.villageaffairs.forms import (
 from shangliang.villageaffairs.models import Dispute, Petition
 from shangliang.villageaffairs.services import cases
 from shangliang.villageaffairs.views.main import UNITS, form_status
+from shangliang.villageaffairs.workflow import DISPUTE_WORKFLOW, PETITION_WORKFLOW
 
 
 def _cases_page(request, pk, *, kind: str):
@@ -79,7 +80,7 @@ def _flash_errors(request, form) -> None:
 @require_POST
 def dispute_decide(request, pk):
     dispute = get_object_or_404(Dispute.objects.select_related("unit"), pk=pk)
-    check_perm(request, "villageaffairs.view_cases", dispute)
+    check_action(request, dispute, DISPUTE_WORKFLOW, ("resolve", "fail", "refer"))
     form = DisputeDecideForm(request.POST)
     if form.is_valid() and run_service(
         form, lambda: cases.dispute_decide(actor=request.user, dispute=dispute, **form.cleaned_data)
@@ -93,7 +94,7 @@ def dispute_decide(request, pk):
 @require_POST
 def petition_decide(request, pk):
     petition = get_object_or_404(Petition.objects.select_related("unit"), pk=pk)
-    check_perm(request, "villageaffairs.view_cases", petition)
+    check_action(request, petition, PETITION_WORKFLOW, ("conclude", "refer"))
     form = PetitionDecideForm(request.POST)
     if form.is_valid() and run_service(
         form, lambda: cases.petition_decide(actor=request.user, petition=petition, **form.cleaned_data)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shangliang.core.access import check_perm, get_for
+from shangliang.core.access import check_perm, get_for, get_for_action
 from shangliang.core.events import timeline
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
@@ -205,7 +205,7 @@ def disclosure_correct(request, pk):
 
 @require_POST
 def disclosure_publish(request, pk):
-    disclosure = get_for(request, DISCLOSURES, "villageaffairs.view_village", pk=pk)
+    disclosure = get_for_action(request, DISCLOSURES, DISCLOSURE_WORKFLOW, "publish", pk=pk)
     services.disclosure_publish(actor=request.user, disclosure=disclosure)
     messages.success(request, _("已发布公示。"))
     return redirect("villageaffairs:disclosure", disclosure.pk)
@@ -213,7 +213,7 @@ def disclosure_publish(request, pk):
 
 @require_POST
 def disclosure_discard(request, pk):
-    disclosure = get_for(request, DISCLOSURES, "villageaffairs.view_village", pk=pk)
+    disclosure = get_for_action(request, DISCLOSURES, DISCLOSURE_WORKFLOW, "discard", pk=pk)
     form = NoteForm(request.POST)
     if form.is_valid() and run_service(
         form, lambda: services.disclosure_discard(actor=request.user, disclosure=disclosure, **form.cleaned_data)

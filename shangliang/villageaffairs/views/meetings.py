@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.core import clock
-from shangliang.core.access import check_perm, get_for
+from shangliang.core.access import check_action, get_for, get_for_action
 from shangliang.core.events import timeline
 from shangliang.core.forms import run_service
 from shangliang.core.pagination import paginate
@@ -27,7 +27,7 @@ from shangliang.villageaffairs.forms import (
 from shangliang.villageaffairs.models import AgendaItem, MeetingStatus, MonthlyMeeting
 from shangliang.villageaffairs.services import meetings
 from shangliang.villageaffairs.views.main import UNITS, chosen_year, form_status
-from shangliang.villageaffairs.workflow import MEETING_WORKFLOW
+from shangliang.villageaffairs.workflow import AGENDA_WORKFLOW, MEETING_WORKFLOW
 
 MEETINGS = MonthlyMeeting.objects.select_related("unit", "unit__county", "consultation")
 
@@ -184,7 +184,7 @@ def agenda_add(request, pk):
 @require_POST
 def agenda_resolve(request, pk):
     item = get_object_or_404(AgendaItem.objects.select_related("meeting__unit"), pk=pk)
-    check_perm(request, "villageaffairs.view_village", item)
+    check_action(request, item, AGENDA_WORKFLOW, ("resolve", "carry"))
     form = ResolveForm(request.POST)
     if form.is_valid() and run_service(
         form, lambda: meetings.agenda_item_resolve(actor=request.user, item=item, **form.cleaned_data)
@@ -245,7 +245,7 @@ def meeting_hold(request, pk):
 
 @require_POST
 def meeting_cancel(request, pk):
-    meeting = get_for(request, MEETINGS, "villageaffairs.view_village", pk=pk)
+    meeting = get_for_action(request, MEETINGS, MEETING_WORKFLOW, "cancel", pk=pk)
     form = NoteForm(request.POST)
     if form.is_valid() and run_service(
         form, lambda: meetings.meeting_cancel(actor=request.user, meeting=meeting, **form.cleaned_data)
