@@ -83,7 +83,13 @@ def forged_for(form: Form, pool: dict[str, set[str]]) -> dict[str, str]:
     offered: dict[str, set[str]] = {}
     for f in form.fields:  # checkboxes of one name are one choice
         offered.setdefault(f.name, set()).update([*f.options, f.value])
+    # A picker (core.picker: a search box `<name>_q` beside the choice) shows a first page of what the person may
+    # choose, not all of it, so an id it does not show is not forged; its view looks the id up in the allowed
+    # queryset, which each picker's own tests hold to (an id outside the county or scope is refused).
+    pickers = {f.name[: -len("_q")] for f in form.fields if f.name.endswith("_q")}
     for f in form.fields:
+        if f.name in pickers:
+            continue
         others = sorted(pool.get(f.name, set()) - offered[f.name], key=int)
         if others:
             forged[f.name] = others[-1]
