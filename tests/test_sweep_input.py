@@ -67,14 +67,17 @@ def client_for(user) -> Client:
     return client
 
 
-def forged_ids(crawls: dict[str, Crawl]) -> dict[str, set[str]]:
-    """Every id offered for a field name to any role: an id one role's form does not offer is another unit's."""
-    pool: dict[str, set[str]] = {}
+def forged_ids(crawls: dict[str, Crawl]) -> dict[tuple[str, str], set[str]]:
+    """Every id the same form (target pattern) offers for a field to any role: an id another role's copy of the form
+    offers and this role's does not is of a unit this role may not act on."""
+    pool: dict[tuple[str, str], set[str]] = {}
     for result in crawls.values():
         for form in result.forms:
             for f in form.fields:
                 if hostile.kind_of(f) == "choice":
-                    pool.setdefault(f.name, set()).update(o for o in [*f.options, f.value] if o.isdigit())
+                    pool.setdefault((form.pattern, f.name), set()).update(
+                        o for o in [*f.options, f.value] if o.isdigit()
+                    )
     return pool
 
 
@@ -90,7 +93,7 @@ def forged_for(form: Form, pool: dict[str, set[str]]) -> dict[str, str]:
     for f in form.fields:
         if f.name in pickers:
             continue
-        others = sorted(pool.get(f.name, set()) - offered[f.name], key=int)
+        others = sorted(pool.get((form.pattern, f.name), set()) - offered[f.name], key=int)
         if others:
             forged[f.name] = others[-1]
     return forged
