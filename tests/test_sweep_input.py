@@ -81,7 +81,7 @@ def forged_ids(crawls: dict[str, Crawl]) -> dict[tuple[str, str], set[str]]:
     return pool
 
 
-def forged_for(form: Form, pool: dict[str, set[str]]) -> dict[str, str]:
+def forged_for(form: Form, pool: dict[tuple[str, str], set[str]]) -> dict[str, str]:
     forged = {}
     offered: dict[str, set[str]] = {}
     for f in form.fields:  # checkboxes of one name are one choice
