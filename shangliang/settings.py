@@ -164,6 +164,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 # Password spraying: this many failures from one address, across any usernames, lock the address (0: off).
 AXES_HANDLER = "shangliang.security.lockout.AddressLockoutHandler"
+AXES_USERNAME_CALLABLE = "shangliang.security.lockout.axes_username"
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 10)
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)

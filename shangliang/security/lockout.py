@@ -50,3 +50,16 @@ class AddressLockoutHandler(AxesDatabaseHandler):
                 username=(credentials or {}).get("username"),
                 ip_address=request.axes_ip_address,
             )
+
+
+USERNAME_MAX = 150  # Django's own username length; django-axes stores what it is given in a 255-character column
+
+
+def axes_username(request, credentials=None) -> str | None:
+    """The username django-axes counts failures under, cut to a username's length: a sign-in form sent with a
+    100,000-character name is refused by the form, not by the database when axes records the attempt first."""
+    if credentials:
+        name = credentials.get("username")
+    else:
+        name = getattr(request, "data", request.POST).get("username")
+    return None if name is None else str(name)[:USERNAME_MAX]

@@ -1,6 +1,7 @@
 """Lockout stays (5 failures), is an audit record, and an address spraying many usernames is locked too (issue 12,
 class 10); the security administrator unlocks."""
 
+from axes.models import AccessAttempt
 from django.test import Client, override_settings
 
 from shangliang.core import audit
@@ -18,6 +19,12 @@ def test_five_failures_lock_the_account_and_record_it(client, world):
     assert sign_in(client, "staff").status_code == 429
     assert AuditRecord.objects.filter(action=audit.LOGIN_FAILED, detail__username="staff").count() >= 4
     assert AuditRecord.objects.filter(action=audit.LOCKED, object_repr="staff").count() == 1
+
+
+def test_a_huge_username_is_refused_by_the_form_and_counted_under_a_username_length(client, db):
+    response = sign_in(client, "名" * 100_000, "wrong")
+    assert response.status_code == 200
+    assert [len(a.username) for a in AccessAttempt.objects.all()] == [150]
 
 
 def test_password_spraying_locks_the_address(client, db):
