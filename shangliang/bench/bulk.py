@@ -17,6 +17,7 @@ from django.db import connection, models
 from django.db.models import Max
 
 from shangliang.core import clock
+from shangliang.core.db import refresh_statistics
 
 
 class Loader:
@@ -110,8 +111,7 @@ class Loader:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), self._models):
                 cursor.execute(sql)
-            if self.pg:
-                cursor.execute("ANALYZE")
+        refresh_statistics()
 
 
 class _Missing:

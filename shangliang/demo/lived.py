@@ -49,6 +49,7 @@ from shangliang.consultations.models import (
     Suggestion,
 )
 from shangliang.core import clock
+from shangliang.core.db import refresh_statistics
 from shangliang.core.workdays import Calendar
 from shangliang.dashboards import counters
 from shangliang.people.models import LinkKind, MemberLink, Position, Role, RoleAssignment, User
@@ -370,6 +371,7 @@ class _Book:
         with given_times(*stamp):
             self._save()
         self.log.save()
+        refresh_statistics()
         # Bulk rows record no events one by one: bring the dashboards' counters up to date with them at once.
         counters.project(
             {
