@@ -127,6 +127,17 @@ def _plain(value):
     return value
 
 
+def readable(value):
+    """A value as a resident reads it on the page and in the Excel download: 是/否 rather than True/False."""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return _plain(value)
+
+
+def readable_sections(sections) -> list[tuple[str, list[dict]]]:
+    return [(title, [{k: readable(v) for k, v in row.items()} for row in rows]) for title, rows in sections]
+
+
 def as_json(sections) -> bytes:
     data = {title: [{k: _plain(v) for k, v in row.items()} for row in rows] for title, rows in sections}
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
@@ -134,7 +145,7 @@ def as_json(sections) -> bytes:
 
 def _cell(value):
     """Text as text: a value starting like a formula is not a live formula in Excel."""
-    value = _plain(value)
+    value = readable(value)
     return cell(value) if isinstance(value, str) else value
 
 

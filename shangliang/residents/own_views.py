@@ -37,7 +37,7 @@ def mine(request):
         request,
         "residents/mine.html",
         {
-            "sections": own_data.my_data(visitor),
+            "sections": own_data.readable_sections(own_data.my_data(visitor)),
             "consents": Consent.objects.filter(person.q(), withdrawn_at__isnull=True).order_by("-given_at")[:50],
             "requests": DataRequest.objects.filter(person.q()).select_related("county").order_by("-created_at")[:20],
             "counties": _counties(),

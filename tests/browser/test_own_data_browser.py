@@ -47,6 +47,8 @@ def test_a_resident_sees_downloads_and_deletes_their_data_and_the_office_answers
     phone.wait_for_url("**/public/me/")
     assert "已验证手机号：139****0077" in phone.content()
     assert "村口路灯不亮" in phone.content() and MOBILE not in phone.content()
+    shown = phone.locator("main").inner_text()
+    assert "True" not in shown and "False" not in shown  # 是/否, as a resident reads it
     assert_fits(phone)
 
     # The download holds the same data.
