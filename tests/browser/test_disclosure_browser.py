@@ -47,7 +47,7 @@ def test_disclosure_to_objection_to_the_next_monthly_agenda(live_server, world, 
     assert_fits(phone)
     # Objections land on a meeting's agenda: the resident proves a number first (the one verification page).
     phone.get_by_role("link", name="用手机号验证").first.click()
-    phone.get_by_label("手机号").fill("139 1234 5678")
+    phone.get_by_role("textbox", name="手机号").fill("139 1234 5678")
     phone.get_by_label("我已阅读隐私告知，同意本平台为验证身份处理我的手机号").check()
     phone.get_by_role("button", name="获取验证码").click()
     notice = phone.locator(".messages li", has_text="验证码是").inner_text()

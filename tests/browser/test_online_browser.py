@@ -69,7 +69,7 @@ def test_vote_at_phone_width_and_see_the_results_update(chromium, live_server, w
     assert phone.locator("h1").inner_text() == room.question
     assert_fits(phone)
     phone.get_by_role("link", name="验证手机号").first.click()
-    phone.get_by_label("手机号").fill("13945310021")
+    phone.get_by_role("textbox", name="手机号").fill("13945310021")
     phone.get_by_label("我已阅读隐私告知，同意本平台为验证身份处理我的手机号").check()
     phone.get_by_role("button", name="获取验证码").click()
     notice = phone.locator(".messages li", has_text="验证码是").inner_text()

@@ -32,7 +32,8 @@ def test_resident_to_approval_at_phone_width(phone, chromium, live_server, world
         files=[{"name": "street.png", "mimeType": "image/png", "buffer": PHOTO}],
     )
     phone.get_by_label("您的姓名").fill("赵春生")
-    phone.get_by_label("手机号").fill("13945310021")
+    phone.get_by_role("textbox", name="手机号").fill("13945310021")
+    phone.get_by_label("同意本单元工作人员用我留下的姓名和手机号联系我、办理此事（不公开）").check()
     phone.get_by_role("button", name="提交议题").click()
     phone.wait_for_selector("#tracking-code")
     code = phone.locator("#tracking-code").inner_text().strip()
