@@ -224,10 +224,16 @@ def build_lived_year(ctx) -> bool:
             call_off(unit, people, today)
     # The periodic command ran every week: the overdue tasks of the last weeks were chased, and noticed (通报) once
     # the grace after the reminder had passed.
-    for weeks in (3, 2, 1, 0):
-        with clock.frozen(at(today - timedelta(weeks=weeks), 7)):
+    for moment in periodic_runs(today, clock.now()):
+        with clock.frozen(moment):
             run_periodic()
     return True
+
+
+def periodic_runs(today: date, now: datetime) -> list[datetime]:
+    """When the periodic command ran: at 07:00 on this day of each of the last three weeks and today, but never after
+    now (a county loaded between midnight and 07:00 has today's run at the moment of loading)."""
+    return [min(clock.at(at(today - timedelta(weeks=weeks), 7)), now) for weeks in (3, 2, 1, 0)]
 
 
 def _code(unit: Unit, n: int) -> str:

@@ -139,3 +139,13 @@ def test_nearly_every_member_has_a_duty_record_this_year(county):
     records = assessment.member_records(county, periods.year(clock.today().year))
     idle = [r for r in records if not r.score.total]
     assert records and len(idle) <= 0.1 * len(records), (len(idle), len(records))
+
+
+def test_the_periodic_runs_are_never_after_the_moment_of_loading():
+    # 00:40 in Beijing on 2026-12-06 is 16:40 UTC on the 5th: today's 07:00 run would lie six hours ahead.
+    now = clock.at("2026-12-06T00:40")
+    runs = lived.periodic_runs(date(2026, 12, 6), now)
+    assert runs[-1] == now and max(runs) == now
+    assert runs[:3] == [clock.at(f"2026-11-{d:02d}T07:00") for d in (15, 22, 29)]
+    # later in the day the run of today stays at 07:00
+    assert lived.periodic_runs(date(2026, 12, 6), clock.at("2026-12-06T10:00"))[-1] == clock.at("2026-12-06T07:00")
