@@ -10,6 +10,7 @@ from django.utils import timezone
 from shangliang.accountability.failures import failure_counts
 from shangliang.accountability.models import (
     EvaluationResponse,
+    FollowUpCheck,
     FollowUpStatus,
     PublicNotice,
     Rating,
@@ -19,6 +20,7 @@ from shangliang.accountability.models import (
     TaskStatus,
 )
 from shangliang.accountability.services import settings_for
+from shangliang.demo import lived
 from shangliang.demo.loader import load_demo
 from shangliang.people.models import User
 from shangliang.units.models import Unit
@@ -68,15 +70,42 @@ def test_the_demo_accounts_find_their_work(county):
         reverse("accountability:failures", args=[county.pk]) + "?show=unassigned",
     ):
         assert client.get(url).status_code == 200, url
-    for task in ResponsibilityTask.objects.filter(unit__path__startswith=county.path):
+    for task in one_task_of_every_kind(county):
         assert client.get(reverse("accountability:task", args=[task.pk])).status_code == 200
         assert Client().get(reverse("accountability:public_task", args=[task.pk])).status_code in (200, 404)
-    for consultation_id in set(ResponsibilityTask.objects.values_list("consultation_id", flat=True)):
+        consultation_id = task.consultation_id
         assert client.get(reverse("accountability:consultation", args=[consultation_id])).status_code == 200
         assert Client().get(reverse("accountability:public_consultation", args=[consultation_id])).status_code == 200
     town = Unit.objects.get(name="绥阳镇")
     html = Client().get(reverse("public:unit", args=[town.pk])).content.decode()
     assert "协商成果公示" in html and "通报" in html
+
+
+def one_task_of_every_kind(county) -> list[ResponsibilityTask]:
+    """The first task (by pk) of every kind the pages show differently: status, reopened or not, overdue or not,
+    publicly noticed or not, rated or not, with which follow-ups, of the seeded demo or of the lived year. (Opening
+    all of the county's ~1,000 tasks took minutes and exercised the same templates.)"""
+    today = timezone.localdate()
+    noticed = set(PublicNotice.objects.values_list("task_id", flat=True))
+    rated = set(Rating.objects.values_list("task_id", flat=True))
+    follow_ups: dict[int, set[str]] = {}
+    for task_id, status in FollowUpCheck.objects.values_list("task_id", "status"):
+        follow_ups.setdefault(task_id, set()).add(status)
+    kinds: dict[tuple, ResponsibilityTask] = {}
+    tasks = ResponsibilityTask.objects.filter(unit__path__startswith=county.path).select_related("consultation")
+    for task in tasks.order_by("pk"):
+        kind = (
+            task.status,
+            task.round > 0,
+            task.is_overdue(today),
+            task.pk in noticed,
+            task.pk in rated,
+            tuple(sorted(follow_ups.get(task.pk, ()))),
+            task.consultation.title.startswith(lived.MARK),
+        )
+        kinds.setdefault(kind, task)
+    assert len(kinds) >= len(TaskStatus.values)
+    return list(kinds.values())
 
 
 def test_loading_again_adds_nothing(county):
