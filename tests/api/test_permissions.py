@@ -1,17 +1,27 @@
 """The API's permission matrix: a client's scope × where it is registered (the unit itself / a sibling town / the
 county above) × action. Reads and writes reach only the client's subtree; each action needs its scope; task steps
-also need the account's own permission on the task (the same rules as the pages)."""
+also need the account's own permission on the task (the same rules as the pages). The newer public faces
+(disclosures, figures, online rooms, ratings) are in the same matrix: own unit / unit below / sibling / elsewhere ×
+scope × a revoked key."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
+from rest_framework.test import APIClient
 
+from shangliang.accountability.models import Rating, TaskStatus
+from shangliang.api import services
 from shangliang.api.models import Scope
+from shangliang.online.models import Statement, StatementStatus, Vote
 from shangliang.people.models import RoleAssignment
 from shangliang.topics import services as topic_services
 from shangliang.topics.models import Topic
-from tests.accountability.conftest import assign
+from tests.accountability.conftest import assign, walk
+from tests.api.test_residents import token_for
 from tests.consultations.conftest import make, people  # noqa: F401 (fixture)
+from tests.online.rooms import make_room
+from tests.villageaffairs.conftest import va  # noqa: F401 (fixture)
 
 ALL = [Scope.READ_PUBLIC, Scope.RAISE_TOPICS, Scope.ACT_ON_TASKS]
 
@@ -108,3 +118,111 @@ def test_a_departments_task(world, register, people, place, account, scopes, lis
     assert client.api.post(f"/api/v1/tasks/{task.pk}/sign/").status_code == sign
     task.refresh_from_db()
     assert (task.signed_at is not None) == (sign == 200)
+
+
+# --- the loop's other public faces: disclosures, figures, online rooms, ratings ----------------------------------
+#
+# Seen from the object: the client is registered for the object's own unit, for the unit above it (the object lies in
+# a unit below the client's), for a sibling unit, or elsewhere (another town's village; another county's town).
+ABOVE = {"v1": "t1", "t1": "a"}
+SIBLING = {"v1": "v2", "t1": "t2"}
+ELSEWHERE = {"v1": "v3", "t1": "tb"}
+RELATIONS = ["own", "below", "sibling", "elsewhere"]
+INSIDE = {"own", "below"}
+
+
+def client_unit(world, object_unit: str, relation: str):
+    name = {"own": object_unit, "below": ABOVE.get(object_unit), "sibling": SIBLING.get(object_unit)}.get(
+        relation, ELSEWHERE[object_unit]
+    )
+    return getattr(world, name)
+
+
+@pytest.fixture
+def faces(va, world):  # noqa: F811
+    """A published disclosure of village V1 and an open online room of town T1 (read faces by unit)."""
+    room = make_room(world)
+    return SimpleNamespace(
+        disclosure=("v1", "/api/v1/disclosures/", f"/api/v1/disclosures/{va.published.pk}/", va.published.pk),
+        figures=("v1", None, f"/api/v1/units/{world.v1.pk}/figures/?period=2026", None),
+        online_room=("t1", "/api/v1/online-rooms/", f"/api/v1/online-rooms/{room.pk}/", room.pk),
+        online_statements=("t1", None, f"/api/v1/online-rooms/{room.pk}/statements/", None),
+        online_next=("t1", None, f"/api/v1/online-rooms/{room.pk}/next/", None),
+        online_results=("t1", None, f"/api/v1/online-rooms/{room.pk}/results/", None),
+    )
+
+
+FACES = ["disclosure", "figures", "online_room", "online_statements", "online_next", "online_results"]
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("face", FACES)
+def test_reading_a_public_face(world, register, faces, face, relation):
+    unit, list_url, url, pk = getattr(faces, face)
+    client = register(client_unit(world, unit, relation), [Scope.READ_PUBLIC])
+    inside = relation in INSIDE
+    assert client.api.get(url).status_code == (200 if inside else 404)
+    if list_url:
+        listed = [row["id"] for row in client.api.get(list_url).json()["results"]]
+        assert (pk in listed) == inside
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_a_public_face_needs_the_read_scope_and_a_live_key(world, register, sysadmin, faces, face):
+    unit, list_url, url, _pk = getattr(faces, face)
+    without = register(getattr(world, unit), [Scope.RAISE_TOPICS, Scope.RESIDENTS])
+    revoked = register(getattr(world, unit), [Scope.READ_PUBLIC])
+    services.client_revoke(actor=sysadmin, client=revoked.client, reason="系统下线")
+    for address in filter(None, [list_url, url]):
+        assert without.api.get(address).status_code == 403
+        assert revoked.api.get(address).status_code == 401
+        assert APIClient().get(address).status_code == 401  # no key at all
+
+
+@pytest.fixture
+def done_task(world, people):  # noqa: F811
+    return walk(world, assign(world, make(world, people, "submitted")), TaskStatus.DONE)
+
+
+def resident_writes(world, done_task):
+    """What a mini-program writes for a resident in town T1: a vote and a statement in T1's online room, a rating of
+    T1's finished task. Each (address, data, the rows it adds)."""
+    room = make_room(world)
+    statement = Statement.objects.filter(room=room, status=StatementStatus.APPROVED).order_by("pk").first()
+    return {
+        "vote": (f"/api/v1/online-rooms/{room.pk}/votes/", {"statement_id": statement.pk, "value": 1}, Vote.objects),
+        "statement": (
+            f"/api/v1/online-rooms/{room.pk}/statements/",
+            {"text": "处理站运行费用也要公开"},
+            Statement.objects.filter(is_seed=False),
+        ),
+        "rating": ("/api/v1/ratings/", {"task_id": done_task.pk, "score": 4}, Rating.objects),
+    }
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_a_mini_program_writes_for_a_resident_inside_its_subtree_only(world, register, done_task, sms_outbox, relation):
+    writes = resident_writes(world, done_task)
+    client = register(client_unit(world, "t1", relation), [Scope.READ_PUBLIC, Scope.RESIDENTS])
+    token = token_for(client.api, sms_outbox, "13912345678")
+    for action, (url, data, rows) in writes.items():
+        response = client.api.post(url, data, HTTP_X_RESIDENT_TOKEN=token)
+        assert response.status_code == (201 if relation in INSIDE else 404), (action, response.content)
+        assert rows.count() == (1 if relation in INSIDE else 0), action
+
+
+def test_resident_writes_need_the_residents_scope_a_token_of_this_client_and_a_live_key(
+    world, register, sysadmin, done_task, sms_outbox
+):
+    writes = resident_writes(world, done_task)
+    reader = register(world.t1, [Scope.READ_PUBLIC, Scope.RAISE_TOPICS])
+    mini = register(world.t1, [Scope.READ_PUBLIC, Scope.RESIDENTS])
+    other = register(world.t1, [Scope.READ_PUBLIC, Scope.RESIDENTS])
+    token = token_for(mini.api, sms_outbox, "13912345678")
+    services.client_revoke(actor=sysadmin, client=other.client, reason="系统下线")
+    for action, (url, data, rows) in writes.items():
+        assert reader.api.post(url, data, HTTP_X_RESIDENT_TOKEN=token).status_code == 403, action  # no scope
+        assert mini.api.post(url, data).status_code == 403, action  # no token
+        assert mini.api.post(url, data, HTTP_X_RESIDENT_TOKEN="x" * 40).status_code == 403, action  # forged
+        assert other.api.post(url, data, HTTP_X_RESIDENT_TOKEN=token).status_code == 401, action  # revoked key
+        assert rows.count() == 0, action
