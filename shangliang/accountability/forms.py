@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from shangliang.accountability.models import ItemKind, TaskStatus
 from shangliang.consultations.forms import MultipleFileField
 from shangliang.core import forms as core_forms
-from shangliang.core.picker import PickField
+from shangliang.core.picker import PickedInput, PickField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERCENT_ERRORS = {
@@ -45,19 +45,16 @@ class IdempotentForm(forms.Form):
 
 
 class BodyFields(forms.Form):
-    """The responsible body (a department or a unit, one select) and person."""
+    """The responsible body and person. The body (a department or a unit) and the person's account are picked by
+    searching (core.picker); the view looks both up among what a task of the unit may be given to."""
 
-    body = forms.ChoiceField(label=_("责任单位"), help_text=_("职能部门或基层单元"))
+    body = forms.CharField(
+        label=_("责任单位"), max_length=20, widget=PickedInput, error_messages={"required": _("请选择责任单位。")}
+    )
     owner_name = forms.CharField(
         label=_("责任人"), max_length=50, widget=forms.TextInput(attrs={"maxlength": 50, "autocomplete": "off"})
     )
-    owner_account = forms.CharField(
-        label=_("责任人账号（选填）"),
-        required=False,
-        max_length=50,
-        help_text=_("用户名或手机号；有账号的责任人可在平台上签收和报告"),
-        widget=forms.TextInput(attrs={"maxlength": 50, "autocomplete": "off"}),
-    )
+    owner = PickField(label=_("责任人账号（选填）"), required=False)
     owner_phone = forms.CharField(
         label=_("责任人手机（选填）"),
         required=False,
@@ -65,10 +62,6 @@ class BodyFields(forms.Form):
         help_text=_("用于短信催办；公开页面不显示"),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "maxlength": 20}),
     )
-
-    def __init__(self, *args, bodies=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["body"].choices = [("", _("—请选择—")), *bodies]
 
 
 class DeadlineFields(forms.Form):
@@ -88,7 +81,7 @@ class AssignForm(IdempotentForm, BodyFields, DeadlineFields):
     action = forms.CharField(
         label=_("具体事项"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000})
     )
-    field_order = ["suggestion", "action", "body", "owner_name", "owner_account", "owner_phone", "deadline"]
+    field_order = ["suggestion", "action", "body", "owner_name", "owner", "owner_phone", "deadline"]
 
     def __init__(self, *args, suggestions=(), **kwargs):
         super().__init__(*args, **kwargs)

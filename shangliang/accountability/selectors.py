@@ -23,15 +23,18 @@ from shangliang.accountability.rules import supervised_task_ids
 from shangliang.consultations.models import CLOSED, Consultation, Suggestion, SuggestionStatus
 from shangliang.core import clock
 from shangliang.core.events import timeline
-from shangliang.people.models import Role
+from shangliang.people.models import Department, Role, User
 from shangliang.people.selectors import (
     department_ids,
+    holders,
     in_subtrees_or,
+    people_matching,
     scope_paths,
     subtree_filter,
     user_scopes,
     view_paths,
 )
+from shangliang.units.models import Unit
 
 S = TaskStatus
 TASKS = ResponsibilityTask.objects.select_related(
@@ -307,3 +310,38 @@ def to_rate(user):
         .exclude(Exists(rated))
         .order_by("-completed_at", "-id")
     )
+
+
+# --- who may be named responsible for a task (the assign and reassign forms' pickers) ---------------------------
+
+# Who answers for a unit named as the responsible body: its leaders (who act on its tasks), its office staff and
+# its grid workers.
+UNIT_BODY_ROLES = (Role.CONVENOR, Role.APPROVER, Role.CPPCC_STAFF, Role.LIAISON)
+
+
+def body_departments(unit):
+    """Departments a task of `unit` may be given to: the county's active departments, by kind."""
+    return Department.objects.filter(county_id=unit.county_id, is_active=True).order_by("kind", "id")
+
+
+def body_units(unit):
+    """Units a task of `unit` may be given to: the units from the county down to `unit`, and its children."""
+    county_path = unit.county.path if unit.county_id else unit.path
+    line = [p for p in unit.ancestor_paths() if p.startswith(county_path)]
+    below = Q(path__startswith=unit.path, depth=unit.depth + 1)
+    return Unit.objects.filter(Q(path__in=line) | below, is_active=True).order_by("path")
+
+
+def body_accounts(unit, *, department=None, owner_unit=None, query: str = ""):
+    """Accounts that may be named the responsible person (责任人账号): the staff of the chosen department, or the
+    leaders, staff and grid workers of the chosen unit; with no body chosen, those of every body on offer.
+    Searched by a part of the name or username, or a whole mobile number."""
+    if department is not None:
+        people = holders([Role.DEPARTMENT], departments=[department])
+    elif owner_unit is not None:
+        people = holders(UNIT_BODY_ROLES, units=[owner_unit])
+    else:
+        of_departments = holders([Role.DEPARTMENT], departments=body_departments(unit))
+        of_units = holders(UNIT_BODY_ROLES, units=body_units(unit))
+        people = User.objects.filter(Q(pk__in=of_departments.values("pk")) | Q(pk__in=of_units.values("pk")))
+    return people_matching(people.order_by("full_name", "pk"), query)

@@ -38,7 +38,7 @@ class PickField(IdField):
 
 @dataclass(frozen=True)
 class Option:
-    pk: int
+    pk: int | str  # an id, or a typed id such as "d12" where one picker offers two kinds of thing
     label: str
     detail: str = ""
 
@@ -56,10 +56,17 @@ class Picker:
     placeholder: Any = ""
     help_text: Any = ""
     errors: list = field(default_factory=list)
+    # The name of another picker on the same form whose choice narrows this one (the responsible person of the
+    # chosen body): its choice is sent with every search, and choosing there searches here again.
+    follows: str = ""
 
     @property
     def id(self) -> str:
         return f"picker-{self.name}"
+
+    @property
+    def follows_id(self) -> str:
+        return f"picker-{self.follows}-options" if self.follows else ""
 
     @property
     def cut(self) -> bool:

@@ -20,15 +20,6 @@ def _date_field(label, *, required: bool = True, **kwargs) -> core_forms.DateFie
     )
 
 
-class _UnitChoiceField(forms.ModelChoiceField):
-    """A county's towns and villages; villages indented under their town so the select reads as a tree."""
-
-    top_depth = 2
-
-    def label_from_instance(self, obj):
-        return f"{'　' * max(obj.depth - self.top_depth, 0)}{obj.name}"
-
-
 class AssignmentFieldsForm(forms.Form):
     """The fields of a role assignment; sector and department choices are limited to the unit's county."""
 
@@ -159,17 +150,13 @@ class EndLinkForm(forms.Form):
 class MemberLinkFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("联系方式"), required=False, choices=[("", _("全部")), *LinkKind.choices])
     member = forms.CharField(label=_("委员姓名"), required=False, max_length=50)
-    unit = _UnitChoiceField(label=_("单元"), queryset=None, required=False, empty_label=_("全部单元"))
+    # Searched among the county's towns and villages (core.picker); the view looks the id up among them.
+    unit = PickField(label=_("单元"), required=False)
     status = forms.ChoiceField(
         label=_("状态"),
         required=False,
         choices=[(LinkStatus.CURRENT, _("联系中")), (LinkStatus.ENDED, _("已终止")), (LinkStatus.ALL, _("全部"))],
     )
-
-    def __init__(self, *args, county, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].top_depth = county.depth + 1
 
 
 FIELD_SEPARATORS = re.compile(r"[,，、;；\n]+")

@@ -244,7 +244,12 @@ def county_people(unit, query: str = ""):
     """Active people of the unit's county (holding or having held a role there), by name; narrowed by a part of the
     name or username, or by a whole mobile number (matched by its keyed hash: numbers are not stored in clear)."""
     in_county = RoleAssignment.objects.filter(unit__path__startswith=county_path(unit)).values("user_id")
-    people = User.objects.filter(pk__in=in_county, is_active=True).order_by("full_name", "pk")
+    return people_matching(User.objects.filter(pk__in=in_county, is_active=True).order_by("full_name", "pk"), query)
+
+
+def people_matching(people, query: str = ""):
+    """`people` narrowed by a part of the name or username, or by a whole mobile number (matched by its keyed hash:
+    numbers are not stored in clear, so no part of a number finds anyone)."""
     text = (query or "").strip()
     if not text:
         return people

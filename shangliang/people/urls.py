@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/<int:pk>/assign/people/", views.person_search, name="person_search"),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment_end"),
     path("counties/<int:pk>/links/", views.member_links, name="member_links"),
+    path("counties/<int:pk>/links/units/", views.link_filter_units, name="link_filter_units"),
     path("counties/<int:pk>/links/add/", views.member_link_add, name="member_link_add"),
     path("counties/<int:pk>/links/add/members/", views.link_member_search, name="link_member_search"),
     path("counties/<int:pk>/links/add/units/", views.link_unit_search, name="link_unit_search"),

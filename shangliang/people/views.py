@@ -99,14 +99,14 @@ def assign(request, pk):
                 return redirect("people:unit_people", unit.pk)
     return render(
         request,
-        "people/assign_form.html",
+        "people/picker_form.html",
         {
             "unit": unit,
             "ancestors": ancestors(unit),
             "form": form,
             "title": _("任命已有人员"),
             "cancel_url": reverse("people:unit_people", args=[unit.pk]),
-            "person_picker": _person_picker(unit, chosen=form["person"].value(), errors=form.errors.get("person", [])),
+            "pickers": [_person_picker(unit, chosen=form["person"].value(), errors=form.errors.get("person", []))],
         },
         status=_status(form),
     )
@@ -162,14 +162,16 @@ def assignment_end(request, pk):
 
 def member_links(request, pk):
     county = get_for(request, COUNTIES, "people.view_member_links", pk=pk)
-    units = selectors.link_target_units(county)
-    filters = MemberLinkFilterForm(request.GET, county=county, units=units)
+    filters = MemberLinkFilterForm(request.GET)
     data = filters.cleaned_data if filters.is_valid() else {}
+    unit = selectors.link_target_units(county).filter(pk=data["unit"]).first() if data.get("unit") else None
+    if data.get("unit") and unit is None:
+        filters.add_error("unit", _("所选单元不是本区县的镇（街道）、村或社区，未按单元筛选。"))
     links = selectors.member_links_of_county(
         county,
         kind=data.get("kind", ""),
         member=data.get("member", ""),
-        unit=data.get("unit"),
+        unit=unit,
         status=data.get("status") or selectors.LinkStatus.CURRENT,
     )
     return render(
@@ -179,10 +181,29 @@ def member_links(request, pk):
             "unit": county,
             "ancestors": ancestors(county),
             "filters": filters,
+            "unit_picker": _link_unit_picker(
+                county,
+                search_url=reverse("people:link_filter_units", args=[county.pk]),
+                chosen=unit.pk if unit else None,
+                errors=filters.errors.get("unit", []),
+                required=False,
+                help_text="",
+            ),
             "page": paginate(request, links),
             "can_change": request.user.has_perm("people.change_member_links", county),
         },
     )
+
+
+@require_GET
+def link_filter_units(request, pk):
+    """htmx: the county's towns and villages matching what is typed in the member links list's unit filter."""
+    county = get_for(request, COUNTIES, "people.view_member_links", pk=pk)
+    search_url = reverse("people:link_filter_units", args=[county.pk])
+    found = _link_unit_picker(
+        county, search_url=search_url, query=request.GET.get("unit_q", ""), required=False, help_text=""
+    )
+    return picker_response(request, found)
 
 
 @require_http_methods(["GET", "POST"])
@@ -206,17 +227,17 @@ def member_link_add(request, pk):
                 return redirect("people:member_links", county.pk)
     return render(
         request,
-        "people/member_link_form.html",
+        "people/picker_form.html",
         {
             "unit": county,
             "ancestors": ancestors(county),
             "form": form,
             "title": _("新增委员联系"),
             "cancel_url": reverse("people:member_links", args=[county.pk]),
-            "member_picker": _member_picker(
-                county, chosen=form["member"].value(), errors=form.errors.get("member", [])
-            ),
-            "unit_picker": _link_unit_picker(county, chosen=form["unit"].value(), errors=form.errors.get("unit", [])),
+            "pickers": [
+                _member_picker(county, chosen=form["member"].value(), errors=form.errors.get("member", [])),
+                _link_unit_picker(county, chosen=form["unit"].value(), errors=form.errors.get("unit", [])),
+            ],
         },
         status=_status(form),
     )
@@ -238,19 +259,21 @@ def _member_picker(county, *, query: str = "", chosen=None, errors=()):
     )
 
 
-def _link_unit_picker(county, *, query: str = "", chosen=None, errors=()):
+def _link_unit_picker(county, *, search_url: str = "", query: str = "", chosen=None, errors=(), **extra):
+    """The county's towns and villages, each with the unit above it (two towns may each have a 一村)."""
+    extra.setdefault("help_text", _("一对一联系选村/社区；联片和界别工作室选镇/街道"))
     return picker(
         name="unit",
-        label=_("联系单元"),
-        search_url=reverse("people:link_unit_search", args=[county.pk]),
+        label=_("联系单元") if extra.get("required", True) else _("单元"),
+        search_url=search_url or reverse("people:link_unit_search", args=[county.pk]),
         queryset=selectors.link_target_units(county),
         fields=("name",),
         option=lambda u: Option(u.pk, u.name, " · ".join(filter(None, [u.get_kind_display(), u.parent_name]))),
         query=query,
         chosen=chosen,
         placeholder=_("输入村、社区或镇街名称查找"),
-        help_text=_("一对一联系选村/社区；联片和界别工作室选镇/街道"),
         errors=list(errors),
+        **extra,
     )
 
 

@@ -144,9 +144,14 @@ def test_forged_ids_in_the_assign_form(client, world, consultation, people):
     for forged, message in (
         ({"suggestion": foreign.pk}, "选择一个有效的选项"),
         ({"suggestion": "abc"}, "选择一个有效的选项"),
-        ({"body": f"d{b_dept.pk}"}, "选择一个有效的选项"),
-        ({"body": "u999999"}, "选择一个有效的选项"),
-        ({"owner_account": "stranger-from-nowhere"}, "没有找到"),
+        ({"body": f"d{b_dept.pk}"}, "请从查找结果中选择本县（区）的职能部门或基层单元"),
+        ({"body": "u999999"}, "请从查找结果中选择本县（区）的职能部门或基层单元"),
+        ({"body": f"u{world.vb.pk}"}, "请从查找结果中选择本县（区）的职能部门或基层单元"),
+        ({"body": "x1"}, "请从查找结果中选择本县（区）的职能部门或基层单元"),
+        ({"body": ""}, "请选择责任单位"),
+        ({"owner": world.users["stranger"].pk}, "所选账号不属于所选责任单位"),
+        ({"owner": world.users["convenor"].pk}, "所选账号不属于所选责任单位"),  # not of 住建局
+        ({"owner": "abc"}, "整数"),
         ({"owner_phone": "12345"}, "11位"),
     ):
         response = client.post(url, {**base, **forged})

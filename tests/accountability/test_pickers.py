@@ -120,3 +120,128 @@ def test_a_member_writes_about_any_village_of_the_county_found_by_name(client, w
     assert f'value="{villages[319].pk}"' in found
     elsewhere = client.get(reverse("opinions:units"), {"unit_q": "乙村"}).content.decode()
     assert f'value="{world.vb.pk}"' not in elsewhere
+
+
+def _assign_data(consultation, **extra):
+    return {
+        "suggestion": consultation.suggestions.get().pk,
+        "action": "划线",
+        "owner_name": "王科长",
+        "deadline": "",
+        "working_days": "5",
+        **extra,
+    }
+
+
+def test_the_responsible_body_is_found_among_60_departments_and_the_units_above_and_below(client, world, people):  # noqa: F811
+    from shangliang.accountability.models import ResponsibilityTask
+    from tests.factories import DepartmentFactory
+
+    c = make(world, people, C.SUBMITTED)
+    departments = [DepartmentFactory(county=world.a, name=f"第{i:02d}局") for i in range(60)]
+    DepartmentFactory(county=world.b, name="乙县第59局")
+    client.force_login(world.users["convenor"])
+    url = reverse("accountability:assign", args=[c.pk])
+    search = reverse("accountability:assign_search", args=[c.pk])
+    page = client.get(url).content.decode()
+    assert 'name="body_q"' in page and search in page and "共 65 项" in page  # 61 departments + 甲县, 一镇, 一村, 二村
+
+    found = client.get(search, {"field": "body", "body_q": "第59局"}).content.decode()
+    assert f'value="d{departments[59].pk}"' in found and "乙县" not in found
+    units = client.get(search, {"field": "body", "body_q": "村"}).content.decode()
+    assert f'value="u{world.v1.pk}"' in units and f'value="u{world.v2.pk}"' in units
+    assert f'value="u{world.v3.pk}"' not in units  # another town's village is not this consultation's body
+    assert f'value="u{world.vb.pk}"' not in client.get(search, {"field": "body", "body_q": "乙村"}).content.decode()
+
+    posted = client.post(url, _assign_data(c, body=f"d{departments[59].pk}", idempotency_key=uuid4().hex))
+    assert posted.status_code == 302
+    assert ResponsibilityTask.objects.get().department == departments[59]
+    refused = client.post(url, _assign_data(c, body=f"u{world.v3.pk}", idempotency_key=uuid4().hex))
+    assert refused.status_code == 400 and "请从查找结果中选择本县（区）的职能部门或基层单元" in refused.content.decode()
+    assert ResponsibilityTask.objects.count() == 1
+
+
+def test_the_owner_account_is_picked_among_the_chosen_bodys_accounts_with_masked_mobiles(client, world, people):  # noqa: F811
+    from shangliang.accountability.models import ResponsibilityTask
+    from tests.factories import DepartmentFactory
+
+    c = make(world, people, C.SUBMITTED)
+    clerk = UserFactory(username="clerk", full_name="王办事", phone="13912345678")
+    assign(clerk, Role.DEPARTMENT, world.a, department=world.department)
+    other_dept = DepartmentFactory(county=world.a, name="交通局")
+    driver = UserFactory(username="driver", full_name="王司机", phone="13987654321")
+    assign(driver, Role.DEPARTMENT, world.a, department=other_dept)
+    village_head = UserFactory(username="cunzhang", full_name="王村长")
+    assign(village_head, Role.CONVENOR, world.v1)
+    client.force_login(world.users["convenor"])
+    search = reverse("accountability:assign_search", args=[c.pk])
+
+    def owners(**params):
+        return client.get(search, {"field": "owner", **params}).content.decode()
+
+    of_dept = owners(body=f"d{world.department.pk}", owner_q="王")
+    assert f'value="{clerk.pk}"' in of_dept and "139****5678" in of_dept and "13912345678" not in of_dept
+    assert f'value="{driver.pk}"' not in of_dept and f'value="{village_head.pk}"' not in of_dept
+    of_village = owners(body=f"u{world.v1.pk}", owner_q="王")
+    assert f'value="{village_head.pk}"' in of_village and f'value="{clerk.pk}"' not in of_village
+    # A whole mobile number finds its account; a part of one finds nobody.
+    assert f'value="{clerk.pk}"' in owners(body=f"d{world.department.pk}", owner_q="13912345678")
+    assert f'value="{clerk.pk}"' not in owners(body=f"d{world.department.pk}", owner_q="1391234")
+    # No body chosen yet: the accounts of every body on offer, never a stranger's.
+    anyone = owners(owner_q="")
+    assert f'value="{clerk.pk}"' in anyone and f'value="{driver.pk}"' in anyone
+    assert f'value="{world.users["stranger"].pk}"' not in anyone
+
+    page = client.get(reverse("accountability:assign", args=[c.pk])).content.decode()
+    assert 'name="owner_q"' in page and 'hx-include="#picker-body-options input:checked"' in page
+
+    url = reverse("accountability:assign", args=[c.pk])
+    refused = client.post(
+        url, _assign_data(c, body=f"d{world.department.pk}", owner=driver.pk, idempotency_key=uuid4().hex)
+    )
+    assert refused.status_code == 400 and "所选账号不属于所选责任单位" in refused.content.decode()
+    assert not ResponsibilityTask.objects.exists()
+    posted = client.post(
+        url, _assign_data(c, body=f"d{world.department.pk}", owner=clerk.pk, idempotency_key=uuid4().hex)
+    )
+    assert posted.status_code == 302 and ResponsibilityTask.objects.get().owner == clerk
+
+
+def test_reassigning_offers_the_current_body_and_searches_the_new_ones(client, world, people):  # noqa: F811
+    from tests.accountability.conftest import reload
+
+    task = assign_task(world, make(world, people, C.SUBMITTED))
+    village_head = UserFactory(username="cunzhang", full_name="王村长")
+    assign(village_head, Role.CONVENOR, world.v1)
+    client.force_login(world.users["convenor"])
+    url = reverse("accountability:reassign", args=[task.pk])
+    page = client.get(url).content.decode()
+    assert f'value="d{world.department.pk}" checked' in page
+    found = client.get(
+        reverse("accountability:reassign_search", args=[task.pk]),
+        {"field": "owner", "body": f"u{world.v1.pk}", "owner_q": "村长"},
+    ).content.decode()
+    assert f'value="{village_head.pk}"' in found
+    posted = client.post(
+        url,
+        {
+            "body": f"u{world.v1.pk}",
+            "owner": village_head.pk,
+            "owner_name": "王村长",
+            "deadline": "",
+            "working_days": "5",
+            "note": "属地办理",
+        },
+    )
+    assert posted.status_code == 302, posted.content.decode()[:3000]
+    task = reload(task)
+    assert task.owner_unit == world.v1 and task.owner == village_head and task.department is None
+
+
+def test_only_whoever_assigns_searches_the_bodies_and_accounts(client, world, people):  # noqa: F811
+    c = make(world, people, C.SUBMITTED)
+    task = assign_task(world, c)
+    for name in ("department", "liaison", "resident"):
+        client.force_login(world.users[name])
+        assert client.get(reverse("accountability:assign_search", args=[c.pk]), {"field": "owner"}).status_code == 403
+        assert client.get(reverse("accountability:reassign_search", args=[task.pk])).status_code == 403

@@ -38,7 +38,7 @@ def test_the_office_assigns_from_the_consultation_page(client, world, consultati
         "action": "划设 40 个停车位",
         "body": f"d{world.department.pk}",
         "owner_name": "王科长",
-        "owner_account": "department",
+        "owner": world.users["department"].pk,
         "owner_phone": "13800001111",
         "deadline": "",
         "working_days": "5",

@@ -345,8 +345,33 @@ def test_member_links_list_and_filters(client, world, links):
     assert "周委员" in by_name and ">一镇</a>" not in by_name  # the member's area link to T1 is filtered out
     by_unit = _text(client.get(url, {"unit": world.t2.pk}))  # a town covers its villages
     assert ">三村</a>" in by_unit and ">二镇</a>" in by_unit and ">一镇</a>" not in by_unit
-    forged = client.get(url, {"unit": world.tb.pk})  # not a choice: the filter is ignored, the page still answers
-    assert forged.status_code == 200
+    forged = _text(client.get(url, {"unit": world.tb.pk}))  # another county's town: refused, with a message
+    assert "所选单元不是本区县的镇（街道）、村或社区，未按单元筛选。" in forged and "周委员" in forged
+    assert f'value="{world.tb.pk}"' not in forged
+
+
+def test_the_member_links_unit_filter_searches_every_village_of_the_county(client, world, links):
+    """Issue 14: the list's unit filter is a picker (htmx search) over the county's towns and villages, not a
+    select of the whole county; the filter still covers a town's villages."""
+    from tests.factories import make_unit
+
+    villages = [make_unit(f"第{i:03d}村", "village", world.t2) for i in range(40)]
+    link(MemberLink.objects.get(unit=world.v3).member, villages[39])
+    _login(client, world, "staff")
+    url = reverse("people:member_links", args=[world.a.pk])
+    search = reverse("people:link_filter_units", args=[world.a.pk])
+    page = _text(client.get(url))
+    assert 'name="unit_q"' in page and search in page and "请输入名称缩小范围" in page
+    assert f'value="{villages[39].pk}"' not in page  # the first page of the picker, not the whole county
+    found = _text(client.get(search, {"unit_q": "第039村"}))
+    assert f'value="{villages[39].pk}"' in found and world.t2.name in found
+    assert f'value="{world.vb.pk}"' not in _text(client.get(search, {"unit_q": world.vb.name}))
+    filtered = _text(client.get(url, {"unit": villages[39].pk}))
+    assert ">第039村</a>" in filtered and ">三村</a>" not in filtered
+    assert f'value="{villages[39].pk}" checked' in filtered  # the filter shows what it filters by
+    # Who may not see the county's member links does not search its units either.
+    _login(client, world, "convenor")
+    assert client.get(search, {"unit_q": "村"}).status_code == 403
 
 
 def test_member_link_add_and_end(client, world, links):

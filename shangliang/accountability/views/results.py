@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,7 +18,15 @@ from shangliang.accountability.quality import FORMULA, OUTCOME, PROCESS, consult
 from shangliang.accountability.services.common import settings_for
 from shangliang.accountability.services.feedback import active_form
 from shangliang.accountability.services.tasks import ASSIGNABLE
-from shangliang.accountability.views.common import DOCX, XLSX, bodies_for, body_kwargs, owner_account, status_of
+from shangliang.accountability.views.common import (
+    DOCX,
+    XLSX,
+    body_of,
+    body_pickers,
+    body_search,
+    owner_of,
+    status_of,
+)
 from shangliang.consultations.models import Consultation, Suggestion, SuggestionStatus
 from shangliang.core import clock
 from shangliang.core.access import get_for
@@ -67,38 +76,53 @@ def consultation(request, pk):
 def assign(request, pk):
     c = _consultation(request, pk, "accountability.assign_tasks")
     suggestions = list(Suggestion.objects.filter(consultation=c, status=SuggestionStatus.ACTIVE).order_by("order"))
-    choices, objects = bodies_for(c.unit)
     initial = {}
     if id_from(request.GET, "suggestion"):
         initial["suggestion"] = id_from(request.GET, "suggestion")
-    form = AssignForm(request.POST or None, suggestions=suggestions, bodies=choices, initial=initial)
+    form = AssignForm(request.POST or None, suggestions=suggestions, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
 
         def run():
+            body = body_of(d["body"], c.unit)
             return services.task_assign(
                 actor=request.user,
                 suggestion=next(s for s in suggestions if s.pk == d["suggestion"]),
                 owner_name=d["owner_name"],
-                owner=owner_account(d["owner_account"], c.unit),
+                owner=owner_of(d["owner"], c.unit, body),
                 owner_phone=d["owner_phone"],
                 action=d["action"],
                 deadline=d["deadline"],
                 working_days=d["working_days"],
                 idempotency_key=d["idempotency_key"],
-                **body_kwargs(d["body"], objects),
+                **body,
             )
 
         task = run_service(form, run)
         if task:
             messages.success(request, _("已交办，截止 %(d)s。") % {"d": task.deadline.isoformat()})
             return redirect("accountability:consultation", c.pk)
+    search_url = reverse("accountability:assign_search", args=[c.pk])
     return render(
         request,
         "accountability/assign.html",
-        {"c": c, "unit": c.unit, "ancestors": ancestors(c.unit), "form": form, "ready": c.status in ASSIGNABLE},
+        {
+            "c": c,
+            "unit": c.unit,
+            "ancestors": ancestors(c.unit),
+            "form": form,
+            "ready": c.status in ASSIGNABLE,
+            **body_pickers(form, c.unit, search_url),
+        },
         status=status_of(form),
     )
+
+
+@require_GET
+def assign_search(request, pk):
+    """htmx: the bodies, or the chosen body's accounts, matching what is typed in the assign form's pickers."""
+    c = _consultation(request, pk, "accountability.assign_tasks")
+    return body_search(request, c.unit, reverse("accountability:assign_search", args=[c.pk]))
 
 
 @require_http_methods(["GET", "POST"])

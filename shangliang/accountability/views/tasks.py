@@ -30,11 +30,13 @@ from shangliang.accountability.models import WORKING_STATUSES, Evidence, FollowU
 from shangliang.accountability.services.chasing import member_candidates
 from shangliang.accountability.views.common import (
     back,
-    bodies_for,
-    body_kwargs,
+    body_of,
+    body_pickers,
+    body_search,
+    body_value,
     call,
     load_task,
-    owner_account,
+    owner_of,
     status_of,
 )
 from shangliang.accountability.workflow import TASK_WORKFLOW
@@ -121,7 +123,6 @@ def task(request, pk):
         available.discard("request_hand_back")  # past the 申退 limit: the body signs (the service refuses too)
     can_manage = user.has_perm("accountability.manage_task", t)
     context = selectors.task_detail(t)
-    bodies = bodies_for(t.unit)[0] if "reassign" in available else []
     return render(
         request,
         "accountability/task.html",
@@ -143,7 +144,6 @@ def task(request, pk):
             "progress_form": ProgressForm(initial={"percent": t.percent}),
             "completion_form": CompletionForm(),
             "extension_form": ExtensionForm(),
-            "reassign_form": ReassignForm(bodies=bodies, initial={"owner_name": t.owner_name}),
             "reopen_form": ReopenForm(),
             "supervisor_picker": _supervisor_picker(t) if can_manage else None,
             "comment_form": CommentForm(),
@@ -247,33 +247,47 @@ def extension_decide(request, pk):
 @require_http_methods(["GET", "POST"])
 def reassign(request, pk):
     t = load_task(request, pk, "accountability.manage_task")
-    choices, objects = bodies_for(t.unit)
-    form = ReassignForm(request.POST or None, bodies=choices, initial={"owner_name": t.owner_name})
+    form = ReassignForm(request.POST or None, initial={"owner_name": t.owner_name, "body": body_value(t)})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
 
         def run():
+            body = body_of(d["body"], t.unit)
             return services.task_reassign(
                 actor=request.user,
                 task=t,
                 owner_name=d["owner_name"],
-                owner=owner_account(d["owner_account"], t.unit),
+                owner=owner_of(d["owner"], t.unit, body),
                 owner_phone=d["owner_phone"],
                 deadline=d["deadline"],
                 working_days=d["working_days"],
                 note=d["note"],
-                **body_kwargs(d["body"], objects),
+                **body,
             )
 
         if run_service(form, run):
             messages.success(request, _("已改派，等待新的责任单位签收。"))
             return back(t)
+    search_url = reverse("accountability:reassign_search", args=[t.pk])
     return render(
         request,
         "accountability/reassign.html",
-        {"t": t, "unit": t.unit, "ancestors": ancestors(t.unit), "form": form},
+        {
+            "t": t,
+            "unit": t.unit,
+            "ancestors": ancestors(t.unit),
+            "form": form,
+            **body_pickers(form, t.unit, search_url),
+        },
         status=status_of(form),
     )
+
+
+@require_GET
+def reassign_search(request, pk):
+    """htmx: the bodies, or the chosen body's accounts, matching what is typed in the reassign form's pickers."""
+    t = load_task(request, pk, "accountability.manage_task")
+    return body_search(request, t.unit, reverse("accountability:reassign_search", args=[t.pk]))
 
 
 @require_POST
