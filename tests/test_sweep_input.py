@@ -34,10 +34,9 @@ ACTORS = {
     "town_convenor": "T",
     "staff": "A",
 }
-# Known and not yet fixed (issue 12's closing note): a refused vote or statement in an online room still registers
-# the signed-in visitor as the room's participant (the participant is written before the refusal, outside the vote's
-# transaction). Listed by (view, table) so that any other half-save fails.
-KNOWN_HALF_SAVED = {("online:vote", "online_onlineparticipant"), ("online:add_statement", "online_onlineparticipant")}
+# Known half-saves not yet fixed, by (view, table), so that any other fails (none now: a refused vote or statement in
+# an online room writes no participant, online.services.vote_by / statement_add_by).
+KNOWN_HALF_SAVED: set[tuple[str, str]] = set()
 # Known 5xx not yet fixed (none now: a 100,000-character user name at sign-in is cut to a username's length before
 # django-axes records the attempt, shangliang.security.lockout.axes_username).
 KNOWN_5XX: set[tuple[str, str]] = set()
@@ -232,3 +231,28 @@ def test_hostile_input_is_refused_clearly_or_stored_harmlessly(sweep_county, db,
         )
     assert sweep.counts["forms"] > 50, "the crawl found too few forms: is the fixture county loaded?"
     assert not sweep.defects, f"{len(sweep.defects)} defects:\n" + "\n".join(sweep.defects[:80])
+
+
+def test_the_write_tracker_keeps_only_what_survives(db):
+    """A write inside a savepoint rolled back is not "written", even though Django then releases that savepoint (the
+    release must not carry the enclosing block's writes away either)."""
+    from shangliang.people.models import User
+
+    with hostile.writes() as written:
+        with transaction.atomic():
+            User.objects.create(username="sweep_kept")
+        try:
+            with transaction.atomic():  # as a vote that writes its participant, then is refused
+                with transaction.atomic():
+                    User.objects.create(username="sweep_dropped_with_its_block")
+                try:
+                    with transaction.atomic():
+                        User.objects.create(username="sweep_dropped")
+                        raise ValueError
+                except ValueError:
+                    pass
+                raise ValueError
+        except ValueError:
+            pass
+    inserted = [str(params) for verb, _table, params in written.domain() if verb == "INSERT"]
+    assert len(inserted) == 1 and "sweep_kept" in inserted[0]

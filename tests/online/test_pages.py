@@ -254,3 +254,71 @@ def test_pages_hold_no_n_plus_one_on_a_busy_room(client, world):
     client.force_login(world.users["convenor"])
     html = client.get(reverse("online:manage", args=[room.pk])).content.decode()
     assert 'name="action" value="close"' in html and "纳入建议清单" in html
+
+
+def test_a_refused_vote_or_statement_leaves_no_participant(client, world):
+    """Refused votes and statements write nothing, not even the visitor's participant row (issue 12: nothing
+    half-saved); an accepted one writes the participant with it."""
+    room = make_room(world)
+    other = make_room(world, seeds=("别处的观点",))
+    client.force_login(world.users["resident"])
+    vote_url = reverse("online:vote", args=[room.pk])
+    statement_url = reverse("online:add_statement", args=[room.pk])
+    refused = [
+        client.post(vote_url, {"statement": statements(other)[0].pk, "value": "1"}),  # a forged statement
+        client.post(vote_url, {"statement": statements(room)[0].pk, "value": "yes"}),
+        client.post(vote_url, {"statement": "", "value": ""}, HTTP_HX_REQUEST="true"),
+    ]
+    assert [r.status_code for r in refused] == [400, 400, 200]
+    assert "请选择同意、不同意或跳过" in refused[2].content.decode()
+    OnlineRoom.objects.filter(pk=room.pk).update(allow_statements=False)
+    no_statements = client.post(statement_url, {"text": "本室只对预设观点表态", "idempotency_key": key()})
+    assert no_statements.status_code == 409
+    OnlineRoom.objects.filter(pk=room.pk).update(allow_statements=True)
+    services.room_close(actor=convenor(world), room=room)
+    closed = client.post(statement_url, {"text": "结束后还想说", "idempotency_key": key()})
+    assert closed.status_code == 409 and "网上协商已结束" in closed.content.decode()
+    assert not OnlineParticipant.objects.filter(room=room).exists()
+    assert not Vote.objects.exists() and Statement.objects.filter(room=room).count() == 8
+    # a visitor with a verified number, in an open room: refused, then accepted
+    open_room = make_room(world, seeds=("开着的观点",))
+    visitor = client.__class__()
+    verify(visitor, open_room)
+    response = visitor.post(reverse("online:vote", args=[open_room.pk]), {"statement": MISSING_ID, "value": "1"})
+    assert response.status_code == 400 and not OnlineParticipant.objects.filter(room=open_room).exists()
+    response = visitor.post(
+        reverse("online:vote", args=[open_room.pk]), {"statement": statements(open_room)[0].pk, "value": "1"}
+    )
+    assert response.status_code == 302
+    assert OnlineParticipant.objects.get(room=open_room).mobile_masked == "138****5678"
+
+
+MISSING_ID = 987654321
+
+
+def test_the_visitor_services_write_the_participant_with_the_vote_or_statement(world):
+    """vote_by and statement_add_by (the pages' and the API's way in) create the participant in the same
+    transaction: a refusal at any step leaves no row."""
+    from shangliang.core.errors import InvalidInput, NotPossible
+    from tests.online.rooms import mobile
+
+    room = make_room(world)
+    with pytest.raises(InvalidInput):
+        services.vote_by(room=room, mobile=mobile("13800000011"), statement_id=MISSING_ID, value=1)
+    with pytest.raises(InvalidInput):
+        services.statement_add_by(room=room, mobile=mobile("13800000011"), text="\x00")
+    with pytest.raises(InvalidInput):  # no identity at all
+        services.vote_by(room=room, statement_id=statements(room)[0].pk, value=1)
+    assert not OnlineParticipant.objects.filter(room=room).exists()
+    services.room_close(actor=convenor(world), room=room)
+    with pytest.raises(NotPossible):
+        services.statement_add_by(room=room, user=world.users["resident"], text="结束后还想说")
+    assert not OnlineParticipant.objects.filter(room=room).exists()
+    open_room = make_room(world, seeds=("开着的观点",))
+    vote = services.vote_by(
+        room=open_room, mobile=mobile("13800000011"), statement_id=statements(open_room)[0].pk, value=-1
+    )
+    statement = services.statement_add_by(room=open_room, user=world.users["resident"], text="再加一条")
+    assert vote.participant.mobile_masked == "138****0011"
+    assert statement.author.user == world.users["resident"]
+    assert OnlineParticipant.objects.filter(room=open_room).count() == 2

@@ -177,30 +177,37 @@ LOGS = re.compile(r"^core_event$")
 
 @dataclass
 class Writes:
-    """The writes of a block that survive (those inside a savepoint rolled back are dropped)."""
+    """The writes of a block that survive (those inside a savepoint rolled back are dropped). Savepoints are matched
+    by name: Django releases a savepoint after rolling back to it, which must not pop its parent's writes."""
 
-    stack: list = field(default_factory=lambda: [[]])
+    stack: list = field(default_factory=lambda: [(None, [])])  # (savepoint name, writes since it), innermost last
 
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
         savepoint = _SAVEPOINT.match(sql)
         if savepoint:
-            verb = savepoint.group(1).upper()
+            verb, name = savepoint.group(1).upper(), savepoint.group(2)
             if verb == "SAVEPOINT":
-                self.stack.append([])
-            elif len(self.stack) > 1:
-                done = self.stack.pop()
-                if verb == "RELEASE SAVEPOINT":
-                    self.stack[-1].extend(done)
+                self.stack.append((name, []))
+                return result
+            names = [n for n, _w in self.stack]
+            level = names.index(name) if name in names else 0  # a savepoint older than the block: all of it
+            if verb == "ROLLBACK TO SAVEPOINT":  # the savepoint stays, empty
+                del self.stack[level + 1 :]
+                self.stack[level][1].clear()
+            elif level > 0:  # RELEASE SAVEPOINT: its writes (and those of savepoints inside it) join the level below
+                done = [w for _n, writes in self.stack[level:] for w in writes]
+                del self.stack[level:]
+                self.stack[-1][1].extend(done)
             return result
         write = _WRITE.match(sql)
         if write:
-            self.stack[-1].append((write.group(1).split()[0].upper(), write.group(2), params))
+            self.stack[-1][1].append((write.group(1).split()[0].upper(), write.group(2), params))
         return result
 
     @property
     def kept(self) -> list[tuple[str, str, object]]:
-        return [w for level in self.stack for w in level]
+        return [w for _name, writes in self.stack for w in writes]
 
     def domain(self) -> list[tuple[str, str, object]]:
         return [w for w in self.kept if not BOOKKEEPING.match(w[1])]

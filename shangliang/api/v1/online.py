@@ -122,11 +122,9 @@ def room_of(request, pk: int) -> OnlineRoom:
     return room
 
 
-def participant_of(room: OnlineRoom, visitor: Visitor | None, *, create: bool = False) -> OnlineParticipant | None:
+def participant_of(room: OnlineRoom, visitor: Visitor | None) -> OnlineParticipant | None:
     if visitor is None or visitor.mobile is None:
         return None
-    if create:
-        return online_services.participant_for(room=room, mobile=visitor.mobile)
     found = OnlineParticipant.objects.filter(room=room, mobile_hash=visitor.mobile.mobile_hash).first()
     if found is not None:
         found.room = room
@@ -194,9 +192,8 @@ class Statements(WriteView, ListView):
         visitor = resident_required(request)
         data = OnlineStatementIn(data=request.data)
         data.is_valid(raise_exception=True)
-        statement = online_services.statement_add(
-            participant=participant_of(room, visitor, create=True), text=data.validated_data["text"]
-        )
+        # the participant row is written with the statement: a refused statement leaves none behind
+        statement = online_services.statement_add_by(room=room, mobile=visitor.mobile, text=data.validated_data["text"])
         return Response(OnlineStatementOut(statement).data, status=201)
 
 
@@ -243,8 +240,8 @@ class Votes(WriteView):
         data = OnlineVoteIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        vote = online_services.vote_cast(
-            participant=participant_of(room, visitor, create=True), statement_id=v["statement_id"], value=v["value"]
+        vote = online_services.vote_by(  # the participant row is written with the vote (none left if refused)
+            room=room, mobile=visitor.mobile, statement_id=v["statement_id"], value=v["value"]
         )
         return Response({"statement_id": vote.statement_id, "value": int(vote.value)}, status=201)
 

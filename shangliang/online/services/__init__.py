@@ -17,9 +17,11 @@ from shangliang.online.services.rooms import (
     room_open,
     room_update,
     statement_add,
+    statement_add_by,
     statement_moderate,
     statement_pull,
     statement_seed,
+    vote_by,
     vote_cast,
 )
 
@@ -36,8 +38,10 @@ __all__ = [
     "room_open",
     "room_update",
     "statement_add",
+    "statement_add_by",
     "statement_moderate",
     "statement_pull",
     "statement_seed",
+    "vote_by",
     "vote_cast",
 ]

@@ -425,6 +425,25 @@ def participant_for(*, room: OnlineRoom, user=None, mobile: VerifiedMobile | Non
     return found
 
 
+def vote_by(*, room: OnlineRoom, user=None, mobile: VerifiedMobile | None = None, statement_id, value) -> Vote:
+    """A visitor's vote (an account, or a mobile number verified in this browser): the participant row is written in
+    the vote's own transaction, so a refused vote (a forged statement, a closed room, too many votes) leaves no
+    participant behind."""
+    with transaction.atomic():
+        participant = participant_for(room=room, user=user, mobile=mobile)
+        return vote_cast(participant=participant, statement_id=statement_id, value=value)
+
+
+def statement_add_by(
+    *, room: OnlineRoom, user=None, mobile: VerifiedMobile | None = None, text: str, idempotency_key: str = ""
+) -> Statement:
+    """A visitor's statement, with its participant row written in the same transaction (as `vote_by`): a refused
+    statement leaves no participant behind."""
+    with transaction.atomic():
+        participant = participant_for(room=room, user=user, mobile=mobile)
+        return statement_add(participant=participant, text=text, idempotency_key=idempotency_key)
+
+
 def _vote_value(value) -> int:
     number = _int(value)
     if number not in VoteValue.values:

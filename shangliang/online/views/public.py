@@ -13,7 +13,6 @@ import time
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -50,10 +49,8 @@ def _identified(request) -> bool:
     return request.user.is_authenticated or _mobile(request) is not None
 
 
-def _participant(request, room: OnlineRoom, *, create: bool = False) -> OnlineParticipant | None:
-    """The visitor's participant row in this room (created on their first vote or statement when `create`)."""
-    if create:
-        return services.participant_for(room=room, user=request.user, mobile=_mobile(request))
+def _participant(request, room: OnlineRoom) -> OnlineParticipant | None:
+    """The visitor's participant row in this room (written with their first vote or statement), if any."""
     if request.user.is_authenticated:
         lookup = {"user": request.user}
     else:
@@ -125,13 +122,14 @@ def vote(request, pk):
     form.is_valid()
     data = form.cleaned_data
     try:
-        with transaction.atomic():  # a refused vote leaves no participant behind
-            participant = _participant(request, room, create=True)
-            cast = services.vote_cast(
-                participant=participant,
-                statement_id=data.get("statement"),
-                value=data.get("value"),
-            )
+        # the participant row is written with the vote: a refused vote leaves none behind
+        cast = services.vote_by(
+            room=room,
+            user=request.user,
+            mobile=_mobile(request),
+            statement_id=data.get("statement"),
+            value=data.get("value"),
+        )
     except RateLimited:
         if not request.htmx:  # the one "too many" page; htmx swaps only 2xx answers, so the card says it
             raise
@@ -144,7 +142,7 @@ def vote(request, pk):
         return _page(request, room, participant=_participant(request, room), error=exc.message, status=exc.status_code)
     # the participant sees their own vote counted at once; the groups follow with the next analysis
     if request.htmx:
-        context = _card_context(request, room, participant)
+        context = _card_context(request, room, cast.participant)
         context["counted"] = cast
         return render(request, "online/_card.html", context)
     messages.success(request, _counted_message(cast))
@@ -165,12 +163,13 @@ def add_statement(request, pk):
         messages.info(request, _("请先验证手机号（或登录），再发表观点。"))
         return redirect(_verify_url(room))
     form = StatementForm(request.POST)
-    participant = None
     if form.is_valid():
         try:
-            participant = _participant(request, room, create=True)
-            services.statement_add(
-                participant=participant,
+            # the participant row is written with the statement: a refused statement leaves none behind
+            services.statement_add_by(
+                room=room,
+                user=request.user,
+                mobile=_mobile(request),
                 text=form.cleaned_data["text"],
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
@@ -178,6 +177,7 @@ def add_statement(request, pk):
             raise
         except DomainError as exc:
             form.add_error("text" if exc.field == "text" else None, exc.message)
+            participant = _participant(request, room)
             return _page(request, room, participant=participant, statement_form=form, status=exc.status_code)
         if room.moderation == ModerationMode.POST:
             messages.success(request, _("观点已发布，大家可以对它表态了。"))
