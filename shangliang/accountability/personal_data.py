@@ -37,6 +37,18 @@ def _erase_follows(person: Person) -> int:
     return deleted
 
 
+def _rating_counties(person: Person):
+    return Rating.objects.filter(person.q()).values_list("task__unit__county_id", flat=True)
+
+
+def _follow_counties(person: Person):
+    return Follower.objects.filter(person.q()).values_list("task__unit__county_id", flat=True)
+
+
 def register() -> None:
-    register_provider("accountability.ratings", Provider(_("群众评价"), _ratings, _erase_ratings))
-    register_provider("accountability.follows", Provider(_("关注的事项"), _follows, _erase_follows))
+    register_provider(
+        "accountability.ratings", Provider(_("群众评价"), _ratings, _erase_ratings, counties=_rating_counties)
+    )
+    register_provider(
+        "accountability.follows", Provider(_("关注的事项"), _follows, _erase_follows, counties=_follow_counties)
+    )

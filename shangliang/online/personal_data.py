@@ -35,5 +35,9 @@ def _erase(person: Person) -> int:
     return done
 
 
+def _counties(person: Person):
+    return OnlineParticipant.objects.filter(person.q()).values_list("room__unit__county_id", flat=True)
+
+
 def register() -> None:
-    register_provider("online.participation", Provider(_("网上协商"), _participation, _erase))
+    register_provider("online.participation", Provider(_("网上协商"), _participation, _erase, counties=_counties))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Case, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,17 +15,45 @@ from shangliang.core.access import check_perm
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import id_from
 from shangliang.core.pagination import paginate
+from shangliang.core.picker import Option, picker, picker_response
 from shangliang.core.ratelimit import RateLimited
 from shangliang.residents import own_data, services
 from shangliang.residents.models import Consent, DataRequest, RequestKind, RequestStatus
+from shangliang.residents.personal_data import counties_of
 from shangliang.residents.views import verify_url
 from shangliang.units.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _counties():
-    return Unit.objects.filter(kind="county", is_active=True).order_by("name")
+def _counties(mine=()):
+    """The counties a request may go to; those where the person's data lies first, the one holding most first."""
+    ranked = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(mine)], default=Value(len(mine)))
+    return Unit.objects.filter(kind="county", is_active=True).order_by(ranked, "name", "pk")
+
+
+def _county_picker(mine, *, query: str = "", chosen=None, errors=()):
+    """受理的县（区）: the county of the person's data is chosen; a search finds any other (a province has many)."""
+    if len(mine) > 1:
+        help_text = _("您的信息分布在 %(n)d 个县（区），排在前面；请选择受理申请的县（区）。") % {"n": len(mine)}
+    elif mine:
+        help_text = _("已选中您的信息所在的县（区）；如需向其他县（区）申请，请查找。")
+    else:
+        help_text = _("本平台未找到与您关联的县（区），请查找并选择。")
+    return picker(
+        name="county",
+        label=_("受理的县（区）"),
+        search_url=reverse("residents:ask_counties"),
+        queryset=_counties(mine),
+        fields=("name",),
+        option=lambda u: Option(u.pk, u.name, _("您的信息所在") if u.pk in mine else ""),
+        query=query,
+        chosen=chosen if chosen is not None else (mine[0] if mine else None),
+        limit=10,
+        placeholder=_("输入县（区）名称查找"),
+        help_text=help_text,
+        errors=list(errors),
+    )
 
 
 @require_GET
@@ -33,6 +62,7 @@ def mine(request):
     if not visitor.trusted:
         return render(request, "residents/mine.html", {"verify": verify_url(request.path)})
     person = own_data.person_of(visitor)
+    mine = counties_of(person)
     return render(
         request,
         "residents/mine.html",
@@ -40,7 +70,7 @@ def mine(request):
             "sections": own_data.readable_sections(own_data.my_data(visitor)),
             "consents": Consent.objects.filter(person.q(), withdrawn_at__isnull=True).order_by("-given_at")[:50],
             "requests": DataRequest.objects.filter(person.q()).select_related("county").order_by("-created_at")[:20],
-            "counties": _counties(),
+            "county_picker": _county_picker(mine),
             "kinds": RequestKind.choices,
         },
     )
@@ -71,9 +101,17 @@ def withdraw(request, pk):
     return redirect("residents:mine")
 
 
+@require_GET
+def ask_counties(request):
+    """htmx: the counties matching what is typed in the request form's 受理的县（区） picker."""
+    visitor = request.visitor
+    mine = counties_of(own_data.person_of(visitor)) if visitor.trusted else []
+    return picker_response(request, _county_picker(mine, query=request.GET.get("county_q", "")))
+
+
 @require_POST
 def ask(request):
-    county = Unit.objects.filter(pk=id_from(request.POST, "county"), kind="county").first()
+    county = _counties().filter(pk=id_from(request.POST, "county")).first()
     try:
         own_data.data_request_create(
             visitor=request.visitor, county=county, kind=request.POST.get("kind", ""), text=request.POST.get("text", "")

@@ -9,7 +9,8 @@ A person is an account, a verified number (its keyed hash), or both.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -39,6 +40,9 @@ class Provider:
     label: object  # a lazy Chinese label: the section's title in the page and the downloads
     collect: Callable[[Person], list[dict]]
     erase: Callable[[Person], int]
+    # The ids of the counties where the person's rows lie (a unit's `county_id`): which county's office a request
+    # about them goes to. None for data that belongs to no county (consents, SMS codes).
+    counties: Callable[[Person], Iterable[int | None]] | None = None
 
 
 _PROVIDERS: dict[str, Provider] = {}
@@ -56,6 +60,14 @@ def collect_all(person: Person) -> dict[str, list[dict]]:
     if person.empty:
         return {}
     return {key: p.collect(person) for key, p in _PROVIDERS.items()}
+
+
+def counties_of(person: Person) -> list[int]:
+    """The ids of the counties where the person's data lies, the county holding most of it first (then by id)."""
+    if person.empty:
+        return []
+    counts = Counter(c for p in _PROVIDERS.values() if p.counties for c in p.counties(person) if c)
+    return [c for c, _n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def erase_all(person: Person) -> dict[str, int]:

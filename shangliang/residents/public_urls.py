@@ -14,4 +14,5 @@ urlpatterns = [
     path("me/data.xlsx", own_views.mine_xlsx, name="mine_xlsx"),
     path("me/consents/<int:pk>/withdraw/", own_views.withdraw, name="withdraw"),
     path("me/requests/", own_views.ask, name="ask"),
+    path("me/requests/counties/", own_views.ask_counties, name="ask_counties"),
 ]

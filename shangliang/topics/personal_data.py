@@ -37,6 +37,14 @@ def _topics(person: Person) -> list[dict]:
     ]
 
 
+def _topic_counties(person: Person):
+    return Topic.objects.filter(person.q("submitter", "mobile_hash")).values_list("unit__county_id", flat=True)
+
+
+def _support_counties(person: Person):
+    return Support.objects.filter(person.q("user", "client_key")).values_list("topic__unit__county_id", flat=True)
+
+
 def _erase_topics(person: Person) -> int:
     """The topic stays (it may be on a consultation's agenda and in the figures); it becomes anonymous."""
     topics = Topic.objects.filter(person.q("submitter", "mobile_hash"))
@@ -78,8 +86,12 @@ def _unpublish(consent) -> None:
 def register() -> None:
     register_withdrawal("publish", _unpublish)
     register_periodic(f"{__package__}.retention", retention_line)
-    register_provider("topics.topics", Provider(gettext_lazy("提出的议题"), _topics, _erase_topics))
-    register_provider("topics.supports", Provider(gettext_lazy("附议"), _supports, _erase_supports))
+    register_provider(
+        "topics.topics", Provider(gettext_lazy("提出的议题"), _topics, _erase_topics, counties=_topic_counties)
+    )
+    register_provider(
+        "topics.supports", Provider(gettext_lazy("附议"), _supports, _erase_supports, counties=_support_counties)
+    )
 
 
 CLOSED_STATUSES = ("rejected", "merged", "referred", "declined")

@@ -39,9 +39,16 @@ def _erase(person: Person) -> int:
     return done
 
 
+def _counties(person: Person):
+    return Feedback.objects.filter(person.q("author")).values_list("disclosure__unit__county_id", flat=True)
+
+
 def register() -> None:
     register_periodic(f"{__package__}.retention", retention_line)
-    register_provider("villageaffairs.feedback", Provider(gettext_lazy("对公示的意见与异议"), _feedback, _erase))
+    register_provider(
+        "villageaffairs.feedback",
+        Provider(gettext_lazy("对公示的意见与异议"), _feedback, _erase, counties=_counties),
+    )
 
 
 def retention_line(today) -> str:

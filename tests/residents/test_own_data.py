@@ -84,3 +84,67 @@ def test_retention_deletes_old_codes_and_the_office_sets_the_times(world, client
     assert CountyPrivacySettings.objects.get(county=world.a).contact_days == 180
     client.force_login(world.users["convenor"])
     assert client.get(url).status_code == 403
+
+
+def _raise_topic(room, title: str, mobile: str = MOBILE):
+    from django.contrib.auth.models import AnonymousUser
+
+    from shangliang.topics import services as topic_services
+
+    return topic_services.topic_submit(
+        actor=AnonymousUser(),
+        room=room,
+        title=title,
+        description="……",
+        anonymous=False,
+        name="王五",
+        mobile=mobile,
+        contact_consent=True,
+    )
+
+
+def _checked(page: str, county) -> bool:
+    return f'value="{county.pk}" checked' in page
+
+
+def test_the_request_goes_by_default_to_the_county_of_the_residents_data(world, client, verify_mobile):
+    """Issue 14: 受理的县（区） is the county where the verified number's topics, feedback and ratings lie, not the
+    first county of the list; with data in several counties, the one holding most is chosen and they come first."""
+    _raise_topic(world.rooms["乙村"], "乙村的路灯")
+    verify_mobile(client, MOBILE)
+    mine = reverse("residents:mine")
+    page = client.get(mine).content.decode()
+    assert _checked(page, world.b) and not _checked(page, world.a)  # 甲县 sorts first by name; the data is in 乙县
+    assert "已选中您的信息所在的县（区）" in page and 'name="county_q"' in page
+
+    _raise_topic(world.rooms["一村"], "一村的路灯")
+    _raise_topic(world.rooms["二村"], "二村的路灯")
+    page = client.get(mine).content.decode()
+    assert _checked(page, world.a) and not _checked(page, world.b)  # two topics in 甲县, one in 乙县
+    assert "您的信息分布在 2 个县（区）" in page
+    assert page.index(f'value="{world.a.pk}"') < page.index(f'value="{world.b.pk}"')
+
+    response = client.post(reverse("residents:ask"), {"county": world.a.pk, "kind": "delete"})
+    assert response.status_code == 302 and DataRequest.objects.get().county == world.a
+
+
+def test_a_province_of_counties_is_searched_and_a_forged_county_refused(world, client, verify_mobile):
+    from shangliang.units.models import UnitKind
+    from tests.factories import make_unit
+
+    counties = [make_unit(f"第{i:02d}县", UnitKind.COUNTY) for i in range(40)]
+    verify_mobile(client, MOBILE)
+    page = client.get(reverse("residents:mine")).content.decode()
+    assert "本平台未找到与您关联的县（区）" in page and "请输入名称缩小范围" in page
+    options = page.split('id="picker-county-options"')[1].split("</div>")[0]
+    assert f'value="{counties[39].pk}"' not in options and " checked" not in options  # nothing guessed
+    found = client.get(reverse("residents:ask_counties"), {"county_q": "第39县"}).content.decode()
+    assert f'value="{counties[39].pk}"' in found and f'value="{counties[38].pk}"' not in found
+
+    for forged in (world.t1.pk, 987654, "abc", ""):
+        client.post(reverse("residents:ask"), {"county": forged, "kind": "delete"})
+    assert not DataRequest.objects.exists()
+    page = client.get(reverse("residents:mine")).content.decode()
+    assert "请选择受理申请的县（区）。" in page
+    client.post(reverse("residents:ask"), {"county": counties[39].pk, "kind": "delete"})
+    assert DataRequest.objects.get().county == counties[39]

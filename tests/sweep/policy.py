@@ -216,6 +216,7 @@ ACCESS: dict[str, tuple[str, str]] = {
     'residents:mine_xlsx': ('signed_in', '405'),
     'residents:withdraw': ('', ''),  # no object in the fixture county: not swept
     'residents:ask': ('405', 'all'),
+    'residents:ask_counties': ('all', '405'),
     'notifications:inbox': ('signed_in', '405'),
     'notifications:open': ('405', ''),
     'notifications:read_all': ('405', 'signed_in'),

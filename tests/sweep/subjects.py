@@ -255,6 +255,7 @@ SUBJECTS: dict[str, Subject | Callable] = {
     "residents:mine_xlsx": none(),
     "residents:withdraw": Subject(Consent, unit="", places=NO_PLACE),
     "residents:ask": none(),
+    "residents:ask_counties": none(),
     # notifications
     "notifications:inbox": none(),
     "notifications:open": Subject(Notification, unit="", places=NO_PLACE),
