@@ -176,18 +176,105 @@ def fresh(user):
     return User.objects.get(pk=user.pk)
 
 
+# The demo county (tests/demo, the sweeps) --------------------------------------------------------------------------
+
+# Test modules (or packages) that run on the loaded demo county: they share one load (DemoCounty), run one after the
+# other on one worker (pytest_xdist_make_scheduler) and come first in the run (pytest_collection_modifyitems).
+DEMO_COUNTY_GROUP = ("tests/demo/", "tests/test_sweep_access.py", "tests/test_sweep_input.py")
+
+
+def uses_the_demo_county(nodeid: str) -> bool:
+    return nodeid.startswith(DEMO_COUNTY_GROUP)
+
+
+class DemoCounty:
+    """The demo county loaded once per worker for every test of DEMO_COUNTY_GROUP, inside a transaction that is rolled
+    back after the group's last test (pytest_runtest_teardown), so the other tests start on an empty database as
+    before; each test (and each module's own fixture) runs in a savepoint on top. Loading takes tens of seconds, most
+    on PostgreSQL: it was loaded three times per pass (the demo package and each sweep module)."""
+
+    def __init__(self, blocker):
+        self.blocker = blocker
+        self.summary = None
+        self._atomic = None
+
+    def ensure(self):
+        """Load the demo county if it is not loaded; its load summary."""
+        from django.db import transaction
+        from django.test import TestCase
+
+        from shangliang.demo.loader import load_demo
+
+        if self._atomic is None:
+            with self.blocker.unblock():
+                atomic = transaction.atomic()
+                atomic.__enter__()
+                try:
+                    # Notifications and figure-cache updates run after commit: run them as a commit would, inside
+                    # this transaction.
+                    with TestCase.captureOnCommitCallbacks(execute=True):
+                        self.summary = load_demo()
+                except BaseException:
+                    transaction.set_rollback(True)
+                    atomic.__exit__(None, None, None)
+                    raise
+                self._atomic = atomic
+        return self.summary
+
+    def release(self):
+        from django.core.cache import cache
+        from django.db import transaction
+
+        if self._atomic is not None:
+            atomic, self._atomic, self.summary = self._atomic, None, None
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+            cache.clear()
+
+
+_demo_counties: list[DemoCounty] = []
+
+
+@pytest.fixture(scope="session")
+def demo_county(django_db_setup, django_db_blocker) -> DemoCounty:
+    """The shared demo county (DemoCounty): call `.ensure()` in a fixture of a module of DEMO_COUNTY_GROUP."""
+    shared = DemoCounty(django_db_blocker)
+    _demo_counties.append(shared)
+    return shared
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the group's last test and its fixtures are torn down, roll the demo county back."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or not uses_the_demo_county(nextitem.nodeid):
+            for shared in _demo_counties:
+                shared.release()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The demo county's group first (one load, and under xdist its long scope starts first instead of last)."""
+    items[:] = [i for i in items if uses_the_demo_county(i.nodeid)] + [
+        i for i in items if not uses_the_demo_county(i.nodeid)
+    ]
+
+
 def pytest_xdist_make_scheduler(config, log):
-    """`--dist loadscope`, with the whole demo package as one scope: its modules share one loaded demo county
-    (tests/demo/conftest.py), so they run one after the other on one worker. (xdist's own `loadgroup` would do,
-    but it ignores the groups under pytest 9.)"""
+    """`--dist loadscope`, with the demo county's group (DEMO_COUNTY_GROUP) as one scope: its modules share one loaded
+    demo county, so they run one after the other on one worker. (xdist's own `loadgroup` would do, but it ignores the
+    groups under pytest 9.)"""
     if config.getvalue("dist") != "loadscope":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
     class Scheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid):
-            if nodeid.startswith("tests/demo/"):
-                return "tests/demo/"
+            if uses_the_demo_county(nodeid):
+                return "demo-county"
             return super()._split_scope(nodeid)
 
     return Scheduling(config, log)

@@ -1,5 +1,7 @@
-"""The sweeps' fixture county: the demo county (objects of every app in every state, in many units), loaded once per
-test module inside a transaction that is rolled back when the module is done; each test runs in a savepoint on top.
+"""The sweeps' fixture county: the demo county (objects of every app in every state, in many units), loaded once for
+the sweeps and tests/demo (tests/conftest.py DemoCounty) inside a transaction that is rolled back when they are done;
+each sweep module's actors are picked in a savepoint rolled back when the module is done, each test runs in a savepoint
+on top.
 
 The sweeps look at it from a few fixed places and through a few fixed people:
 
@@ -23,7 +25,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.test import TestCase
 
-from shangliang.demo.loader import load_demo
 from shangliang.demo.people import DEMO_TOWN
 from shangliang.people.models import LinkKind, MemberLink, Position, Role, RoleAssignment, User
 from shangliang.units.models import Unit, UnitKind
@@ -75,8 +76,7 @@ def _children(unit: Unit) -> QuerySet:
 
 
 def build_sweep_county() -> SweepCounty:
-    """Load the demo county (callers hold a transaction they roll back) and pick the places and actors."""
-    load_demo()
+    """Pick the places and actors of the loaded demo county (callers hold a transaction they roll back)."""
     county = Unit.objects.get(kind=UnitKind.COUNTY, code="231086")
     towns = list(_children(county).filter(kind__in=(UnitKind.TOWN, UnitKind.URBAN_AREA)).order_by("path"))
     town = next(t for t in towns if t.name == DEMO_TOWN)
@@ -126,9 +126,10 @@ def build_sweep_county() -> SweepCounty:
 
 
 @pytest.fixture(scope="module")
-def sweep_county(django_db_setup, django_db_blocker):
+def sweep_county(demo_county, django_db_blocker):
     """The fixture county for one test module (see the module's docstring). Tests that use it also need `db`."""
     cache.clear()
+    demo_county.ensure()  # shared with tests/demo (tests/conftest.py DemoCounty)
     with django_db_blocker.unblock(), transaction.atomic():
         # Notifications and figure-cache updates run after commit: run them as a commit would, inside this transaction.
         with TestCase.captureOnCommitCallbacks(execute=True):
