@@ -38,7 +38,8 @@ prod: install
 prod-stop:
 	bash scripts/prod-stop.sh
 
-# The whole suite: SQLite, then PostgreSQL where its server binaries exist, then the browser tests.
+# The whole suite: SQLite, then PostgreSQL where its server binaries exist, then the browser tests. The few slow checks
+# marked postgres_pass (pyproject.toml) run in the PostgreSQL pass only, where they prove the most.
 test: install
 	bash scripts/ensure-system.sh
 	$(UV) run --frozen ruff check .
@@ -51,7 +52,7 @@ test: install
 
 test-sqlite:
 	@echo "== SQLite =="
-	$(UV) run --frozen pytest -m "not browser and not prod" -n 2 --dist loadscope -q --durations=15
+	$(UV) run --frozen pytest -m "not browser and not prod and not postgres_pass" -n 2 --dist loadscope -q --durations=15
 
 test-postgres:
 	@echo "== PostgreSQL =="
