@@ -4,20 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.api.models import CLIENT_SOURCES, Scope, SignatureAlgorithm, WebhookKind
 from shangliang.api.services import rate_limit_names
-from shangliang.units.models import Unit
+from shangliang.core.picker import PickField
 
 User = get_user_model()
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        depth = max(0, len(obj.path) // Unit.steplen - 1)
-        return "　" * depth + obj.name
-
-
 class ClientForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100, help_text=_("如“某县网格化管理平台”“某局办件系统”"))
-    unit = UnitChoiceField(label=_("服务范围（单元及其下级）"), queryset=Unit.objects.none())
+    # Picked by searching the active units (core.picker); the view looks the id up among them.
+    unit = PickField(label=_("服务范围（单元及其下级）"), error_messages={"required": _("请选择服务范围（单元）。")})
     scopes = forms.MultipleChoiceField(label=_("权限范围"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple)
     topic_source = forms.ChoiceField(label=_("提交的议题来源"), choices=CLIENT_SOURCES)
     account = forms.CharField(
@@ -31,7 +26,6 @@ class ClientForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("path")
         self.fields["rate_limit"].choices = [(n, n) for n in rate_limit_names()]
 
     def clean_account(self):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
+
 from shangliang.api.audit_actions import CALL, CALL_REFUSED
 from shangliang.api.models import ApiClient, WebhookDelivery, WebhookSubscription
 from shangliang.core.models import AuditRecord
+from shangliang.units.models import Unit
 
 
 def clients():
@@ -29,4 +33,14 @@ def recent_deliveries(client: ApiClient, *, limit: int = 20):
         WebhookDelivery.objects.filter(subscription__client=client)
         .select_related("subscription")
         .order_by("-attempted_at", "-id")[:limit]
+    )
+
+
+def client_units():
+    """The units a client may serve (its subtree's top): every active unit, by tree order, each with the name of the
+    unit above it (`parent_name`: two towns may each have a village of the same name). A province has thousands, so
+    the form searches them (core.picker) instead of listing them."""
+    parent = Unit.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen))
+    return (
+        Unit.objects.filter(is_active=True).annotate(parent_name=Subquery(parent.values("name")[:1])).order_by("path")
     )

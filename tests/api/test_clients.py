@@ -10,6 +10,8 @@ from shangliang.api.models import ApiClient, Scope
 from shangliang.core.crypto import keyed_hash
 from shangliang.core.errors import InvalidInput, NotAllowed
 from shangliang.core.models import AuditRecord
+from shangliang.units.models import Unit, UnitKind
+from tests.factories import make_unit
 
 
 def test_the_system_administrator_registers_a_client_and_sees_its_key_once(client, sysadmin, world):
@@ -126,3 +128,44 @@ def test_registration_checks_what_the_client_will_need(world, sysadmin):
         **{**base, "unit": world.t1}, scopes=[Scope.RAISE_TOPICS], topic_source="grid", account=world.users["liaison"]
     )
     assert client.account == world.users["liaison"]
+
+
+def test_the_client_form_picks_its_unit_by_searching_every_active_unit(client, sysadmin, world):
+    """A province has thousands of units: the form offers a search (core.picker), not a select of them all."""
+    for i in range(25):
+        make_unit(f"新{i:02d}村", UnitKind.VILLAGE, world.t2)
+    Unit.objects.filter(pk=world.v2.pk).update(is_active=False)
+    client.force_login(sysadmin)
+    page = client.get("/api/clients/new/")
+    html = page.content.decode()
+    assert page.status_code == 200 and '<select name="unit"' not in html
+    assert 'hx-get="/api/clients/units/"' in html
+    assert html.count('name="unit" value=') == 20 and "共 33 项" in html  # 34 units, 二村 is no longer active
+    found = client.get("/api/clients/units/", {"unit_q": "一村"}).content.decode()
+    assert f'value="{world.v1.pk}"' in found and "一镇" in found and f'value="{world.v3.pk}"' not in found
+    assert "没有找到" in client.get("/api/clients/units/", {"unit_q": "二村"}).content.decode()  # no longer active
+    data = {
+        "name": "网格化管理平台",
+        "scopes": [Scope.READ_PUBLIC],
+        "topic_source": "resident",
+        "rate_limit": "api_standard",
+    }
+    refused = client.post("/api/clients/new/", {**data, "unit": world.v2.pk})  # not active: not choosable
+    assert refused.status_code == 400 and "请选择有效的服务范围" in refused.content.decode()
+    assert not ApiClient.objects.exists()
+    created = client.post("/api/clients/new/", {**data, "unit": world.v3.pk})
+    assert created.status_code == 200 and ApiClient.objects.get().unit == world.v3
+    # the client's page keeps its unit picked, and changes it by the same search
+    stored = ApiClient.objects.get()
+    detail = client.get(f"/api/clients/{stored.pk}/").content.decode()
+    assert f'value="{world.v3.pk}" checked' in detail
+    changed = client.post(f"/api/clients/{stored.pk}/", {**data, "unit": world.t1.pk})
+    assert changed.status_code == 302
+    stored.refresh_from_db()
+    assert stored.unit == world.t1
+
+
+@pytest.mark.parametrize("who", ["staff", "convenor", "stranger"])
+def test_only_the_system_administrator_searches_the_units(client, world, who):
+    client.force_login(world.users[who])
+    assert client.get("/api/clients/units/", {"unit_q": "一"}).status_code == 403

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from shangliang.accountability.models import Rating, TaskStatus
 from shangliang.api import services
 from shangliang.api.models import Scope
+from shangliang.online import services as online_services
 from shangliang.online.models import Statement, StatementStatus, Vote
 from shangliang.people.models import RoleAssignment
 from shangliang.topics import services as topic_services
@@ -20,7 +21,7 @@ from shangliang.topics.models import Topic
 from tests.accountability.conftest import assign, walk
 from tests.api.test_residents import token_for
 from tests.consultations.conftest import make, people  # noqa: F401 (fixture)
-from tests.online.rooms import make_room
+from tests.online.rooms import make_room, participant
 from tests.villageaffairs.conftest import va  # noqa: F401 (fixture)
 
 ALL = [Scope.READ_PUBLIC, Scope.RAISE_TOPICS, Scope.ACT_ON_TASKS]
@@ -226,3 +227,19 @@ def test_resident_writes_need_the_residents_scope_a_token_of_this_client_and_a_l
         assert mini.api.post(url, data, HTTP_X_RESIDENT_TOKEN="x" * 40).status_code == 403, action  # forged
         assert other.api.post(url, data, HTTP_X_RESIDENT_TOKEN=token).status_code == 401, action  # revoked key
         assert rows.count() == 0, action
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_a_residents_own_statements_inside_the_subtree_only(world, register, sms_outbox, relation):
+    """A statement the resident made in T1's online room (awaiting review): listed for them by a mini-program whose
+    subtree holds the room, never by another's, never for another number."""
+    room = make_room(world)
+    online_services.statement_add(participant=participant(room, number="13912345678"), text="处理站运行费用也要公开")
+    client = register(client_unit(world, "t1", relation), [Scope.READ_PUBLIC, Scope.RESIDENTS])
+    token = token_for(client.api, sms_outbox, "13912345678")
+    listed = client.api.get("/api/v1/resident/statements/", HTTP_X_RESIDENT_TOKEN=token).json()["results"]
+    assert [s["status"] for s in listed] == (["pending"] if relation in INSIDE else [])
+    other = token_for(client.api, sms_outbox, "13800001111")
+    assert client.api.get("/api/v1/resident/statements/", HTTP_X_RESIDENT_TOKEN=other).json()["results"] == []
+    reader = register(client_unit(world, "t1", relation), [Scope.READ_PUBLIC])
+    assert reader.api.get("/api/v1/resident/statements/", HTTP_X_RESIDENT_TOKEN=token).status_code == 403

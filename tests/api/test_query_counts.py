@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from shangliang.api.models import Scope
 from shangliang.core import clock
+from shangliang.online import services as online_services
 from shangliang.residents.services import mobile_hash
 from shangliang.topics.models import RejectionReason, TopicSource, TopicStatus
 from shangliang.units.models import UnitKind
@@ -83,8 +84,6 @@ def test_a_residents_topics_cost_the_same_with_more_topics(world, register, sms_
 
 
 def test_an_online_rooms_statements_cost_the_same_with_more_statements(world, register):
-    from shangliang.online import services as online_services
-
     client = register(world.a, [Scope.READ_PUBLIC])
     room = make_room(world, seeds=("污水处理站建设费用应主要由排污企业承担",))
     url = f"/api/v1/online-rooms/{room.pk}/statements/"
@@ -94,3 +93,17 @@ def test_an_online_rooms_statements_cost_the_same_with_more_statements(world, re
         online_services.statement_add(participant=who, text=f"观点{i}：先公示方案")
     online_services.statement_seed(actor=world.users["convenor"], room=room, text="费用按排污量分担")
     assert queries(client, url) == before
+
+
+def test_a_residents_statements_cost_the_same_with_more_statements_and_rooms(world, register, sms_outbox):
+    mini = register(world.a, [Scope.READ_PUBLIC, Scope.RESIDENTS])
+    headers = {"HTTP_X_RESIDENT_TOKEN": token_for(mini.api, sms_outbox, A)}
+    room = make_room(world)
+    online_services.statement_add(participant=participant(room, number=A), text="处理站运行费用也要公开")
+    before = queries(mini, "/api/v1/resident/statements/", **headers)
+    for unit in (world.t1, world.t2):
+        other = make_room(world, unit=unit, moderation="post")
+        for i in range(3):
+            online_services.statement_add(participant=participant(other, number=A), text=f"{unit.name}观点{i}")
+    assert queries(mini, "/api/v1/resident/statements/", **headers) == before
+    assert len(mini.api.get("/api/v1/resident/statements/", **headers).json()["results"]) == 7

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from shangliang.accountability.models import Rating, TaskStatus
 from shangliang.api.models import Scope
+from shangliang.online import services as online_services
 from shangliang.online.models import OnlineParticipant, Statement, StatementStatus, Vote
 from shangliang.villageaffairs import services as va_services
 from shangliang.villageaffairs.models import PowerCategory
@@ -143,3 +144,85 @@ def test_query_counts_do_not_grow_with_the_data(va, world, register):  # noqa: F
     after = {u: count(u) for u in urls}
     assert before == after
     assert len(county.api.get("/api/v1/disclosures/").json()["results"]) == 3
+
+
+def test_a_resident_follows_the_review_of_their_own_statements(world, mini, sms_outbox):
+    room = make_room(world)
+    token = token_for(mini.api, sms_outbox, A)
+    mine = {}
+    for text in ("处理站运行费用也要公开", "请先开一次村民说明会", "木耳厂老板应当道歉"):
+        url = f"/api/v1/online-rooms/{room.pk}/statements/"
+        added = mini.api.post(url, {"text": text}, HTTP_X_RESIDENT_TOKEN=token)
+        assert added.status_code == 201, added.content
+        mine[text] = added.json()["id"]
+    convenor = world.users["convenor"]
+    online_services.statement_moderate(
+        actor=convenor, statement=Statement.objects.get(pk=mine["请先开一次村民说明会"]), action="approve"
+    )
+    online_services.statement_moderate(
+        actor=convenor,
+        statement=Statement.objects.get(pk=mine["木耳厂老板应当道歉"]),
+        action="reject",
+        note="针对个人",
+    )
+    listed = mini.api.get("/api/v1/resident/statements/", HTTP_X_RESIDENT_TOKEN=token)
+    assert listed.status_code == 200, listed.content
+    seen = {s["text"]: (s["status"], s["shown"], s["room_id"]) for s in listed.json()["results"]}
+    assert seen == {
+        "处理站运行费用也要公开": ("pending", False, room.pk),  # pre-moderated: not shown until approved
+        "请先开一次村民说明会": ("approved", True, room.pk),
+        "木耳厂老板应当道歉": ("rejected", False, room.pk),
+    }
+    # the public list has only the approved one of them; another resident sees none of them as theirs
+    public = {s["id"] for s in mini.api.get(f"/api/v1/online-rooms/{room.pk}/statements/").json()["results"]}
+    assert mine["请先开一次村民说明会"] in public
+    assert not {mine["处理站运行费用也要公开"], mine["木耳厂老板应当道歉"]} & public
+    other = token_for(mini.api, sms_outbox, B)
+    assert mini.api.get("/api/v1/resident/statements/", HTTP_X_RESIDENT_TOKEN=other).json()["results"] == []
+    assert mini.api.get("/api/v1/resident/statements/").status_code == 403  # no token
+    only = mini.api.get(f"/api/v1/resident/statements/?room_id={room.pk + 1}", HTTP_X_RESIDENT_TOKEN=token)
+    assert only.status_code == 200 and only.json()["results"] == []
+    bad = mini.api.get("/api/v1/resident/statements/?room_id=x", HTTP_X_RESIDENT_TOKEN=token)
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "room_id"
+
+
+def test_results_tasks_and_topics_carry_the_residents_ratings(world, people, register):  # noqa: F811
+    consultation = make(world, people, "submitted")
+    rated = walk(world, assign(world, consultation), TaskStatus.DONE)
+    unrated = assign(world, consultation, action="补齐停车标识")
+    for i, score in enumerate((5, 4, 2)):  # as residents left them (written directly: the service is not the point)
+        Rating.objects.create(task=rated, round=rated.round, score=score, mobile_hash=f"h{i}", mobile_masked="139****")
+    expected = {"count": 3, "average": 3.67, "satisfied": 2, "dissatisfied": 1, "satisfied_percent": 66.7}
+    nobody = {"count": 0, "average": None, "satisfied": 0, "dissatisfied": 0, "satisfied_percent": None}
+    reader = register(world.a, [Scope.READ_PUBLIC])
+    (result,) = reader.api.get("/api/v1/results/").json()["results"]
+    detail = reader.api.get(f"/api/v1/results/{consultation.pk}/").json()
+    for body in (result, detail):
+        assert body["rating"] == expected
+        tasks = {t["id"]: t["rating"] for sug in body["suggestions"] for t in sug["tasks"]}
+        assert tasks == {rated.pk: expected, unrated.pk: nobody}
+    code = consultation.topics.get().tracking_code
+    assert reader.api.get(f"/api/v1/topics/{code}/").json()["rating"] == expected
+    dept = register(world.a, [Scope.ACT_ON_TASKS], account=world.users["department"])
+    listed = {t["id"]: t["rating"] for t in dept.api.get("/api/v1/tasks/").json()["results"]}
+    assert listed == {rated.pk: expected, unrated.pk: nobody}
+    assert dept.api.get(f"/api/v1/tasks/{rated.pk}/").json()["rating"] == expected
+
+
+def test_ratings_cost_no_more_queries_with_more_rated_tasks(world, people, register):  # noqa: F811
+    reader = register(world.a, [Scope.READ_PUBLIC])
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert reader.api.get(url).status_code == 200
+        return len(ctx)
+
+    consultation = make(world, people, "submitted")
+    Rating.objects.create(task=assign(world, consultation), score=5, mobile_hash="a", mobile_masked="139****0000")
+    urls = ["/api/v1/results/", f"/api/v1/results/{consultation.pk}/"]
+    before = {u: count(u) for u in urls}
+    for i in range(4):
+        task = assign(world, consultation, action=f"第{i}项")
+        Rating.objects.create(task=task, score=4, mobile_hash=f"b{i}", mobile_masked="139****0000")
+    make(world, people, "submitted")
+    assert {u: count(u) for u in urls} == before

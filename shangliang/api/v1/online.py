@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -18,11 +19,12 @@ from shangliang.api.base import IDEMPOTENCY_PARAMETER, ApiView, WriteView
 from shangliang.api.models import Scope
 from shangliang.api.pagination import UPDATED_SINCE, ChangedCursor
 from shangliang.api.residents import resident_of
+from shangliang.api.v1.civic import int_param
 from shangliang.api.v1.public import ListView, reads, writes
 from shangliang.api.v1.resident import TOKEN_PARAMETER, resident_required
 from shangliang.online import selectors
 from shangliang.online import services as online_services
-from shangliang.online.models import OnlineParticipant, OnlineRoom, RoomStatus, VoteValue
+from shangliang.online.models import OnlineParticipant, OnlineRoom, RoomStatus, Statement, StatementStatus, VoteValue
 from shangliang.residents.visitor import Visitor
 
 
@@ -56,6 +58,23 @@ class OnlineStatementOut(serializers.Serializer):
     text = serializers.CharField()
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class MyStatementOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    room_id = serializers.IntegerField()
+    room_question = serializers.CharField(source="room.question")
+    text = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=StatementStatus.values,
+        help_text="pending (awaiting review), approved, rejected (not published), hidden (taken down after review)",
+    )
+    status_label = serializers.CharField(source="get_status_display")
+    shown = serializers.SerializerMethodField(help_text="Participants see it now (and may vote on it).")
+    created_at = serializers.DateTimeField()
+
+    def get_shown(self, statement) -> bool:
+        return statement.status in statement.room.visible_statuses()
 
 
 class OnlineNextOut(serializers.Serializer):
@@ -261,3 +280,40 @@ class Results(ApiView):
             empty = {"analysed_at": None, "groups": [], "common_ground": [], "divisive": [], "statements": []}
             return Response(empty)
         return Response(OnlineResultsOut(results).data)
+
+
+ROOM_FILTER = OpenApiParameter(
+    "room_id", OpenApiTypes.INT, OpenApiParameter.QUERY, required=False, description="Only this online room's."
+)
+
+
+class MyStatements(ListView):
+    """The statements the resident added (any room of the subtree), whatever their review says."""
+
+    required_scope = Scope.RESIDENTS
+    serializer_class = MyStatementOut
+    pagination_class = CreatedCursor
+    updated_field = "created_at"
+
+    @extend_schema(
+        operation_id="resident_statements",
+        tags=["resident"],
+        parameters=[TOKEN_PARAMETER, ROOM_FILTER, UPDATED_SINCE],
+        responses=reads(200, MyStatementOut(many=True)),
+        description=(
+            "The statements the resident added in the online rooms of the client's subtree with this verified number, "
+            "including those awaiting review (pending) and those not published (rejected, hidden); updated_since "
+            "compares the time a statement was made, so a client following reviews reads the list again."
+        ),
+    )
+    def get(self, request):
+        visitor = resident_required(request)
+        mine = Statement.objects.filter(
+            author__mobile_hash=visitor.mobile_hash,
+            room__status__in=(RoomStatus.OPEN, RoomStatus.CLOSED),
+            room__unit__path__startswith=client_of(request).unit.path,
+        ).select_related("room")
+        room_id = int_param(request, "room_id")
+        if room_id is not None:
+            mine = mine.filter(room_id=room_id)
+        return self.page_of(mine, MyStatementOut)

@@ -12,12 +12,13 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from shangliang.accountability.models import ResponsibilityTask, TaskStatus
+from shangliang.accountability.selectors import rating_summary
 from shangliang.api import raising
 from shangliang.api.auth import client_of
 from shangliang.api.base import IDEMPOTENCY_PARAMETER, ApiView, WriteView
 from shangliang.api.models import Scope
 from shangliang.api.pagination import UPDATED_SINCE, ChangedCursor, updated_since
-from shangliang.api.progress import progress_of, with_progress
+from shangliang.api.progress import progress_of, tasks_by_topic, with_progress
 from shangliang.api.residents import resident_of
 from shangliang.api.v1 import serializers as s
 from shangliang.consultations.models import CLOSED, Consultation, Suggestion, SuggestionStatus
@@ -96,7 +97,12 @@ class Rooms(ListView):
 
 
 def topic_context(page):
-    return {"progress": progress_of(page)}
+    return {"progress": progress_of(page), "ratings": topic_ratings(page)}
+
+
+def topic_ratings(topics) -> dict:
+    """The ratings of the topics' tasks (prefetched by `with_progress`), one query for all."""
+    return rating_summary([t for tasks in tasks_by_topic(topics).values() for t in tasks])
 
 
 class Topics(WriteView, ListView):
@@ -156,7 +162,7 @@ def topic_detail(topic: Topic) -> dict:
     topic = with_progress(Topic.objects.filter(pk=topic.pk)).get()
     events = list(topic_timeline(topic, public_only=True))
     topic.public_timeline = [timeline_entry(e) for e in events]
-    return s.TopicDetail(topic, context={"progress": progress_of([topic])}).data
+    return s.TopicDetail(topic, context=topic_context([topic])).data
 
 
 def timeline_entry(event: Event) -> dict:
@@ -195,6 +201,10 @@ def results_queryset():
     )
 
 
+def result_context(page):
+    return {"ratings": rating_summary(s.result_tasks(page))}
+
+
 class Results(ListView):
     serializer_class = s.ResultOut
 
@@ -206,7 +216,7 @@ class Results(ListView):
         description="Consultations of the subtree whose results are posted (公示): suggestions and their tasks.",
     )
     def get(self, request):
-        return self.page_of(self.scoped(results_queryset()), s.ResultOut)
+        return self.page_of(self.scoped(results_queryset()), s.ResultOut, result_context)
 
 
 class ResultDetail(ApiView):
@@ -222,11 +232,11 @@ class ResultDetail(ApiView):
         )
         if consultation is None:
             raise NotFound(_("没有这项已公示的协商成果，或不在本客户端的服务范围内。"))
-        task_ids = [t.pk for sug in consultation.public_suggestions for t in sug.tasks.all()]
+        task_ids = [t.pk for t in s.result_tasks([consultation])]
         events = Event.objects.filter(public=True).filter(
             content_type=ContentType.objects.get_for_model(Consultation), object_id=consultation.pk
         ) | Event.objects.filter(
             public=True, content_type=ContentType.objects.get_for_model(ResponsibilityTask), object_id__in=task_ids
         )
         consultation.public_timeline = [timeline_entry(e) for e in events.order_by("created_at", "id")]
-        return Response(s.ResultDetail(consultation).data)
+        return Response(s.ResultDetail(consultation, context=result_context([consultation])).data)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from shangliang.api import ratings
 
 
 class ErrorItem(serializers.Serializer):
@@ -58,6 +61,17 @@ class RoomOut(serializers.Serializer):
         return self._url("topics:qr_png", room)
 
 
+class RatingSummaryOut(serializers.Serializer):
+    count = serializers.IntegerField(help_text="How many residents rated (the tasks' current round).")
+    average = serializers.FloatField(allow_null=True, help_text="1–5; null before anyone rated.")
+    satisfied = serializers.IntegerField(help_text="Scores of 4–5.")
+    dissatisfied = serializers.IntegerField(help_text="Scores of 1–2.")
+    satisfied_percent = serializers.FloatField(allow_null=True, help_text="Share of 4–5 scores, in %.")
+
+
+RATING_HELP = "Residents' ratings (群众评价) of its tasks, as the public page shows them."
+
+
 class TopicOut(serializers.Serializer):
     code = serializers.CharField(source="tracking_code")
     title = serializers.CharField()
@@ -76,6 +90,7 @@ class TopicOut(serializers.Serializer):
     supports_count = serializers.IntegerField()
     responsible = serializers.SerializerMethodField()
     expected_date = serializers.SerializerMethodField()
+    rating = serializers.SerializerMethodField(help_text=RATING_HELP)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -97,6 +112,12 @@ class TopicOut(serializers.Serializer):
     def get_expected_date(self, topic) -> str | None:
         expected = self._progress(topic).expected
         return expected.isoformat() if expected else None
+
+    @extend_schema_field(RatingSummaryOut)
+    def get_rating(self, topic) -> dict:
+        tasks = [t for c in topic.consultations.all() for t in c.tasks.all()]
+        found = ratings.of_tasks(self.context, tasks)
+        return ratings.as_data(ratings.combined(found.get(t.pk) for t in tasks))
 
 
 class TimelineEntry(serializers.Serializer):
@@ -140,7 +161,12 @@ class TaskOut(serializers.Serializer):
     signed_at = serializers.DateTimeField(allow_null=True)
     reported_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
+    rating = serializers.SerializerMethodField(help_text="Residents' ratings (群众评价) of the task's current round.")
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(RatingSummaryOut)
+    def get_rating(self, task) -> dict:
+        return ratings.as_data(ratings.of_tasks(self.context, [task]).get(task.pk))
 
 
 class NoteIn(serializers.Serializer):
@@ -181,6 +207,11 @@ class ResultTask(serializers.Serializer):
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     percent = serializers.IntegerField()
+    rating = serializers.SerializerMethodField(help_text="Residents' ratings (群众评价) of the task's current round.")
+
+    @extend_schema_field(RatingSummaryOut)
+    def get_rating(self, task) -> dict:
+        return ratings.as_data(ratings.of_tasks(self.context, [task]).get(task.pk))
 
 
 class ResultSuggestion(serializers.Serializer):
@@ -197,7 +228,19 @@ class ResultOut(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display")
     closed_at = serializers.DateTimeField(allow_null=True)
     suggestions = ResultSuggestion(many=True, source="public_suggestions")
+    rating = serializers.SerializerMethodField(help_text=RATING_HELP)
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(RatingSummaryOut)
+    def get_rating(self, consultation) -> dict:
+        tasks = result_tasks([consultation])
+        found = ratings.of_tasks(self.context, tasks)
+        return ratings.as_data(ratings.combined(found.get(t.pk) for t in tasks))
+
+
+def result_tasks(consultations) -> list:
+    """The tasks of posted results (prefetched with their suggestions)."""
+    return [t for c in consultations for sug in c.public_suggestions for t in sug.tasks.all()]
 
 
 class ResultDetail(ResultOut):

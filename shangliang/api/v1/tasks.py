@@ -10,7 +10,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from shangliang.accountability import services as acc
-from shangliang.accountability.selectors import tasks_visible_to
+from shangliang.accountability.selectors import rating_summary, tasks_visible_to
 from shangliang.api.auth import client_of
 from shangliang.api.base import IDEMPOTENCY_PARAMETER, ApiView, WriteView
 from shangliang.api.models import Scope
@@ -36,6 +36,10 @@ def task_of(request, pk: int):
     return task
 
 
+def task_context(page):
+    return {"ratings": rating_summary(page)}
+
+
 class Tasks(ListView):
     required_scope = Scope.ACT_ON_TASKS
     serializer_class = s.TaskOut
@@ -51,7 +55,7 @@ class Tasks(ListView):
         tasks = client_tasks(request)
         if tasks is None:
             raise NotFound(_("该客户端没有代为操作的账号。"))
-        return self.page_of(tasks, s.TaskOut)
+        return self.page_of(tasks, s.TaskOut, task_context)
 
 
 class TaskDetail(ApiView):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("resident/code/", resident.CodeSend.as_view(), name="api_resident_code"),
     path("resident/token/", resident.TokenIssue.as_view(), name="api_resident_token"),
     path("resident/topics/", resident.MyTopics.as_view(), name="api_resident_topics"),
+    path("resident/statements/", online.MyStatements.as_view(), name="api_resident_statements"),
     path("results/", public.Results.as_view(), name="api_results"),
     path("results/<int:pk>/", public.ResultDetail.as_view(), name="api_result"),
     path("ratings/", resident.Ratings.as_view(), name="api_ratings"),
