@@ -367,6 +367,7 @@ PENDING: set[str] = {
     "open311_token",
     "api:clients",
     "api:client_new",
+    "api:client_unit_search",
     "api:client_detail",
     "api:client_rotate",
     "api:client_revoke",
@@ -383,6 +384,7 @@ PENDING: set[str] = {
     "api_online_statements",
     "api_online_votes",
     "api_ratings",
+    "api_resident_statements",
 }
 
 # Views that still answer a POST (a message about its input) before refusing someone the policy refuses (issue 12,

@@ -382,6 +382,7 @@ SUBJECTS: dict[str, Subject | Callable] = {
     # resident's token, never a session: every actor here is refused or reads only what is public)
     "api:clients": none(),
     "api:client_new": none(),
+    "api:client_unit_search": none(),
     "api:client_detail": on(ApiClient),
     "api:client_rotate": on(ApiClient),
     "api:client_revoke": on(ApiClient),
@@ -415,6 +416,7 @@ SUBJECTS: dict[str, Subject | Callable] = {
     "open311_request": forged(code=FORGED),
     "open311_token": forged(token=FORGED),
     "api_ratings": none(),
+    "api_resident_statements": none(),
     "api_figures": unit(),
     "api_disclosures": none(),
     "api_disclosure": on(VillageDisclosure),
