@@ -3,6 +3,8 @@ repeats one) in the order rows last changed, and filtered by `updated_since`."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -46,8 +48,14 @@ def updated_since(request, queryset, field: str = "updated_at"):
         moment = parse_datetime(raw.strip().replace(" ", "+")) if len(raw) <= 40 else None
     except ValueError:  # well formed but not a date (month 13)
         moment = None
+    bad = _("时间格式应为 ISO 8601（如 2026-01-31T08:00:00+08:00）。")
     if moment is None:
-        raise InvalidInput(_("时间格式应为 ISO 8601（如 2026-01-31T08:00:00+08:00）。"), field="updated_since")
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+        raise InvalidInput(bad, field="updated_since")
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # In UTC: PostgreSQL refuses an offset beyond ±15:59 that ISO 8601 syntax allows (-23:36).
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # out of the calendar's range once shifted (0001-01-01T00:00+01:00)
+        raise InvalidInput(bad, field="updated_since") from None
     return queryset.filter(**{f"{field}__gte": moment})
