@@ -28,8 +28,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _counties(mine=()):
     """The counties a request may go to; those where the person's data lies first, the one holding most first."""
+    counties = Unit.objects.filter(kind="county", is_active=True)
+    if not mine:  # (a Case without a When is the constant 0, which PostgreSQL reads as ORDER BY column 0)
+        return counties.order_by("name", "pk")
     ranked = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(mine)], default=Value(len(mine)))
-    return Unit.objects.filter(kind="county", is_active=True).order_by(ranked, "name", "pk")
+    return counties.order_by(ranked, "name", "pk")
 
 
 def _county_picker(mine, *, query: str = "", chosen=None, errors=()):
