@@ -99,7 +99,7 @@ def assign(request, pk):
                 return redirect("people:unit_people", unit.pk)
     return render(
         request,
-        "people/picker_form.html",
+        "people/form.html",
         {
             "unit": unit,
             "ancestors": ancestors(unit),
@@ -227,7 +227,7 @@ def member_link_add(request, pk):
                 return redirect("people:member_links", county.pk)
     return render(
         request,
-        "people/picker_form.html",
+        "people/form.html",
         {
             "unit": county,
             "ancestors": ancestors(county),
