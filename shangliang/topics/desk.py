@@ -1,5 +1,6 @@
 """What topics put on people's desks (people.desk): topics to screen, topics to approve, one's own returned topics,
-and a resident's own topics with their whole story. Registered in TopicsConfig.ready()."""
+a resident's own topics and the concerns a liaison or member entered, each with where it stands (its story's last
+stage: consulted, tasks done, checked again). Registered in TopicsConfig.ready()."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from shangliang.people.desk import (
 from shangliang.people.models import Role
 from shangliang.people.selectors import linked_paths, manage_paths, subtree_filter, user_scopes
 from shangliang.topics.models import Topic, TopicStatus
+from shangliang.topics.story import standing
 
 
 def _meta(t: Topic) -> str:
@@ -52,7 +54,14 @@ def returned_to_me(user):
 
 
 def my_topics(user):
-    return Topic.objects.filter(submitter_id=user.pk).select_related("unit").order_by("-created_at", "-id")
+    return (
+        Topic.objects.filter(submitter_id=user.pk).select_related("unit", "merged_into").order_by("-created_at", "-id")
+    )
+
+
+def entered_by_me(user):
+    """The concerns a liaison (网格员) or member entered, the returned ones aside (they have their own section)."""
+    return my_topics(user).exclude(status=TopicStatus.RETURNED)
 
 
 def _screen_item(t: Topic) -> DeskItem:
@@ -76,7 +85,7 @@ def _mine_item(t: Topic) -> DeskItem:
     return DeskItem(
         t.title,
         reverse("topics:track", args=[t.tracking_code]),
-        f"{_meta(t)} · {t.get_status_display()}",
+        f"{_meta(t)} · {standing(t)}",
         str(_("查看进展")),
     )
 
@@ -86,9 +95,15 @@ def works_on_topics(user) -> bool:
     return sees_units(user) or bool(linked_paths(user)) or has_any_role(Role.MEMBER, Role.LIAISON)(user)
 
 
+def enters_topics(user) -> bool:
+    """Enters concerns for others: liaisons (grid workers) and members (委员荐题)."""
+    return not is_resident_user(user) and has_any_role(Role.LIAISON, Role.MEMBER)(user)
+
+
 def register() -> None:
     register_menu_entry(MenuEntry("topics", _("议题"), url("topics:list"), works_on_topics, order=20))
     register_menu_entry(MenuEntry("my_topics", _("我的议题"), url("topics:mine"), is_resident_user, order=20))
+    register_menu_entry(MenuEntry("entered", _("我录入的议题"), url("topics:mine"), enters_topics, order=21))
     register_section(
         DeskSection(
             "topics.screen",
@@ -117,10 +132,24 @@ def register() -> None:
         DeskSection(
             "topics.returned",
             _("退回补充的议题"),
-            ("topics", "my_topics"),
+            ("entered", "my_topics", "topics"),
             returned_to_me,
             _returned_item,
             order=12,
+        )
+    )
+    register_section(
+        DeskSection(
+            "topics.entered",
+            _("我录入的议题"),
+            "entered",
+            entered_by_me,
+            _mine_item,
+            applies=enters_topics,
+            more=url("topics:mine"),
+            order=61,
+            counts=False,
+            empty=_("您还没有录入议题。走访中收集到的群众诉求可在“议题”中录入。"),
         )
     )
     register_section(

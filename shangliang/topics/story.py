@@ -104,3 +104,17 @@ def story_of(topic: Topic) -> Story:
         if chapter.template:
             chapters.append(chapter)
     return Story(told, stages, chapters)
+
+
+def standing(topic: Topic) -> str:
+    """Where the matter stands, in one line (a resident's 我的议题, a liaison's desk): the topic's state until its
+    approval, then the last stage its story reached with that stage's note ("回访：成效持续"). A topic not yet approved
+    costs no query (its merged-into topic selected with it); an approved one, its story's."""
+    told = topic.merged_into if topic.status == TopicStatus.MERGED and topic.merged_into_id else topic
+    if told.status != TopicStatus.APPROVED:
+        return str(topic.get_status_display())
+    story = story_of(topic)
+    stage = story.stages[story.current]
+    if story.current <= 2:  # approved, nothing held yet
+        return str(told.get_status_display())
+    return f"{stage.label}：{stage.note}" if stage.note else str(stage.label)

@@ -34,6 +34,7 @@ from shangliang.topics.forms import (
 )
 from shangliang.topics.models import Topic, TopicPhoto, TopicSource, TopicStatus
 from shangliang.topics.services import importing, screening
+from shangliang.topics.story import standing
 from shangliang.topics.views.public import photo_response
 from shangliang.topics.workflow import TOPIC_WORKFLOW
 from shangliang.units.models import Unit, UnitKind
@@ -383,7 +384,10 @@ def import_template(request):
 def mine(request):
     """The topics a person raised (a resident's 我的议题), newest first; each opens its whole story."""
     _login(request)
-    return render(request, "topics/mine.html", {"page": paginate(request, selectors.topics_raised_by(request.user))})
+    page = paginate(request, selectors.topics_raised_by(request.user).select_related("merged_into"))
+    for topic in page:
+        topic.standing = standing(topic)  # one story per approved topic on the page (a person raises a few)
+    return render(request, "topics/mine.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
