@@ -25,8 +25,9 @@ from shangliang.consultations.models import Participant
 from shangliang.core import clock
 from shangliang.core.models import Event
 from shangliang.people.models import Department, Position, Role, RoleAssignment, User
-from shangliang.topics.models import Topic, TopicStatus
-from shangliang.topics.services import screening
+from shangliang.topics.models import Topic, TopicSource, TopicStatus
+from shangliang.topics.services import intake, screening
+from shangliang.units.models import Unit
 
 SECRETARY = "demo_secretary"
 
@@ -65,7 +66,32 @@ def build_village_loop(ctx) -> bool:
     secretary.password = ctx.demo_password_hash()
     secretary.save(update_fields=["username", "is_demo", "password"])
     resident_story(secretary)
+    liaison_returned(secretary)
     return True
+
+
+def liaison_returned(secretary: User) -> None:
+    """A concern demo_liaison entered last week, returned by the secretary for more detail: it waits on the liaison's
+    desk (退回补充) to be completed and resubmitted."""
+    liaison = User.objects.filter(username="demo_liaison").first()
+    village = demo_village_id()
+    if liaison is None or village is None:
+        return
+    unit = Unit.objects.get(pk=village)
+    today = clock.today()
+    with clock.frozen(datetime.combine(today - timedelta(days=6), time(16))) as moment:
+        topic = intake.topic_enter(
+            actor=liaison,
+            unit=unit,
+            source=TopicSource.GRID,
+            title="四组路口缺少减速带，学生上学不安全",
+            description="四组路口车速快，早上学生过路危险，村民希望设减速带和警示牌。",
+            name="网格走访记录",
+        )
+        moment.move_to(datetime.combine(today - timedelta(days=4), time(10)))
+        screening.topic_screen(
+            topic=topic, actor=secretary, decision="return", note="请补充路口具体位置、每天经过的学生人数和照片。"
+        )
 
 
 # demo_resident's concern whose story the demo finishes (demo.topics); its steps, days after its resubmission.
@@ -113,9 +139,7 @@ def resident_story(secretary: User) -> None:
         return datetime.combine(day0 + timedelta(days=days), time(hour))
 
     residents = list(
-        User.objects.filter(
-            assignments__in=RoleAssignment.objects.active().filter(unit=village, role=Role.RESIDENT)
-        )
+        User.objects.filter(assignments__in=RoleAssignment.objects.active().filter(unit=village, role=Role.RESIDENT))
         .exclude(username="demo_resident")
         .order_by("pk")[:3]
     )
@@ -196,7 +220,10 @@ def resident_story(secretary: User) -> None:
                 )
         moment.move_to(at(14, 11))
         consult.consultation_close(
-            actor=secretary, consultation=c, consensus=True, conclusion="一致同意先清淤、后加盖板，村里和住建局分工落实。"
+            actor=secretary,
+            consultation=c,
+            consensus=True,
+            conclusion="一致同意先清淤、后加盖板，村里和住建局分工落实。",
         )
         moment.move_to(at(15))
         consult.consultation_submit(
@@ -226,14 +253,20 @@ def resident_story(secretary: User) -> None:
             moment.move_to(at(18))
             acc.task_sign(actor=signer, task=task, note="已签收，明确专人负责。")
             moment.move_to(at(17 + days // 2))
-            acc.progress_report(actor=signer, task=task, text="已完成一半，正在继续施工。", percent=50, files=[_photo()])
+            acc.progress_report(
+                actor=signer, task=task, text="已完成一半，正在继续施工。", percent=50, files=[_photo()]
+            )
             moment.move_to(at(17 + days - 3))
             acc.completion_report(actor=signer, task=task, text=f"已完成：{action}。", files=[_photo()])
             moment.move_to(at(17 + days - 1))
             acc.completion_verify(actor=secretary, task=task, note="现场查看，验收合格。")
+            # The resident follows the results of their own concern: their rating waits on their desk.
+            acc.task_follow(task=task, actor=demo["demo_resident"])
             for i, resident in enumerate(residents):
                 moment.move_to(at(17 + days + 2 + i, 19))
-                acc.rating_submit(task=task, actor=resident, score=(5, 5, 4)[i], comment=("办得好！", "满意。", "基本满意。")[i])
+                acc.rating_submit(
+                    task=task, actor=resident, score=(5, 5, 4)[i], comment=("办得好！", "满意。", "基本满意。")[i]
+                )
             tasks.append(task)
         for task in tasks:
             check = FollowUpCheck.objects.filter(task=task, round=0).first()
