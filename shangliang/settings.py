@@ -73,6 +73,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages the same for every visitor without a cookie: public for a few seconds, else private (before the
+    # middleware that set cookies, to see them all).
+    "shangliang.core.publiccache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shangliang.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "shangliang.core.context_processors.site",
+                "shangliang.core.publiccache.csrf",
                 "shangliang.security.context_processors.session",
             ],
         },
@@ -167,6 +171,8 @@ AXES_HANDLER = "shangliang.security.lockout.AddressLockoutHandler"
 AXES_USERNAME_CALLABLE = "shangliang.security.lockout.axes_username"
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 10)
 
+# How long nginx's micro-cache (and a browser) may keep a public page rendered for no one in particular (0: never).
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 3)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from shangliang.core.display import large_text
 from shangliang.core.health import healthz
+from shangliang.core.publiccache import csrf_token_json
 from shangliang.core.urls import app_urls
 from shangliang.people import views_home
 from shangliang.security.login import LoginView
@@ -17,6 +18,7 @@ admin.site.site_title = settings.ADMIN_SITE_HEADER
 urlpatterns = [
     path("", views_home.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("csrf-token", csrf_token_json, name="csrf_token"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

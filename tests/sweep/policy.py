@@ -67,6 +67,7 @@ def decode(spec: str, observed: dict[tuple[str, str], str]) -> Callable[[tuple[s
 ACCESS: dict[str, tuple[str, str]] = {
     'home': ('all', '405'),
     'healthz': ('all', '405'),
+    'csrf_token': ('all', '405'),
     'login': ('all', 'all'),
     'logout': ('405', 'all'),
     'password_change': ('signed_in', 'signed_in'),

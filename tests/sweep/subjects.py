@@ -111,6 +111,7 @@ SUBJECTS: dict[str, Subject | Callable] = {
     "password_reset_complete": none(),
     "set_language": none(),
     "healthz": none(),
+    "csrf_token": none(),
     "large_text": none(),
     # security
     "security:verify": none(),

@@ -49,8 +49,8 @@
   try {
     if (localStorage.getItem(LARGE) === "1" && !document.documentElement.classList.contains("large-text")) { setLarge(true); }
   } catch (e) { /* no storage */ }
-  // Language switch submits on change.
+  // Language switch submits on change (requestSubmit: as if sent by a button, so that csrf.js can add its token).
   document.addEventListener("change", function (event) {
-    if (event.target.matches("select[data-autosubmit]")) { event.target.form.submit(); }
+    if (event.target.matches("select[data-autosubmit]")) { event.target.form.requestSubmit(); }
   });
 })();
