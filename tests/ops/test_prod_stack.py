@@ -65,9 +65,10 @@ class Browser:
 
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
 
-    def request(self, path: str, data: dict | None = None) -> tuple[int, dict, str]:
+    def request(self, path: str, data: dict | None = None, headers: dict | None = None) -> tuple[int, dict, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
+        headers = {"Referer": self.base + path, **(headers or {})}
+        req = urllib.request.Request(self.base + path, data=body, headers=headers)
         try:
             with self.opener.open(req, timeout=30) as response:
                 return response.status, dict(response.headers), response.read().decode()
@@ -131,6 +132,29 @@ def test_the_production_stack_comes_up_serves_and_stops():
         status, headers, html = resident.request(f"/public/rooms/{room}/new/", concern)
         assert status == 302, html[:2000]
         assert "/public/topics/thanks/" in headers["Location"]
+
+        # The public page of the room, from nginx's micro-cache: no cookie, the second answer from the cache; a visitor
+        # with a cookie of their own gets their page from Django, private.
+        page = f"/public/rooms/{room}/"
+        status, first, html = Browser(base).request(page)
+        assert status == 200 and "Set-Cookie" not in first, first
+        assert first["Cache-Control"].startswith("public, max-age=") and first["X-Cache"] in ("MISS", "EXPIRED")
+        assert "csrfmiddlewaretoken" not in html
+        status, second, _html = Browser(base).request(page)
+        assert (status, second["X-Cache"]) == (200, "HIT"), second
+        status, own, html = Browser(base).request(page, headers={"Cookie": "sl_browser=" + "b" * 32})
+        assert (status, own["X-Cache"], own["Cache-Control"]) == (200, "BYPASS", "private"), own
+        # The language switch of the cached page: refused without a token, accepted with the token fetched just in
+        # time (which sets the csrftoken cookie it goes with); the next page is the visitor's own.
+        visitor = Browser(base)
+        choice = {"language": "en", "next": page}
+        assert visitor.request("/i18n/setlang/", choice)[0] == 403
+        status, answer, body = visitor.request("/csrf-token")
+        assert status == 200 and "no-store" in answer["Cache-Control"] and "csrftoken=" in answer["Set-Cookie"]
+        token = json.loads(body)["token"]
+        assert visitor.request("/i18n/setlang/", {**choice, "csrfmiddlewaretoken": token})[0] == 302
+        status, own, html = visitor.request(page)
+        assert (status, own["X-Cache"]) == (200, "BYPASS") and 'lang="en"' in html
 
         # The convenor: password, then the authenticator's code, then the screening.
         convenor = Browser(base)
