@@ -5,7 +5,9 @@ to BENCH_LOAD_SEEN (one JSON line per process) for the reconciliation.
 
 The mix, per simulated person (BENCH_LOAD_MIX=public: the residents' public pages alone):
 - residents on phones (weight 8): the room's page, a unit's public page, a topic's public page, the submission form and
-  a submission (a new concern: a write), the tracking page of what they submitted;
+  a submission (a new concern: a write), the tracking page of what they submitted; without cookies of their own, as a
+  first visit is, so nginx's micro-cache serves the public pages (BENCH_LOAD_NO_CACHE: with a language cookie, so
+  Django renders each of them);
 - convenors (weight 1): signed in once with password and authenticator code; their topic list, a topic, screening a
   submitted topic (accept: a transition with its event), their town's dashboard.
 """
@@ -46,6 +48,9 @@ class Resident(HttpUser):
 
     def on_start(self):
         self.codes = []
+        if os.environ.get("BENCH_LOAD_NO_CACHE"):
+            # A resident who chose the language: every public page is theirs, rendered by Django (no micro-cache).
+            self.client.cookies.set("django_language", "zh-hans")
 
     @task(4)
     def room_page(self):

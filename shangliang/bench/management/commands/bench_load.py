@@ -4,6 +4,11 @@ time) against the stack at URL, then a reconciliation in the stack's database. R
 
     RATE_TOPIC_SUBMIT=0 RATE_TOPIC_SUBMIT_NETWORK=0 make prod     # loopback: every client is 127.0.0.1 to the limits
     manage.py bench_load --base-url http://127.0.0.1:8080 --users 10,20,40 --duration 60
+    manage.py bench_load --mix public --users 100,200 --duration 60              # public pages alone
+    manage.py bench_load --mix public --users 100,200 --duration 60 --no-cache   # ... each rendered by Django
+
+Anonymous residents carry no cookie of their own until they write, so nginx's micro-cache serves their public pages
+(core.publiccache); --no-cache gives them a language cookie, which makes every page theirs (rendered by Django).
 
 For each number of simulated people (a step) it prints requests per second, and per kind of page the requests,
 failures and p50/p95/p99 (ms), from locust's own statistics; the step where throughput stops growing or p95 passes
@@ -67,6 +72,11 @@ class Command(BaseCommand):
         parser.add_argument("--villages", type=int, default=20)
         parser.add_argument("--convenors", type=int, default=3, help="每一步的召集人数")
         parser.add_argument("--mix", choices=["county", "public"], default="county", help="public：只有公开页面")
+        parser.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="居民带语言选择的 Cookie 访问：公开页面都由 Django 生成，不用 nginx 的微缓存（对照）",
+        )
 
     def handle(self, *args, **options):
         steps = [int(n) for n in options["users"].split(",") if n.strip()]
@@ -78,7 +88,8 @@ class Command(BaseCommand):
         seen_file = workdir / "seen.jsonl"
         self.stdout.write(
             f"county {plan['county']}: {len(plan['rooms'])} rooms, {len(plan['public_topics'])} public topics; "
-            f"load from this machine ({os.cpu_count()} cores), load average before: {os.getloadavg()[0]:.1f}"
+            f"load from this machine ({os.cpu_count()} cores), load average before: {os.getloadavg()[0]:.1f}; "
+            f"mix {options['mix']}, nginx micro-cache {'bypassed' if options['no_cache'] else 'on'}"
         )
         results = []
         for number, users in enumerate(steps):
@@ -93,6 +104,7 @@ class Command(BaseCommand):
                 "BENCH_LOAD_PLAN": str(workdir / "plan.json"),
                 "BENCH_LOAD_SEEN": str(seen_file),
                 "BENCH_LOAD_MIX": options["mix"],
+                "BENCH_LOAD_NO_CACHE": "1" if options["no_cache"] else "",
             }
             spawn = max(users // 5, 1)
             command = [
