@@ -5,9 +5,11 @@ evaluations, and the county's settings and evaluation form; one agreed suggestio
 
 One loader step, `build_accountability`, after the consultations step. Everything goes through the services (so every
 task has its events, timeline and notifications); the services refuse deadlines in the past, so each task is worked
-now and then moved back to its place in the calendar, its events spread between its assignment and its last step.
-The periodic command then runs twice (eight days ago and today), which sends the overdue reminders and, after the
-grace period, the public notices (通报).
+now and then moved back to its place on the curated calendar (demo.anchor: the plans' dates are as they stand on
+STORY_DAY and move with the day of loading), its events spread between its assignment and its last step: the open
+tasks' deadlines lie weeks ahead, the overdue ones a few weeks behind, whatever the day of loading. The periodic
+command then runs twice (eight days ago and today), which sends the overdue reminders and, after the grace period, the
+public notices (通报).
 """
 
 # ruff: noqa: E501 -- the scenario table is Chinese text, easier read unwrapped.
@@ -37,6 +39,7 @@ from shangliang.accountability.models import (
 )
 from shangliang.accountability.models import TaskStatus as T
 from shangliang.accountability.services.periodic import run_periodic
+from shangliang.accountability.services.tasks import sign_limits
 from shangliang.consultations.models import CLOSED, Consultation
 from shangliang.core import clock
 from shangliang.core.models import Event
@@ -44,6 +47,7 @@ from shangliang.core.months import add_months
 from shangliang.people.models import Department, Position, Role, RoleAssignment, User
 from shangliang.units.models import Unit
 
+from . import anchor
 from .county import require_county
 
 
@@ -69,37 +73,38 @@ class Plan:
 # fmt: off
 PLANS = [
     Plan("黑木耳产业园区污水", 1, "建设园区污水收集管网 2.6 公里，接入镇污水处理站", "住房和城乡建设局", "刘建军", "13904530101",
-         date(2025, 4, 28), date(2025, 9, 30), T.DONE, steps=("supervise", "follow_up_lasted"),
+         date(2025, 4, 28), date(2025, 6, 30), T.DONE, steps=("supervise", "follow_up_lasted"),
          ratings=(5, 5, 4, 4, 3, 5), result="管网 2.6 公里已建成并通水，菌包厂、烘干厂废水全部接入。"),
     Plan("黑木耳产业园区污水", 2, "制定处理站运行费用按用水量分担办法并公布测算依据", "绥阳镇人民政府", "王海峰", "13904530102",
-         date(2025, 4, 28), date(2025, 7, 31), T.IN_PROGRESS, steps=("follow_up_not_lasted", "resign"),
+         date(2025, 4, 28), date(2025, 6, 30), T.IN_PROGRESS, steps=("follow_up_not_lasted", "resign"),
          ratings=(4, 4), result="分担办法已印发，测算依据在镇政务公开栏公示。"),
     Plan("黑木耳产业园区污水", 3, "每季度对处理站出水水质检测并在镇村公开栏公示", "住房和城乡建设局", "赵立新", "13904530103",
-         date(2025, 4, 28), date(2026, 10, 31), T.IN_PROGRESS, steps=("supervise", "escalate")),
+         date(2025, 4, 28), date(2025, 12, 5), T.IN_PROGRESS, steps=("supervise", "escalate")),
     Plan("黑木耳产业园区污水", 3, "在园区入口设立水质公示牌", "住房和城乡建设局", "赵立新", "13904530103",
-         date(2025, 4, 28), date(2026, 12, 15), T.COMPLETION_REPORTED, result="公示牌已设立，首季度检测结果已上墙。"),
+         date(2025, 4, 28), date(2026, 1, 20), T.COMPLETION_REPORTED, result="公示牌已设立，首季度检测结果已上墙。"),
     Plan("三组饮用水水压不足", 1, "在三组新建加压泵站一座", "水务局", "孙德明", "13904530201",
-         date(2025, 5, 20), date(2026, 12, 20), T.COMPLETION_REPORTED, steps=("supervise", "follow"),
+         date(2025, 5, 20), date(2026, 1, 25), T.COMPLETION_REPORTED, steps=("supervise", "follow"),
          result="加压泵站已建成试运行，早晚高峰水压 0.25 兆帕。"),
     Plan("三组饮用水水压不足", 2, "更换三组主管道 800 米", "水务局", "孙德明", "13904530201",
-         date(2025, 5, 20), date(2026, 11, 10), T.EXTENSION_REQUESTED, steps=("supervise",)),
+         date(2025, 5, 20), date(2025, 12, 16), T.EXTENSION_REQUESTED, steps=("supervise",)),
     Plan("三组饮用水水压不足", 3, "向市级申请饮水安全工程补助资金", "绥阳镇人民政府", "李春梅", "13904530203",
-         date(2025, 5, 20), date(2026, 12, 31), T.HAND_BACK_REQUESTED),
+         date(2025, 12, 29), date(2026, 2, 27), T.HAND_BACK_REQUESTED),
     Plan("村部广场加装健身器材", 1, "在村部广场东侧安装健身器材 12 件", "unit", "张永福", "13904530301",
-         date(2025, 8, 12), date(2025, 10, 31), T.REOPENED, ratings=(4, 1, 2),
+         date(2025, 8, 12), date(2025, 12, 26), T.REOPENED, ratings=(4, 1, 2),
          result="12 件健身器材已安装。"),
     Plan("留守老人吃饭难", 1, "利用村部闲置房屋改建老年食堂", "unit", "陈玉山", "13904530401",
-         date(2025, 10, 8), date(2026, 11, 6), T.ASSIGNED),
+         date(2025, 12, 30), date(2026, 3, 31), T.ASSIGNED),
     Plan("留守老人吃饭难", 2, "制定老年食堂运营补助办法，每月补助 3000 元", "民政局", "周丽娟", "13904530402",
-         date(2025, 10, 8), date(2026, 12, 31), T.HANDED_BACK),
+         date(2025, 12, 15), date(2026, 3, 31), T.HANDED_BACK),
     Plan("留守老人吃饭难", 3, "组织村民志愿者帮厨排班", "unit", "陈玉山", "13904530401",
          date(2025, 10, 8), date(2025, 12, 31), T.CANCELLED),
     Plan("留守老人吃饭难", 3, "建立村民志愿者帮厨排班表并张贴公示", "unit", "陈玉山", "13904530401",
-         date(2025, 10, 20), date(2026, 11, 15), T.DONE, ratings=(5, 4), result="志愿者 24 人，排班表已在村部张贴。"),
+         date(2025, 10, 20), date(2025, 11, 30), T.DONE, ratings=(5, 4), result="志愿者 24 人，排班表已在村部张贴。"),
 ]
 # fmt: on
 HAND_BACK = "补助资金申请应由村委会经村民代表会议讨论后提出，不属本单位职责。"
-EXTENSION = "主管道更换需避开冬季冻土期，申请延至明年 6 月底。"
+EXTENSION = "主管道更换需避开冻土期和用水高峰，申请延期半年。"
+EXTENSION_MONTHS = 6
 ESCALATE = "已两次催办仍未开展检测，建议提请市政协主席会议督办。"
 
 
@@ -258,46 +263,66 @@ def _work(plan: Plan, c: Consultation, suggestion, cast: _Cast) -> Responsibilit
     return task
 
 
+# States whose steps follow the assignment within days (signing refused, handed back, cancelled, not yet signed).
+EARLY = {T.ASSIGNED: 3, T.HAND_BACK_REQUESTED: 2, T.HANDED_BACK: 4, T.CANCELLED: 10}
+
+
 def _place(plan: Plan, task: ResponsibilityTask) -> None:
-    """Move the task back to its place in the calendar: assigned on `start`, its events spread until its last step."""
+    """Move the task back to its place on the curated calendar (demo.anchor): assigned on `start`, its steps spread
+    until its last one; the residents' ratings (and the reopening they cause) in the days after the verification, a
+    follow-up check months after it; the signing and hand-back limits counted from the assignment (or the reopening)
+    as the services count them."""
     tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(plan.start, time(9, 30)), tz)
+    start_day, deadline = anchor.day(plan.start), anchor.day(plan.deadline)
+    start = timezone.make_aware(datetime.combine(start_day, time(9, 30)), tz)
     today = clock.today()
-    end_day = min(plan.deadline - timedelta(days=10), today - timedelta(days=12))
-    if plan.state in (T.DONE, T.REOPENED, T.COMPLETION_REPORTED) or "follow_up_not_lasted" in plan.steps:
-        end_day = min(end_day, today - timedelta(days=20))
-    end = timezone.make_aware(datetime.combine(max(end_day, plan.start + timedelta(days=5)), time(16)), tz)
+    if plan.state in EARLY:
+        end_day = min(start_day + timedelta(days=EARLY[plan.state]), today - timedelta(days=1))
+    else:
+        end_day = min(deadline - timedelta(days=10), today - timedelta(days=12))
+        if plan.state in (T.DONE, T.REOPENED, T.COMPLETION_REPORTED) or "follow_up_not_lasted" in plan.steps:
+            end_day = min(end_day, today - timedelta(days=20))
+        end_day = max(end_day, start_day + timedelta(days=5))
+    end = timezone.make_aware(datetime.combine(end_day, time(16)), tz)
     events = list(
         Event.objects.filter(content_type__app_label="accountability", content_type__model="responsibilitytask")
         .filter(object_id=task.pk)
         .order_by("id")
     )
-    # Follow-up checks happen months after verification: everything after the verify event lies beyond it.
-    verify_at = None
-    step = (end - start) / max(len(events) - 1, 1)
-    for k, e in enumerate(events):
+    verify = next((k for k, e in enumerate(events) if e.action == "verify"), len(events) - 1)
+    step = (end - start) / max(verify, 1)
+    for k, e in enumerate(events[: verify + 1]):
         e.created_at = start + step * k
-        if e.action == "verify" and verify_at is None:
-            verify_at = e.created_at
-    if verify_at is not None and any(e.action == "follow_up" for e in events):
-        months_later = timezone.make_aware(datetime.combine(add_months(verify_at.date(), 6), time(10)), tz)
-        later = [e for e in events if e.created_at > verify_at and e.action not in ("rated",)]
-        after_check = False
-        for e in events:
-            if e.action == "follow_up":
-                after_check = True
-            if after_check and e in later:
-                e.created_at = months_later + timedelta(days=later.index(e))
+    # After the verification: the ratings (and the reopening the last one causes) within days; the follow-up check
+    # and what follows it months later.
+    verified = events[verify].created_at if events else start
+    after_check = False
+    for k, e in enumerate(events[verify + 1 :], start=1):
+        if e.action == "follow_up":
+            after_check = True
+            months_later = timezone.make_aware(datetime.combine(add_months(verified.date(), 6), time(10)), tz)
+        if after_check:
+            e.created_at = months_later + timedelta(days=k)
+        else:
+            e.created_at = verified + timedelta(days=2 * k, hours=k)
     Event.objects.bulk_update(events, ["created_at"])
     by_action: dict[str, list] = {}
     for e in events:
         by_action.setdefault(e.action, []).append(e.created_at)
     fields = {"created_at": start, "updated_at": events[-1].created_at if events else start}
-    if not any(e.action == "reopen" for e in events):
-        fields["deadline"] = plan.deadline  # a reopened task keeps the deadline its new round was given
+    county = task.unit.county
+    if "reopen" in by_action:  # a reopened task's new round is given the county's reopening period
+        reopened = timezone.localtime(by_action["reopen"][-1]).date()
+        fields["deadline"] = reopened + timedelta(days=services.settings_for(county).reopen_days)
+    else:
+        fields["deadline"] = deadline
+    with clock.frozen(max(by_action.get("reopen", []) + by_action.get("assign", [start]))):
+        fields["sign_due"], fields["hand_back_due"] = sign_limits(county)
     if plan.state == T.EXTENSION_REQUESTED:
         ExtensionRequest.objects.filter(task=task).update(
-            old_deadline=plan.deadline, new_deadline=date(2027, 6, 30), requested_at=by_action["request_extension"][-1]
+            old_deadline=deadline,
+            new_deadline=add_months(deadline, EXTENSION_MONTHS),
+            requested_at=by_action["request_extension"][-1],
         )
     for name, action in (("signed_at", "sign"), ("reported_at", "report_completion"), ("completed_at", "verify")):
         value = ResponsibilityTask.objects.filter(pk=task.pk).values_list(name, flat=True).get()

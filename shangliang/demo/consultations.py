@@ -1,6 +1,7 @@
 """Consultations of the demo county: every state of the workflow and every form, on the county's approved topics,
 run by each unit's convenor through the consultation services (so every one has its events, invitations and
 timeline). The county's frequency norms are configured (Dongning: towns twice a year, villages every two months).
+The `held` dates are on the curated calendar (demo.anchor) and move with the day of loading.
 
 One loader step, `build_consultations`. The services refuse times in the past, so each consultation is run now and
 then moved back to its place in the calendar (all its times shifted by the same amount); the ones that are still
@@ -38,6 +39,7 @@ from shangliang.people.models import Position, Role, RoleAssignment, User
 from shangliang.topics.models import Topic, TopicStatus
 from shangliang.units.models import Unit, UnitLevel
 
+from . import anchor
 from .county import require_county
 
 
@@ -109,6 +111,7 @@ PREPARATION = (
 )
 CANCEL_NOTE = "镇里统一部署老年助餐点建设，本村改为书面征求意见。"
 NORMS = [(UnitLevel.TOWN, 2, 12), (UnitLevel.VILLAGE, 1, 2)]
+NORMS_SINCE = date(2025, 1, 1)  # history: the county's norms in force since 2025 (they do not move)
 
 
 class _Cast:
@@ -140,7 +143,7 @@ def build_consultations(ctx) -> bool:
         FrequencyNorm.objects.get_or_create(
             county=county,
             level=level,
-            defaults={"min_count": n, "period_months": months, "effective_from": date(2025, 1, 1)},
+            defaults={"min_count": n, "period_months": months, "effective_from": NORMS_SINCE},
         )
     cast = _Cast(county)
     approved = list(
@@ -208,7 +211,7 @@ def _run(topic: Topic, s: Scenario, cast: _Cast) -> Consultation:
                     actor=cast.approver[receiver.pk], consultation=c, note="收悉，交有关部门研究落实。"
                 )
     if s.held is not None:
-        _move_back(c, s.held)
+        _move_back(c, anchor.day(s.held))
     return c
 
 
@@ -346,7 +349,7 @@ def _reconvened(c: Consultation, actor: User, s: Scenario) -> None:
     services.consultation_close(
         actor=actor, consultation=c, consensus=False, conclusion="机动地不足，仍有分歧，报镇里研究政策。"
     )
-    _move_back(c, s.held + timedelta(days=45))
+    _move_back(c, anchor.day(s.held) + timedelta(days=45))
 
 
 def _move_back(c: Consultation, held: date) -> None:

@@ -8,7 +8,8 @@ per step, so a step gives the same result whether it runs alone or after the oth
 
 The rollout follows the seed: 2021 pilots (老黑山镇, 道河镇, 4 villages, the urban area and its 8 communities),
 2022 expansion to 76 of the 115 town- and village-level units (66%), full coverage in 2023, demonstration rooms in
-2024/2025, second rooms planned for 2026. The county-wide reviews of 2024 and 2025 find a few rooms short of an item.
+2024/2025, second rooms planned for next year (the year after the day of loading: a plan, not history). The
+county-wide reviews of 2024 and 2025 find a few rooms short of an item.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from shangliang.core import clock
 from shangliang.people.models import Role, RoleAssignment
 from shangliang.units.models import (
     OPERATIONAL_STAGES,
@@ -299,7 +301,9 @@ def plan_rooms(county: Unit) -> list[RoomPlan]:
             plan.description = "围绕地瓜全产业链发展设立专门的协商议事主题。"
         plans.append(plan)
 
-    # Second rooms: a few built since 2023, more planned for 2026 (议事亭/议事角/议事长廊).
+    # Second rooms: a few built since 2023, more planned for next year (议事亭/议事角/议事长廊).
+    planned = clock.today().year + 1
+    note = f"列入{planned}年建设计划"
     community = {u.name: u for u in villages_by_town[URBAN_AREA]}
     plain = [
         u
@@ -313,11 +317,11 @@ def plan_rooms(county: Unit) -> list[RoomPlan]:
         (suiyang_villages[1], RoomKind.CORRIDOR, [(RoomStage.BUILT, 2025, "沿河议事长廊")]),
         (picks[0], RoomKind.PAVILION, [(RoomStage.BUILT, 2023, "村广场议事亭")]),
         (picks[1], RoomKind.BENCH, [(RoomStage.BUILT, 2025, "田间地头板凳会")]),
-        (picks[2], RoomKind.PAVILION, [(RoomStage.PLANNED, 2026, "列入2026年建设计划")]),
-        (picks[3], RoomKind.PAVILION, [(RoomStage.PLANNED, 2026, "列入2026年建设计划")]),
-        (picks[4], RoomKind.CORRIDOR, [(RoomStage.PLANNED, 2026, "列入2026年建设计划")]),
-        (community["滨河社区"], RoomKind.CORNER, [(RoomStage.PLANNED, 2026, "列入2026年建设计划")]),
-        (suiyang_villages[4], RoomKind.CORNER, [(RoomStage.PLANNED, 2026, "列入2026年建设计划")]),
+        (picks[2], RoomKind.PAVILION, [(RoomStage.PLANNED, planned, note)]),
+        (picks[3], RoomKind.PAVILION, [(RoomStage.PLANNED, planned, note)]),
+        (picks[4], RoomKind.CORRIDOR, [(RoomStage.PLANNED, planned, note)]),
+        (community["滨河社区"], RoomKind.CORNER, [(RoomStage.PLANNED, planned, note)]),
+        (suiyang_villages[4], RoomKind.CORNER, [(RoomStage.PLANNED, planned, note)]),
     ]
     for unit, kind, history in second:
         plans.append(RoomPlan(unit, _room_name(unit, kind), kind, _address(unit, town_of.get(unit.pk), kind), history))
@@ -326,7 +330,7 @@ def plan_rooms(county: Unit) -> list[RoomPlan]:
     special = {
         "农业界委员工作室": [(RoomStage.BUILT, 2023, "界别委员工作室")],
         "教育界委员工作室": [(RoomStage.BUILT, 2024, "界别委员工作室")],
-        "经济界委员工作室": [(RoomStage.PLANNED, 2026, "界别委员工作室，计划2026年建成")],
+        "经济界委员工作室": [(RoomStage.PLANNED, planned, f"界别委员工作室，计划{planned}年建成")],
         "绥阳黑木耳产业园": [(RoomStage.PILOT, 2025, "企业协商议事试点")],
         "东宁口岸物流园": [(RoomStage.PILOT, 2025, "企业协商议事试点")],
     }

@@ -65,7 +65,8 @@ STEPS: list[tuple[str, Step]] = [
     ("village_affairs", villageaffairs.build_village_affairs),
     ("village_cases", village_cases.build_cases),
     ("opinion_reports", opinions.build_reports),
-    # The everyday work of 2025-06 to today around the curated examples (demo.lived): the county's norms kept.
+    # The everyday work of the year and a half before today around the curated examples (demo.lived): the county's
+    # norms kept.
     ("lived_year", lived.build_lived_year),
     ("dashboard_settings", dashboards.build_dashboard_settings),
     ("administrators", administrators.build_administrators),

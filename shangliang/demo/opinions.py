@@ -1,10 +1,12 @@
-"""Public-opinion reports (社情民意信息, docs/domain.md) of the demo county in 2024 and 2025: written by members and invited
+"""Public-opinion reports (社情民意信息, docs/domain.md) of the demo county over the 22 months before the story's today
+(FIRST to LAST on the curated calendar, demo.anchor, moved to the day of loading): written by members and invited
 informants, at every stage — drafts, submitted, returned and resubmitted, merged, declined, adopted at county, city,
 province and national level, endorsed by leaders, handed to departments, signed for, answered, sent back and closed.
 
 One loader step, `build_reports`. Every step goes through the opinions services (so every report has its events
-and the demo accounts find it in their lists); afterwards the dates are spread over the two years. The demo member
-(demo_member) has reports at several stages; the demo department (住房和城乡建设局) has reports to sign and answer.
+and the demo accounts find it in their lists); afterwards the dates are spread over those months, none later than
+now. The demo member (demo_member) has reports at several stages; the demo department (住房和城乡建设局) has reports
+to sign and answer.
 """
 
 # ruff: noqa: E501 -- the catalogue is Chinese text.
@@ -14,12 +16,14 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from shangliang.core import clock
 from shangliang.core.models import Event
 from shangliang.opinions import services
 from shangliang.opinions.models import OpinionReport, ReportStatus
 from shangliang.people.models import Department, LinkKind, MemberLink, Role, RoleAssignment, User
 from shangliang.units.models import Unit, UnitKind
 
+from . import anchor
 from .county import require_county, rng_for
 
 S = ReportStatus
@@ -112,7 +116,7 @@ STAGES = (
     + [S.HANDED] * 6 + [S.SIGNED] * 6 + [S.ANSWERED] * 6 + [S.CLOSED] * 28
 )  # fmt: skip
 MERGED = 8
-FIRST = date(2024, 3, 1)
+FIRST = date(2024, 3, 1)  # on the curated calendar (demo.anchor.STORY_DAY = 2026-01-05)
 LAST = date(2025, 12, 20)
 ENDORSERS = [
     ("市委书记", "city"),
@@ -182,8 +186,9 @@ def build_reports(ctx) -> bool:
 
     stages = list(STAGES)
     rng.shuffle(stages)
+    first = anchor.day(FIRST)
     span = (LAST - FIRST).days
-    days = sorted(FIRST + timedelta(days=rng.randint(0, span)) for _ in stages)
+    days = sorted(first + timedelta(days=rng.randint(0, span)) for _ in stages)
     writers = rng.sample(members, 40) + rng.sample(informants, 8)
     demo_member, demo_liaison = by_name.get("demo_member"), by_name.get("demo_liaison")
     plan = []
@@ -241,7 +246,8 @@ def _drive(rng, stage, day, author, subject, county, staff, departments, clerks,
             actor=staff, report=report, action="decline", note="该问题已列入相关部门年度工作计划"
         )
         return report
-    adopted_on = min(day + timedelta(days=rng.randint(3, 15)), LAST)
+    last = anchor.day(LAST)
+    adopted_on = min(day + timedelta(days=rng.randint(3, 15)), last)
     services.report_adopt(
         actor=staff,
         report=report,
@@ -262,7 +268,7 @@ def _drive(rng, stage, day, author, subject, county, staff, departments, clerks,
             actor=staff,
             report=report,
             level=level,
-            adopted_on=min(adopted_on + timedelta(days=10 * k), LAST),
+            adopted_on=min(adopted_on + timedelta(days=10 * k), last),
             body=body_name,
         )
     if rng.random() < 0.3:
@@ -273,7 +279,7 @@ def _drive(rng, stage, day, author, subject, county, staff, departments, clerks,
             leader="（略）",
             leader_title=leader_title,
             level=level,
-            endorsed_on=min(adopted_on + timedelta(days=7), LAST),
+            endorsed_on=min(adopted_on + timedelta(days=7), last),
             text="请相关部门认真研究，抓好落实。",
         )
     if stage == S.ADOPTED:
@@ -299,7 +305,8 @@ def _drive(rng, stage, day, author, subject, county, staff, departments, clerks,
 
 
 def _spread_dates(dated) -> None:
-    """Move each report's times and its events to the report's own dates (the services wrote today's)."""
+    """Move each report's times and its events to the report's own dates (the services wrote today's): its steps three
+    days apart, the last ones closer together where three days apart would pass the moment of loading."""
     reports = [r for r, _d, _s in dated]
     events = {}
     for e in Event.objects.filter(content_type__app_label="opinions", object_id__in=[r.pk for r in reports]).order_by(
@@ -307,16 +314,17 @@ def _spread_dates(dated) -> None:
     ):
         events.setdefault(e.object_id, []).append(e)
     changed = []
+    now = clock.now()
     for report, day, _stage in dated:
         report.refresh_from_db()
         start = timezone.make_aware(datetime(day.year, day.month, day.day, 9, 0))
         rows = events.get(report.pk, [])
         for k, event in enumerate(rows):
-            event.created_at = start + timedelta(days=3 * k, hours=k)
+            event.created_at = min(start + timedelta(days=3 * k, hours=k), now - timedelta(hours=len(rows) - k))
             changed.append(event)
         last = rows[-1].created_at if rows else start
         report.submitted_at = start + timedelta(hours=1) if report.submitted_at else None
-        report.handed_at = start + timedelta(days=9) if report.handed_at else None
+        report.handed_at = min(start + timedelta(days=9), last) if report.handed_at else None
         report.answered_at = min(last, start + timedelta(days=60)) if report.answered_at else None
         report.closed_at = last if report.closed_at else None
         report.created_at = start

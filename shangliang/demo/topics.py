@@ -4,8 +4,9 @@ that was completed and resubmitted: the matters of the seeds (old residential co
 parking, water pressure, land contracts, …).
 
 One loader step, `build_topics`. Everything goes through the topic services (so every topic has its events and its
-timeline, and the demo accounts find notifications in their inbox). Afterwards the step spreads the dates over 2025
-and gives each topic a tracking code derived from the seed, so that two loads produce the same county.
+timeline, and the demo accounts find notifications in their inbox). Afterwards the step spreads the dates over the
+ten months before the story's today (demo.anchor: FIRST_DAY and each scenario's `day`, moved to the day of loading)
+and gives each topic a tracking code derived from the seed, so that two loads on one day produce the same county.
 """
 
 # ruff: noqa: E501 -- the scenario table is Chinese text, one topic per couple of lines, easier read than wrapped.
@@ -27,10 +28,11 @@ from shangliang.topics.models import CODE_ALPHABET, CODE_LENGTH, Topic, TopicSou
 from shangliang.topics.services import screening
 from shangliang.units.models import Unit
 
+from . import anchor
 from .county import SEED, require_county
 
 G, R, M, A = TopicSource.GRID, TopicSource.RESIDENT, TopicSource.MEMBER, TopicSource.ASSIGNED
-FIRST_DAY = datetime(2025, 3, 3, 9, 0)
+FIRST_DAY = datetime(2025, 3, 3, 9, 0)  # on the curated calendar (demo.anchor.STORY_DAY = 2026-01-05)
 
 
 @dataclass(frozen=True)
@@ -297,7 +299,8 @@ def _walk(topic: Topic, unit: Unit, s: Scenario, people: _People, departments, t
 
 
 def _spread_dates(made: list[tuple[int, Topic]]) -> None:
-    """Dates over 2025 (each scenario's `day`), events a few days apart; codes derived from the seed."""
+    """Dates from FIRST_DAY (each scenario's `day`, moved to the day of loading), events a few days apart; codes derived
+    from the seed."""
     tz = timezone.get_current_timezone()
     events = {}
     for e in Event.objects.filter(content_type__app_label="topics", object_id__in=[t.pk for _i, t in made]).order_by(
@@ -306,7 +309,7 @@ def _spread_dates(made: list[tuple[int, Topic]]) -> None:
         events.setdefault(e.object_id, []).append(e)
     for index, topic in made:
         s = SCENARIOS[index]
-        start = timezone.make_aware(datetime.combine(FIRST_DAY.date() + timedelta(days=s.day), time(9)), tz)
+        start = timezone.make_aware(datetime.combine(anchor.day(FIRST_DAY.date() + timedelta(days=s.day)), time(9)), tz)
         start += timedelta(minutes=7 * index)
         Topic.objects.filter(pk=topic.pk).update(created_at=start, updated_at=start, tracking_code=_code(index))
         for k, event in enumerate(events.get(topic.pk, [])):

@@ -1,6 +1,7 @@
-"""Disputes mediated (矛盾纠纷化解) and petitions (信访) of the demo county's villages and communities in 2024 and
-2025, each with its outcome. As in Lingling's practice, the monthly meetings take disputes up early, so 2025
-has fewer disputes than 2024 and about half the petitions.
+"""Disputes mediated (矛盾纠纷化解) and petitions (信访) of the demo county's villages and communities in the year before
+the monthly meetings began (demo.anchor.lived_start, the village affairs' first month) and from then to today, each
+with its outcome. As in Lingling's practice, the monthly meetings take disputes up early, so a year with them has
+fewer disputes than the year before and about half the petitions.
 
 One loader step, rows inserted in bulk with an event for the recording and the outcome of each case.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from shangliang.core import clock
+from shangliang.core.months import add_months
 from shangliang.people.models import Position, Role, RoleAssignment
 from shangliang.units.models import Unit, UnitKind
 from shangliang.villageaffairs.models import (
@@ -22,6 +24,7 @@ from shangliang.villageaffairs.models import (
     PetitionStatus,
 )
 
+from . import anchor
 from .county import require_county, rng_for
 from .eventlog import EventLog
 from .eventlog import at as _at
@@ -62,10 +65,9 @@ PETITION_OUTCOMES = {
     ],
     PetitionStatus.REFERRED: ["已转市信访局按程序办理。", "已转相关职能部门办理。"],
 }
-# Cases a village records a year: 2024 before the monthly meetings, 2025 with them.
-DISPUTES_PER_YEAR = {2024: (1, 6), 2025: (0, 4)}
-PETITIONS_PER_YEAR = {2024: (0, 3), 2025: (0, 1)}
-LAST_DAY = date(2025, 12, 31)
+# Cases a village records a year: before the monthly meetings, and with them.
+DISPUTES_PER_YEAR = {"before": (1, 6), "with": (0, 4)}
+PETITIONS_PER_YEAR = {"before": (0, 3), "with": (0, 1)}
 
 
 def build_cases(ctx) -> bool:
@@ -83,12 +85,16 @@ def build_cases(ctx) -> bool:
         role=Role.CONVENOR, position=Position.FIRST_CONVENOR, unit__in=villages
     ).order_by("id"):
         secretaries[a.unit_id] = a.user_id
+    today = clock.today()
+    meetings_began = anchor.lived_start(today)
+    periods = [("before", add_months(meetings_began, -12), meetings_began), ("with", meetings_began, today)]
     disputes, petitions = [], []
     for v in villages:
-        for year in (2024, 2025):
-            for _i in range(rng.randint(*DISPUTES_PER_YEAR[year])):
+        for era, first, end in periods:
+            days = (end - first).days
+            for _i in range(_how_many(rng, DISPUTES_PER_YEAR[era], days)):
                 kind, summary = rng.choice(DISPUTES)
-                received = date(year, rng.randint(1, 12), rng.randint(1, 28))
+                received = first + timedelta(days=rng.randrange(days))
                 d = Dispute(
                     unit=v,
                     received_on=received,
@@ -106,8 +112,8 @@ def build_cases(ctx) -> bool:
                     + [DisputeStatus.UNRESOLVED, DisputeStatus.REFERRED, DisputeStatus.REFERRED],
                 )
                 disputes.append(d)
-            for _i in range(rng.randint(*PETITIONS_PER_YEAR[year])):
-                received = date(year, rng.randint(1, 12), rng.randint(1, 28))
+            for _i in range(_how_many(rng, PETITIONS_PER_YEAR[era], days)):
+                received = first + timedelta(days=rng.randrange(days))
                 p = Petition(
                     unit=v,
                     received_on=received,
@@ -140,10 +146,16 @@ def build_cases(ctx) -> bool:
     return True
 
 
+def _how_many(rng, per_year: tuple[int, int], days: int) -> int:
+    """How many cases a village records in `days` days, at a number a year drawn from `per_year`."""
+    return round(rng.randint(*per_year) * days / 365)
+
+
 def _close(rng, case, received: date, outcomes: dict, statuses: list) -> None:
-    """Most cases end within a month; the ones received in the last weeks of 2025 are still being handled."""
+    """Most cases end within a month; the ones received in the last weeks are still being handled (a case is closed
+    at 15:00: not yet today)."""
     closed = received + timedelta(days=rng.randint(2, 40))
-    if closed > LAST_DAY or closed > clock.today():
+    if closed >= clock.today():
         return
     case.status = rng.choice(statuses)
     case.outcome = rng.choice(outcomes[case.status])

@@ -1,8 +1,8 @@
 """Village affairs of the demo county (Lingling's practice applied to 东宁市): the county's micro-power list
-and its monthly-meeting norm, and the months from 2025-06 to today of disclosures with amounts (some corrected by a
-new version; about one village in three has one open today), residents' comments and objections, and monthly
-meetings with their agendas and attendance in every village and community — this month's held or still to come,
-next month's scheduled. Disputes and petitions are in `village_cases`.
+and its monthly-meeting norm, and the months of the lived year and a half (demo.anchor.lived_start to today) of
+disclosures with amounts (some corrected by a new version; about one village in three has one open today),
+residents' comments and objections, and monthly meetings with their agendas and attendance in every village and
+community — this month's held or still to come, next month's scheduled. Disputes and petitions are in `village_cases`.
 
 Two loader steps. Rows are inserted in bulk (a year of 108 villages is thousands of rows), keeping what the services
 keep: version chains, agenda items linked to their disclosures and objections, carried matters linked to the item
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from shangliang.core import clock
@@ -35,13 +35,13 @@ from shangliang.villageaffairs.models import (
     PowerItem,
 )
 
+from . import anchor
 from .county import SEED, require_county, rng_for
 from .eventlog import EventLog, given_times
 from .eventlog import at as _at
 from .names import NameBook
 from .village_meetings import build_agendas
 
-FIRST_MONTH = date(2025, 6, 1)  # the demo's village affairs start here and run to today
 VILLAGE_KINDS = [UnitKind.VILLAGE, UnitKind.COMMUNITY]
 # "四议两公开": the procedure every item of the list follows, with the steps particular to its category.
 PROCEDURE = {
@@ -215,7 +215,7 @@ def build_power_list(ctx) -> bool:
     )
     MeetingNorm.objects.create(
         county=county,
-        started_on=FIRST_MONTH,
+        started_on=anchor.lived_start(clock.today()),
         interval_months=1,
         note="参照零陵区村务民主协商监督月例会制度，村（社区）每月召开一次",
     )
@@ -235,7 +235,7 @@ def _villages(county: Unit) -> list[_Village]:
     units = list(Unit.objects.filter(path__startswith=county.path, kind__in=VILLAGE_KINDS).order_by("path"))
     towns = {u.path: u for u in Unit.objects.filter(path__startswith=county.path, depth=county.depth + 1)}
     result = {u.pk: _Village(u, towns[u.path[: -Unit.steplen]]) for u in units}
-    on = FIRST_MONTH + timedelta(days=29)
+    on = anchor.lived_start(clock.today()) + timedelta(days=29)
     for a in (
         RoleAssignment.objects.filter(role=Role.CONVENOR, position=Position.FIRST_CONVENOR, unit__in=units)
         .filter(assumed_at__lte=on)
@@ -279,7 +279,7 @@ def build_village_affairs(ctx) -> bool:
     villages = _villages(county)
 
     today, now = clock.today(), clock.now()  # nothing happens later than now
-    span = months_between(FIRST_MONTH, today)
+    span = months_between(anchor.lived_start(today), today)
 
     # 1. Disclosures: 4–8 exercises per village a year, published on the first day of their period; about one
     # village in three has one open today.

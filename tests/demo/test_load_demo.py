@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from zeal import zeal_ignore
 
+from shangliang.core import clock
 from shangliang.demo.loader import DEMO_ACCOUNTS, fingerprint
 from shangliang.people.models import LinkKind, MemberLink, Position, Role, RoleAssignment, Sector, Talent, User
 from shangliang.people.selectors import active_q, units_visible_to
@@ -34,7 +35,7 @@ from shangliang.units.models import (
 )
 from shangliang.units.selectors import coverage
 
-TODAY = date(2026, 1, 1)  # every demo date lies before this; roles and links are checked as of it
+TODAY = date(2026, 1, 1)  # roles and links (history, demo.anchor) are checked as of it
 
 
 def test_units_form_the_dongning_tree(county):
@@ -91,7 +92,7 @@ def test_rooms_cover_every_stage_and_kind_with_consistent_history(county):
     assert len(demonstration) >= 3
     assert {r.stage_year for r in demonstration} <= {2024, 2025}
     planned = [r for r in rooms if r.stage == RoomStage.PLANNED]
-    assert any(r.stage_year == 2026 and r.kind != RoomKind.ROOM for r in planned)
+    assert any(r.stage_year == clock.today().year + 1 and r.kind != RoomKind.ROOM for r in planned)  # next year
     assert any(r.unit.kind == UnitKind.SECTOR for r in planned)
     # Every town- and village-level unit has a room in use by 2023.
     grassroots = Unit.objects.filter(

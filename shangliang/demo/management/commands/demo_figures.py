@@ -1,7 +1,6 @@
 """The demo county's figures next to the seeds' (Dongning: 409 activities and 310 problems solved in three years across
-115 units), counted by the dashboards' own metrics over the demo's span (2025-06 to today)."""
-
-from datetime import date
+115 units), counted by the dashboards' own metrics over the demo's span (the lived year and a half:
+demo.anchor.lived_start to today)."""
 
 from django.core.management.base import BaseCommand
 
@@ -10,10 +9,10 @@ from shangliang.core import clock
 from shangliang.dashboards import periods
 from shangliang.dashboards.metrics import METRICS
 from shangliang.dashboards.scope import Scope
+from shangliang.demo.anchor import lived_start
 from shangliang.demo.county import require_county
 from shangliang.units.models import Unit
 
-START = date(2025, 6, 1)
 # Dongning city CPPCC, 2024 (seeds/000): three years of its 115 consultation rooms.
 SEED_YEARS, SEED_UNITS, SEED_ACTIVITIES, SEED_SOLVED = 3, 115, 409, 310
 
@@ -24,14 +23,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         county = require_county()
         today = clock.today()
-        scope = Scope(county, periods.custom(START, today), cached=False)
-        years = ((today - START).days + 1) / 365.25
+        start = lived_start(today)
+        scope = Scope(county, periods.custom(start, today), cached=False)
+        years = ((today - start).days + 1) / 365.25
         units = [u for u in Unit.objects.filter(path__startswith=county.path, is_active=True) if norms.spec_for(u)]
         held = METRICS["consultations_held"].fn(scope)
         solved = METRICS["problems_solved"].fn(scope)
         behind = len(norms.units_behind(county))
         rows = [
-            ("", f"演示县 {START:%Y-%m}—{today:%Y-%m-%d}", "东宁市（种子）"),
+            ("", f"演示县 {start:%Y-%m}—{today:%Y-%m-%d}", "东宁市（种子）"),
             ("期间（年）", f"{years:.1f}", f"{SEED_YEARS}"),
             ("有频次要求的单元", f"{len(units)}", f"{SEED_UNITS}"),
             (

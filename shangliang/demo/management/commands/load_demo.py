@@ -5,7 +5,8 @@ from shangliang.demo.loader import load_demo
 
 class Command(BaseCommand):
     help = (
-        "载入演示县“东宁市”（单元、阵地、评估、人员与演示账号，2025 年 6 月至今的日常工作）；重复运行不会改变已有数据。"
+        "载入演示县“东宁市”（单元、阵地、评估、人员与演示账号，近一年半的日常工作，示例的日期随载入当天推移）；"
+        "重复运行不会改变已有数据。"
     )
 
     def add_arguments(self, parser):
