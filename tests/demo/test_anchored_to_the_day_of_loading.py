@@ -85,8 +85,9 @@ def test_every_state_of_every_workflow_is_still_there(county):
 def test_open_examples_are_due_ahead_or_overdue_by_weeks_not_a_year(county):
     today = clock.today()
     curated = in_county(ResponsibilityTask, county).exclude(consultation__title__startswith=lived.MARK)
-    open_tasks = list(curated.filter(status__in=OPEN_STATUSES))
-    assert len(open_tasks) >= 7
+    # Open, or reported done and waiting for the verification: their deadlines still count.
+    open_tasks = list(curated.filter(status__in=[*OPEN_STATUSES, TaskStatus.COMPLETION_REPORTED]))
+    assert len(open_tasks) >= 8
     for t in open_tasks:
         assert -60 <= (t.deadline - today).days <= 200, (t.action, t.deadline)
         assert t.created_at.date() < t.deadline, t.action
