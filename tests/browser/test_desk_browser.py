@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from shangliang.accountability import services as acc
 from shangliang.accountability.models import FollowUpCheck, ItemKind
+from shangliang.consultations import services as consult
 from shangliang.consultations.models import ConsultationStatus as C
+from shangliang.people.models import Role
 from shangliang.topics import services as topic_services
 from shangliang.topics.models import Topic, TopicSource, TopicStatus
 from tests.accountability.conftest import walk
@@ -56,6 +58,9 @@ def test_every_role_signs_in_to_its_desk_and_opens_its_first_item(
     accepted = _topic(world.t1, TopicStatus.ACCEPTED, "镇区农贸市场改造")
     _topic(world.v2, TopicStatus.RETURNED, "补充照片后再议", submitter=world.users["liaison"])
     invited = make(world, people, C.SCHEDULED)  # alice (a resident) is invited
+    consult.participant_add(  # and the county's expert, asked once the meeting is scheduled
+        actor=fresh(world.users["convenor"]), consultation=invited, kind="expert", user=world.users["expert"]
+    )
     posted = make(world, people, C.SUBMITTED)
     task = _assign(world, posted, "在小区东侧划设 40 个停车位")
     acc.supervisor_add(actor=fresh(world.users["convenor"]), task=task, member=world.users["member"])
@@ -70,7 +75,9 @@ def test_every_role_signs_in_to_its_desk_and_opens_its_first_item(
         "member": ("member", "accountability-supervised", f"/accountability/tasks/{task.pk}/"),
         "evaluator": ("evaluator", "accountability-evaluate", f"/accountability/consultations/{posted.pk}/evaluate/"),
         "resident": ("alice", "consultations-invitations", f"/public/consultations/{invited.pk}/take-part/"),
+        "expert": ("expert", "consultations-invitations", f"/public/consultations/{invited.pk}/take-part/"),
     }
+    assert {"cppcc_staff" if r == "staff" else r for r in cases} == set(Role.values)  # every role of the domain
     for role, (username, section, address) in cases.items():
         page = _context(chromium, phone=role in ("resident", "liaison"))
         login(page, live_server, username)
@@ -195,7 +202,6 @@ def test_the_supervisor_picker_searches_as_one_types(
     people,  # noqa: F811
 ):
     from shangliang.accountability.models import Supervision
-    from shangliang.people.models import Role
     from tests.factories import UserFactory, assign
 
     task = _assign(world, make(world, people, C.SUBMITTED), "在小区东侧划设 40 个停车位")
