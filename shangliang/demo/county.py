@@ -488,7 +488,6 @@ def build_assessments(ctx) -> bool:
 
 STUDIO_SUBSIDY = Decimal("20000")
 DEMONSTRATION_SUBSIDY = Decimal("50000")
-LAST_SUBSIDY_YEAR = 2025
 
 
 def build_subsidies(ctx) -> bool:
@@ -505,13 +504,14 @@ def build_subsidies(ctx) -> bool:
         .order_by("unit__path", "id")
     )
     subsidies = []
+    last_year = clock.today().year - 1  # the studios' yearly grant is recorded up to last year's, whenever loaded
     for room in rooms:
         if room.unit.kind == UnitKind.SECTOR:
             subsidies += [
                 Subsidy(
                     room=room, amount=STUDIO_SUBSIDY, year=y, purpose="界别委员工作室年度运行经费", recorded_by=recorder
                 )
-                for y in range(room.operational_since, LAST_SUBSIDY_YEAR + 1)
+                for y in range(room.operational_since, last_year + 1)
             ]
         if room.stage == RoomStage.DEMONSTRATION:
             subsidies.append(
