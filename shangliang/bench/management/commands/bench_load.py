@@ -73,6 +73,12 @@ class Command(BaseCommand):
         parser.add_argument("--convenors", type=int, default=3, help="每一步的召集人数")
         parser.add_argument("--mix", choices=["county", "public"], default="county", help="public：只有公开页面")
         parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="locust 的进程数（一个进程约能发出几百个请求/秒；公开页面走缓存时负载生成器先饱和）",
+        )
+        parser.add_argument(
             "--no-cache",
             action="store_true",
             help="居民带语言选择的 Cookie 访问：公开页面都由 Django 生成，不用 nginx 的微缓存（对照）",
@@ -82,6 +88,9 @@ class Command(BaseCommand):
         steps = [int(n) for n in options["users"].split(",") if n.strip()]
         if not steps or min(steps) < 1:
             raise CommandError("--users 应为正整数，逗号分隔")
+        if options["processes"] > 1 and options["mix"] != "public":
+            # each process would sign the same convenors in with the same authenticator code (refused as reused)
+            raise CommandError("--processes 只用于 --mix public")
         plan = self.prepare(villages=options["villages"], accounts=options["convenors"] * len(steps))
         before = Topic.objects.filter(unit__county_id=plan["county"]).count()
         workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
@@ -112,6 +121,7 @@ class Command(BaseCommand):
                 "-u", str(users), "-r", str(spawn), "-t", f"{options['duration']}s", "--stop-timeout", "5",
                 "--host", options["base_url"], "--csv", str(prefix), "--loglevel", "ERROR",
                 *(["--exclude-tags", "write"] if options["mix"] == "public" else []),
+                *(["--processes", str(options["processes"])] if options["processes"] > 1 else []),
             ]  # fmt: skip
             done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
             rows = self.read_stats(prefix)
