@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.db.models import Model
 
 from shangliang.accountability.models import Evidence, FollowUpCheck, ResponsibilityTask
-from shangliang.api.models import ApiClient, WebhookDelivery, WebhookSubscription
 from shangliang.consultations.models import AgendaSegment, Attachment, Consultation, Participant, Suggestion
 from shangliang.notifications.models import Notification
 from shangliang.online.models import OnlineRoom, Statement
@@ -68,6 +67,17 @@ class Subject:
                 return None
             kwargs[name] = part.pk
         return kwargs
+
+
+@dataclass(frozen=True)
+class OwnRecord(Subject):
+    """A county (`pk`) and one of the sweep's actors (`user_pk`): a person's own record there, which they may read
+    beside whoever the policy admits to everyone's."""
+
+    actor: str = "member"
+
+    def kwargs(self, county, place: str) -> dict | None:
+        return {"pk": county.units[place].pk, "user_pk": county.actors[self.actor].pk}
 
 
 def unit(arg: str = "pk") -> Subject:
@@ -374,7 +384,7 @@ SUBJECTS: dict[str, Subject | Callable] = {
     "dashboards:summary": unit(),
     "dashboards:norms": unit(),
     "dashboards:members": county(),
-    "dashboards:member": forged(pk=MISSING, user_pk=MISSING),
+    "dashboards:member": OwnRecord(actor="member", places=("A",)),
     "dashboards:units": county(),
     "dashboards:scoring": county(),
     "dashboards:public": unit(),
@@ -384,12 +394,14 @@ SUBJECTS: dict[str, Subject | Callable] = {
     "api:clients": none(),
     "api:client_new": none(),
     "api:client_unit_search": none(),
-    "api:client_detail": on(ApiClient),
-    "api:client_rotate": on(ApiClient),
-    "api:client_revoke": on(ApiClient),
-    "api:webhook_add": on(ApiClient),
-    "api:webhook_end": on(WebhookSubscription, "client__unit"),
-    "api:webhook_replay": on(WebhookDelivery, "subscription__client__unit"),
+    # (the demo county registers no client: a made-up id, which these views look up only after checking the system
+    # administrator, so every actor here is refused by the check itself)
+    "api:client_detail": forged(pk=MISSING),
+    "api:client_rotate": forged(pk=MISSING),
+    "api:client_revoke": forged(pk=MISSING),
+    "api:webhook_add": forged(pk=MISSING),
+    "api:webhook_end": forged(pk=MISSING),
+    "api:webhook_replay": forged(pk=MISSING),
     "api_client": none(),
     "api_units": none(),
     "api_rooms": none(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.admin.sites import AdminSite
@@ -28,6 +29,13 @@ class Pattern:
     converters: dict
 
     @property
+    def methods(self) -> frozenset[str] | None:
+        """GET and POST, whichever of them the view takes, as its code declares them (a class-based view's handlers,
+        a function view's `require_http_methods` list, e.g. `require_POST`); None where the code does not say (a
+        function view that takes whatever comes, or one behind a decorator that hides what it wraps)."""
+        return allowed_methods(self.callback)
+
+    @property
     def kind(self) -> str:
         view_class = getattr(self.callback, "view_class", None)
         if view_class is not None and issubclass(view_class, (MovedView, RedirectView)):
@@ -35,6 +43,23 @@ class Pattern:
         if self.key.startswith("admin:") or self.route.startswith("/admin/"):
             return "admin"
         return "app"
+
+
+def allowed_methods(callback) -> frozenset[str] | None:
+    view_class = getattr(callback, "view_class", None)  # Django's and DRF's as_view(), through functools.wraps
+    if view_class is not None:
+        names = view_class.http_method_names
+        return frozenset(m.upper() for m in ("get", "post") if m in names and hasattr(view_class, m))
+    seen: set[int] = set()
+    func = callback
+    while func is not None and id(func) not in seen:  # down the decorators' __wrapped__ chain
+        seen.add(id(func))
+        code = getattr(func, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:  # django.views.decorators.http
+            methods = func.__closure__[code.co_freevars.index("request_method_list")].cell_contents
+            return frozenset(m.upper() for m in methods) & {"GET", "POST"}
+        func = getattr(func, "__wrapped__", None)
+    return None
 
 
 def patterns() -> list[Pattern]:
@@ -100,6 +125,8 @@ def outcome(response) -> str:
         location = response.get("Location", "")
         if any(page in location for page in REFUSAL_PAGES):
             return "no"
+        if urlsplit(location).path == reverse("admin:index"):
+            return "no"  # the admin's own views send whoever is not its staff to its index, which sends them to sign in
     return "yes"
 
 
