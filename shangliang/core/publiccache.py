@@ -21,6 +21,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from shangliang.core.display import COOKIE as LARGE_TEXT_COOKIE
+
 # The URL names of the pages that are the same for every visitor without a cookie of VISITOR_COOKIES.
 PUBLIC_VIEWS = frozenset(
     {
@@ -51,14 +53,14 @@ PUBLIC_VIEWS = frozenset(
 
 def visitor_cookies() -> tuple[str, ...]:
     """Every cookie the application sets or reads that makes a page differ per visitor. deploy/nginx.conf.in bypasses
-    its cache on the same names (tests/ops/test_public_cache_nginx.py holds the two lists together)."""
+    its cache on the same names (tests/ops/test_nginx_cache_conf.py holds the two lists together)."""
     return (
         settings.SESSION_COOKIE_NAME,  # an account, a verified mobile, invitations, a pending SMS code
         settings.CSRF_COOKIE_NAME,  # pages then embed the token of this cookie
         settings.LANGUAGE_COOKIE_NAME,  # core.middleware.LanguageMiddleware
         "messages",  # django.contrib.messages' cookie storage
         "sl_browser",  # residents.visitor.BROWSER_COOKIE: the anonymous browser id
-        "large_text",  # core.display.COOKIE
+        LARGE_TEXT_COOKIE,
     )
 
 

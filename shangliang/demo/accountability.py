@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
+from PIL import Image
 
 from shangliang.accountability import services
 from shangliang.accountability.models import (
@@ -108,12 +109,11 @@ EXTENSION_MONTHS = 6
 ESCALATE = "已两次催办仍未开展检测，建议提请市政协主席会议督办。"
 
 
-def _png() -> SimpleUploadedFile:
-    from PIL import Image
-
+def photo(name: str = "现场照片.png") -> SimpleUploadedFile:
+    """A small PNG for the demo's progress and completion evidence (the uploads check content, so it is a real one)."""
     buffer = io.BytesIO()
     Image.new("RGB", (96, 64), (40, 110, 160)).save(buffer, "PNG")
-    return SimpleUploadedFile("现场照片.png", buffer.getvalue(), content_type="image/png")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 class _Cast:
@@ -222,7 +222,7 @@ def _work(plan: Plan, c: Consultation, suggestion, cast: _Cast) -> Responsibilit
         return task
     services.task_sign(actor=body, task=task, note="已签收，明确专人负责。")
     text, percent = plan.progress
-    services.progress_report(actor=body, task=task, text=text, percent=percent, files=[_png()])
+    services.progress_report(actor=body, task=task, text=text, percent=percent, files=[photo()])
     if "escalate" in plan.steps:
         services.task_remind(actor=member, task=task, note="请按时开展水质检测并公示结果。")
         services.supervision_comment(actor=member, task=task, text=ESCALATE, escalate=True)
@@ -234,7 +234,7 @@ def _work(plan: Plan, c: Consultation, suggestion, cast: _Cast) -> Responsibilit
         )
         return task
     services.progress_report(actor=body, task=task, text="主体工作已完成，正在收尾。", percent=80)
-    services.completion_report(actor=body, task=task, text=plan.result, files=[_png()])
+    services.completion_report(actor=body, task=task, text=plan.result, files=[photo()])
     if "follow" in plan.steps:
         services.task_follow(task=task, actor=cast.demo["demo_resident"])
     if plan.state == T.COMPLETION_REPORTED:

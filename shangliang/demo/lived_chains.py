@@ -207,26 +207,17 @@ class Book:
                 strict=True,
             )
         ]
-        if member is not None:
-            participants.append(
-                Participant(
-                    user=member,
-                    name=member.display_name,
-                    kind=ParticipantKind.MEMBER,
-                    organisation="政协委员",
-                    added_by=convenor,
+        for user, organisation in ((member, "政协委员"), (guest, "政协委员（列席）")):
+            if user is not None:
+                participants.append(
+                    Participant(
+                        user=user,
+                        name=user.display_name,
+                        kind=ParticipantKind.MEMBER,
+                        organisation=organisation,
+                        added_by=convenor,
+                    )
                 )
-            )
-        if guest is not None:
-            participants.append(
-                Participant(
-                    user=guest,
-                    name=guest.display_name,
-                    kind=ParticipantKind.MEMBER,
-                    organisation="政协委员（列席）",
-                    added_by=convenor,
-                )
-            )
         self.chains.append(
             {
                 "v": v,

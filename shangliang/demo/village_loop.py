@@ -13,10 +13,7 @@ own moment (clock.frozen), after the topic was last resubmitted."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, time, timedelta
-
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shangliang.accountability import services as acc
 from shangliang.accountability.models import FollowUpCheck
@@ -24,6 +21,7 @@ from shangliang.consultations import services as consult
 from shangliang.consultations.models import Participant
 from shangliang.core import clock
 from shangliang.core.models import Event
+from shangliang.demo.accountability import photo
 from shangliang.people.models import Department, Position, Role, RoleAssignment, User
 from shangliang.topics.models import Topic, TopicSource, TopicStatus
 from shangliang.topics.services import intake, screening
@@ -104,14 +102,6 @@ TASKS = (  # (suggestion order, action, body: a department's name or "" for the 
     (1, "组织村民清理排水沟淤泥和垃圾，疏通 200 米沟渠", "", "村委会 郑海", "13904531101", 20),
     (2, "为排水沟加铺混凝土盖板 200 米，汛期前每月巡查", "住房和城乡建设局", "刘建军", "13904530101", 45),
 )
-
-
-def _photo() -> SimpleUploadedFile:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (96, 64), (60, 120, 80)).save(buffer, "PNG")
-    return SimpleUploadedFile("排水沟现场.png", buffer.getvalue(), content_type="image/png")
 
 
 def resident_story(secretary: User) -> None:
@@ -254,10 +244,10 @@ def resident_story(secretary: User) -> None:
             acc.task_sign(actor=signer, task=task, note="已签收，明确专人负责。")
             moment.move_to(at(17 + days // 2))
             acc.progress_report(
-                actor=signer, task=task, text="已完成一半，正在继续施工。", percent=50, files=[_photo()]
+                actor=signer, task=task, text="已完成一半，正在继续施工。", percent=50, files=[photo("排水沟现场.png")]
             )
             moment.move_to(at(17 + days - 3))
-            acc.completion_report(actor=signer, task=task, text=f"已完成：{action}。", files=[_photo()])
+            acc.completion_report(actor=signer, task=task, text=f"已完成：{action}。", files=[photo("排水沟现场.png")])
             moment.move_to(at(17 + days - 1))
             acc.completion_verify(actor=secretary, task=task, note="现场查看，验收合格。")
             # The resident follows the results of their own concern: their rating waits on their desk.
