@@ -186,7 +186,7 @@ class Book:
             unit=unit,
             title=f"{MARK}{topic.title}"[:100],
             form=form,
-            status=ConsultationStatus.SUBMITTED,
+            status=ConsultationStatus.ACKNOWLEDGED if self._acknowledged(when) else ConsultationStatus.SUBMITTED,
             outcome=Outcome.CONSENSUS,
             room=room,
             planned_start=self._when(when),
@@ -330,6 +330,7 @@ class Book:
                     note="协商意见建议清单附后。",
                     submitted_by=convenor,
                     submitted_at=self._when(when + timedelta(hours=2)),
+                    **self._acknowledgement(ch),
                 )
             )
         Participant.objects.bulk_create(participants, batch_size=1000)
@@ -378,6 +379,34 @@ class Book:
         ]
         for moment, action, src, dst, public in steps:
             log.add(c, moment, action, actor=convenor, from_state=src, to_state=dst, public=public)
+        if self._acknowledged(when):
+            ack = self._acknowledgement(ch)
+            log.add(
+                c,
+                ack["acknowledged_at"],
+                "acknowledge",
+                actor=approver,
+                from_state="submitted",
+                to_state="acknowledged",
+                note=ack["acknowledgement"],
+                public=True,
+            )
+
+    # The party organisation acknowledges the results a few days after they are submitted; the last two weeks' wait
+    # on its desk (a year of unacknowledged results would make the county look abandoned).
+    ACKNOWLEDGE_AFTER = timedelta(days=3)
+
+    def _acknowledged(self, when) -> bool:
+        return self._when(when + timedelta(hours=2) + timedelta(days=14)) <= self.now
+
+    def _acknowledgement(self, ch: dict) -> dict:
+        if not self._acknowledged(ch["v"].when):
+            return {}
+        return {
+            "acknowledged_by": ch["approver"],
+            "acknowledged_at": self._when(ch["v"].when + timedelta(hours=2) + self.ACKNOWLEDGE_AFTER),
+            "acknowledgement": "收悉，按清单分工落实。",
+        }
 
     def _tasks(self) -> None:
         """Each consultation's first suggestion, as a task for the unit itself (its first convenor answers for it)."""
