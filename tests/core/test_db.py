@@ -1,10 +1,10 @@
 """core.db.locked: the caller's object shows the row as it is now; a deleted row is refused. commit_without_flush:
-only the transaction it is called in skips the wait for the disk."""
+only the transaction it is called in skips the wait for the disk. refresh_statistics: the project's tables only."""
 
 import pytest
 from django.db import connection, transaction
 
-from shangliang.core.db import commit_without_flush, locked
+from shangliang.core.db import commit_without_flush, locked, refresh_statistics
 from shangliang.core.errors import NotPossible
 from shangliang.units.models import Unit, UnitKind
 from tests.factories import make_unit
@@ -64,3 +64,18 @@ def test_commit_without_flush_holds_for_its_transaction_only():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET synchronous_commit")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ANALYZE is PostgreSQL's")
+def test_refresh_statistics_leaves_the_shared_catalogs_alone():
+    """Its locks last until the (bulk load's) transaction ends: on a shared catalog they would make every other
+    database's ANALYZE wait as long (two test workers, a load beside the production database)."""
+    refresh_statistics()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.relisshared FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+            " WHERE l.pid = pg_backend_pid() AND l.mode = 'ShareUpdateExclusiveLock'"
+        )
+        analysed = dict(cursor.fetchall())
+    assert "units_unit" in analysed and "topics_topic" in analysed
+    assert not [name for name, shared in analysed.items() if shared]
