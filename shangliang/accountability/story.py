@@ -17,18 +17,28 @@ from shangliang.topics.story import Chapter, Stage, register_teller
 S = TaskStatus
 
 
-def tell(topic: Topic, context: dict) -> Chapter:
-    consultations = context.get("closed_consultations") or []
+def tell(topics: list[Topic], contexts: dict[int, dict]) -> dict[int, Chapter]:
+    """The chapters of `topics` in three queries however many they are: the tasks (with their follow-up checks) of
+    their closed consultations, and the tasks' ratings."""
+    ids = set().union(*(contexts[t.pk].get("closed_consultations") or () for t in topics))
     tasks = []
-    if consultations:
+    if ids:
         tasks = list(
-            ResponsibilityTask.objects.filter(consultation_id__in=consultations)
+            ResponsibilityTask.objects.filter(consultation_id__in=ids)
             .exclude(status=S.CANCELLED)
             .select_related("department", "owner_unit", "suggestion")
             .prefetch_related(Prefetch("follow_ups", queryset=FollowUpCheck.objects.order_by("round", "id")))
             .order_by("suggestion__order", "deadline", "id")
         )
     ratings = rating_summary(tasks) if tasks else {}
+    out = {}
+    for t in topics:
+        mine = set(contexts[t.pk].get("closed_consultations") or ())
+        out[t.pk] = _chapter([task for task in tasks if task.consultation_id in mine], ratings)
+    return out
+
+
+def _chapter(tasks: list[ResponsibilityTask], ratings: dict) -> Chapter:
     rows = []
     for t in tasks:
         check = next((f for f in t.follow_ups.all() if f.round == t.round), None)
@@ -50,7 +60,7 @@ def tell(topic: Topic, context: dict) -> Chapter:
             }
         )
     done = sum(1 for t in tasks if t.status == S.DONE)
-    rated = [r for r in ratings.values() if r.count]
+    rated = [r for r in (ratings.get(t.pk) for t in tasks) if r is not None and r.count]
     checked = [r["check"] for r in rows if r["check"] is not None and r["check"].status != FollowUpStatus.PENDING]
     people_rated = sum(r.count for r in rated)
     stages = [

@@ -22,14 +22,34 @@ def _when(c: Consultation):
     return timezone.localtime(moment) if moment else None
 
 
-def tell(topic: Topic, context: dict) -> Chapter:
-    active = Suggestion.objects.filter(status=SuggestionStatus.ACTIVE).order_by("order", "id")
-    consultations = list(
-        Consultation.objects.filter(topics=topic)
-        .exclude(status__in=NOT_YET_PUBLIC)
-        .prefetch_related(Prefetch("suggestions", queryset=active))
-        .order_by("created_at", "id")
+def tell(topics: list[Topic], contexts: dict[int, dict]) -> dict[int, Chapter]:
+    """The chapters of `topics` in three queries however many they are: the links, the consultations, their
+    suggestions."""
+    links = (
+        Consultation.topics.through.objects.filter(topic_id__in=[t.pk for t in topics])
+        .exclude(consultation__status__in=NOT_YET_PUBLIC)
+        .values_list("topic_id", "consultation_id")
     )
+    of_topic: dict[int, set[int]] = {}
+    for topic_id, consultation_id in links:
+        of_topic.setdefault(topic_id, set()).add(consultation_id)
+    active = Suggestion.objects.filter(status=SuggestionStatus.ACTIVE).order_by("order", "id")
+    ids = set().union(*of_topic.values())
+    consultations = (
+        list(
+            Consultation.objects.filter(pk__in=ids)
+            .prefetch_related(Prefetch("suggestions", queryset=active))
+            .order_by("created_at", "id")
+        )
+        if ids
+        else []
+    )
+    return {
+        t.pk: _chapter([c for c in consultations if c.pk in of_topic.get(t.pk, ())], contexts[t.pk]) for t in topics
+    }
+
+
+def _chapter(consultations: list[Consultation], context: dict) -> Chapter:
     rows = []
     for c in consultations:
         closed = c.status in CLOSED

@@ -42,6 +42,8 @@ class DeskSection:
     menu: str | tuple[str, ...]  # the menu entry counting this section (the first of these the person has)
     queryset: Callable[[Any], Any]  # user → queryset of what waits (relations the item reads selected)
     item: Callable[[Any], DeskItem]  # one object → its line
+    # objects → the same objects ready for `item` (what each line needs that costs queries, told for all at once)
+    prepare: Callable[[list], list] = list
     applies: Callable[[Any], bool] = lambda user: True  # cheap: from the request's cached scopes
     more: Callable[[Any], str] | None = None  # user → the full list's address
     order: int = 100
@@ -170,7 +172,7 @@ def desk_for(user, *, limit: int = DESK_LIMIT) -> list[FilledSection]:
         n = counts[s.key]
         if not n and not s.empty:
             continue
-        items = [s.item(obj) for obj in s.queryset(user)[:limit]] if n else []
+        items = [s.item(obj) for obj in s.prepare(list(s.queryset(user)[:limit]))] if n else []
         filled.append(FilledSection(s, n, items, s.more(user) if s.more else ""))
     return filled
 

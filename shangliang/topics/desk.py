@@ -22,7 +22,7 @@ from shangliang.people.desk import (
 from shangliang.people.models import Role
 from shangliang.people.selectors import linked_paths, manage_paths, subtree_filter, user_scopes
 from shangliang.topics.models import Topic, TopicStatus
-from shangliang.topics.story import standing
+from shangliang.topics.story import standings
 
 
 def _meta(t: Topic) -> str:
@@ -81,11 +81,18 @@ def _returned_item(t: Topic) -> DeskItem:
     return DeskItem(t.title, reverse("topics:track", args=[t.tracking_code]), _meta(t), str(_("补充后重新提交")))
 
 
+def _with_standings(topics: list[Topic]) -> list[Topic]:
+    stand = standings(topics)  # one telling for the section
+    for t in topics:
+        t.standing = stand[t.pk]
+    return topics
+
+
 def _mine_item(t: Topic) -> DeskItem:
     return DeskItem(
         t.title,
         reverse("topics:track", args=[t.tracking_code]),
-        f"{_meta(t)} · {standing(t)}",
+        f"{_meta(t)} · {t.standing}",
         str(_("查看进展")),
     )
 
@@ -145,6 +152,7 @@ def register() -> None:
             "entered",
             entered_by_me,
             _mine_item,
+            prepare=_with_standings,
             applies=enters_topics,
             more=url("topics:mine"),
             order=61,
@@ -159,6 +167,7 @@ def register() -> None:
             "my_topics",
             my_topics,
             _mine_item,
+            prepare=_with_standings,
             applies=is_resident_user,
             more=url("topics:mine"),
             order=60,

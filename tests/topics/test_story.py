@@ -15,7 +15,7 @@ from shangliang.topics.story import story_of
 from tests.accountability.conftest import assign as assign_task
 from tests.accountability.conftest import walk
 from tests.conftest import fresh
-from tests.consultations.conftest import make, people  # noqa: F401 (the `people` fixture)
+from tests.consultations.conftest import approved_topic, make, people  # noqa: F401 (the `people` fixture)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,31 @@ def test_the_story_costs_the_same_queries_with_more_tasks(client, world, people)
         html = page(client, topic)
     assert len(five) == len(one)
     assert html.count('class="story-task"') == 5
+
+
+def test_my_topics_and_the_desk_tell_every_standing_in_the_same_queries(client, world, people):  # noqa: F811
+    """我的议题 and the desk's section say where each matter stands: one telling for the page, not one per topic."""
+    resident = world.users["resident"]
+    client.force_login(resident)
+
+    def with_task(title):
+        consultation = make(world, people, C.SUBMITTED, topic=approved_topic(world.t1, title, submitter=resident))
+        assign_task(world, consultation, action=f"{title}的任务")
+        return consultation
+
+    def count(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        return len(queries), html
+
+    with_task("一号议题")
+    mine_one, _html = count(reverse("topics:mine"))
+    desk_one, _html = count(reverse("home"))
+    walk(world, with_task("二号议题").suggestions.get().tasks.get(), "done")
+    with_task("三号议题")
+    mine_three, html = count(reverse("topics:mine"))
+    desk_three, desk = count(reverse("home"))
+    assert (mine_three, desk_three) == (mine_one, desk_one)
+    assert html.count("落实：0/1 项已办结") == 2 and html.count("落实：1/1 项已办结") == 1
+    assert desk.count("落实：0/1 项已办结") == 2 and desk.count("落实：1/1 项已办结") == 1

@@ -34,7 +34,7 @@ from shangliang.topics.forms import (
 )
 from shangliang.topics.models import Topic, TopicPhoto, TopicSource, TopicStatus
 from shangliang.topics.services import importing, screening
-from shangliang.topics.story import standing
+from shangliang.topics.story import standings
 from shangliang.topics.views.public import photo_response
 from shangliang.topics.workflow import TOPIC_WORKFLOW
 from shangliang.units.models import Unit, UnitKind
@@ -385,8 +385,9 @@ def mine(request):
     """The topics a person raised (a resident's 我的议题), newest first; each opens its whole story."""
     _login(request)
     page = paginate(request, selectors.topics_raised_by(request.user).select_related("merged_into"))
+    stand = standings(page)  # one telling for the whole page
     for topic in page:
-        topic.standing = standing(topic)  # one story per approved topic on the page (a person raises a few)
+        topic.standing = stand[topic.pk]
     return render(request, "topics/mine.html", {"page": page})
 
 
