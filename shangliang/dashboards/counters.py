@@ -13,12 +13,16 @@ the transaction that records the event, so a rolled-back change rolls its counte
 
 Concurrency: the subjects' contribution rows are locked (in id order) before anything is read, so two transactions
 projecting the same subject queue, and the second computes from the first's committed rows. Counters change only by
-`value = value + d` (an F() update) on rows first created if missing (an insert that ignores conflicts): two
-transactions adding to the same counter both count, on SQLite and PostgreSQL alike.
+one upsert per change, `INSERT … ON CONFLICT DO UPDATE SET value = value + excluded.value` over every counter the
+change moves, in key order: two transactions adding to the same counter both count, on SQLite and PostgreSQL alike.
+A change costs a fixed handful of statements: lock its contributions (one upsert), read its subjects with where
+they go (one query, the county's child taken from the unit's stored path), one grouped query per source, then the
+counters (one upsert) and the contributions (one update).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -27,8 +31,8 @@ from datetime import date
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Substr, TruncMonth
 
 from shangliang.accountability.models import (
     LIVE_STATUSES,
@@ -96,26 +100,34 @@ def subject_model(label: str):
 def compute(label: str, ids: Q | Iterable[int]) -> dict[int, tuple[int, Figures]]:
     """{subject id: (unit id, {month: Counter})} for the subjects of `label` with these ids (a list, or a Q over the
     subject id such as Q(pk__range=…)) that exist now."""
+    return {sid: (unit_id, figures) for sid, (unit_id, _anchor, _part, figures) in compute_placed(label, ids).items()}
+
+
+def compute_placed(label: str, ids: Q | Iterable[int]) -> dict[int, tuple[int, int, int, Figures]]:
+    """{subject id: (unit id, anchor id, part, {month: Counter})}: `compute` with where the subject's figures go,
+    read in the same query as the subjects (see `placements`)."""
     model = subject_model(label)
     which = ids if isinstance(ids, Q) else Q(pk__in=list(ids))
-    out: dict[int, tuple[int, Figures]] = {
-        pk: (unit_id, {}) for pk, unit_id in model.objects.filter(which).values_list("pk", "unit_id")
+    rows = model.objects.filter(which).annotate(_child=_child_of("unit__")).order_by()
+    out: dict[int, tuple[int, int, int, Figures]] = {
+        pk: (unit_id, *_placed(unit_id, county_id, child), {})
+        for pk, unit_id, county_id, child in rows.values_list("pk", "unit_id", "unit__county_id", "_child")
     }
     if not out:
         return out
     for sid, figures in _standing(label, which).items():
         if sid in out:
-            out[sid][1].update(figures)
+            out[sid][3].update(figures)
     for feed in feeds()[label]:
         s = feed.source
         if isinstance(ids, Q):
-            rows = _rename(ids, feed.lookup)
+            of_subjects = _rename(ids, feed.lookup)
         else:
-            rows = Q(**{f"{feed.lookup}__in": list(out)})
+            of_subjects = Q(**{f"{feed.lookup}__in": list(out)})
         group = {"_g_subject": F(feed.lookup), "_g_month": TruncMonth(s.moment)}
-        for (sid, m), c in s.grouped(s.queryset().filter(rows), group):
+        for (sid, m), c in s.grouped(s.queryset().filter(of_subjects), group):
             if sid in out and m is not None and c:
-                out[sid][1].setdefault(month_key(month_of(m)), Counter()).update(c)
+                out[sid][3].setdefault(month_key(month_of(m)), Counter()).update(c)
     return out
 
 
@@ -164,25 +176,28 @@ def _standing(label: str, which: Q) -> dict[int, Figures]:
 # --- where a unit's figures go -------------------------------------------------------------------------------------
 
 
+def _child_of(prefix: str = ""):
+    """The id of the county's child that a unit (reached by `prefix`, "" for the unit itself) lies under, read from
+    the unit's stored path: the unit whose path is the first `county depth + 1` steps of it (NULL above county
+    level; the county itself for a county)."""
+    length = (OuterRef(f"{prefix}county__depth") + 1) * Unit.steplen
+    return Subquery(Unit.objects.filter(path=Substr(OuterRef(f"{prefix}path"), 1, length)).order_by().values("pk")[:1])
+
+
+def _placed(unit_id: int, county_id: int | None, child_id: int | None) -> tuple[int, int]:
+    if county_id is None:
+        return unit_id, 0
+    if county_id == unit_id:
+        return unit_id, unit_id
+    return county_id, child_id or county_id
+
+
 def placements(unit_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """{unit id: (anchor id, part)}: the anchor is the unit's county (or the unit itself above county level); the
-    part is the county's child the unit lies under (the county itself for its own records), 0 above county level."""
-    rows = list(Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "path", "county_id", "county__depth"))
-    child_paths = {
-        path[: (depth + 1) * Unit.steplen]
-        for pk, path, county_id, depth in rows
-        if county_id is not None and county_id != pk
-    }
-    child_ids = dict(Unit.objects.filter(path__in=child_paths).values_list("path", "pk")) if child_paths else {}
-    out = {}
-    for pk, path, county_id, depth in rows:
-        if county_id is None:
-            out[pk] = (pk, 0)
-        elif county_id == pk:
-            out[pk] = (pk, pk)
-        else:
-            out[pk] = (county_id, child_ids.get(path[: (depth + 1) * Unit.steplen], county_id))
-    return out
+    part is the county's child the unit lies under (the county itself for its own records), 0 above county level.
+    One query, whatever the depth."""
+    rows = Unit.objects.filter(pk__in=set(unit_ids)).annotate(_child=_child_of()).order_by()
+    return {pk: _placed(pk, county_id, child) for pk, county_id, child in rows.values_list("pk", "county_id", "_child")}
 
 
 CountKey = tuple[int, str, str, int, str]  # anchor, kind, month key, part, counter name
@@ -222,84 +237,72 @@ def add_placed(deltas: Counter, figures: Figures, unit_id: int, anchor: int, par
                     deltas[(anchor, CountKind.MONTH_UNITS, key, unit_id, name)] += sign * n
 
 
-def _count_q(keys: Iterable[CountKey]) -> Q:
-    q = Q()
-    for a, kind, key, part, name in keys:
-        q |= Q(anchor_id=a, kind=kind, key=key, part=part, name=name)
-    return q
-
-
 def apply(deltas: Counter) -> None:
-    """Add each difference to its counter. The rows are locked in id order first (so that two transactions adding
-    to the same counters queue without a deadlock), then changed in one UPDATE by `value = value + d`."""
-    deltas = Counter({k: v for k, v in deltas.items() if v})
-    if not deltas:
+    """Add each difference to its counter: one statement for all of them, `INSERT … ON CONFLICT DO UPDATE SET value
+    = value + excluded.value` (SQLite ≥ 3.24 and PostgreSQL), so a missing counter is created and an existing one
+    changed in place, never read and written back. Concurrency: the statement locks each row it inserts or updates
+    until the transaction ends, so a second transaction adding to the same counter waits and then adds to the
+    committed value (no lost update); rows go in key order, so two transactions take their locks in the same order
+    and cannot deadlock."""
+    rows = sorted((k, v) for k, v in deltas.items() if v)
+    if not rows:
         return
-    keys = sorted(deltas)
-    for i in range(0, len(keys), 500):
-        _apply_batch(keys[i : i + 500], deltas)
-
-
-def _apply_batch(keys: list[CountKey], deltas: Counter) -> None:
-    def ids() -> dict[CountKey, int]:
-        rows = (
-            FigureCount.objects.select_for_update()
-            .filter(_count_q(keys))
-            .order_by("pk")
-            .values_list("pk", "anchor_id", "kind", "key", "part", "name")
-        )
-        return {tuple(r[1:]): r[0] for r in rows}
-
-    found = ids()
-    if len(found) < len(keys):
-        # Missing counters are created at zero; a concurrent creator wins and this one adds to its row.
-        FigureCount.objects.bulk_create(
-            [
-                FigureCount(anchor_id=a, kind=k, key=key, part=p, name=n)
-                for a, k, key, p, n in keys
-                if (a, k, key, p, n) not in found
-            ],
-            ignore_conflicts=True,
-        )
-        found = ids()
-    by_delta: dict[int, list[int]] = defaultdict(list)
-    for k in keys:
-        by_delta[deltas[k]].append(found[k])
-    if len(by_delta) == 1:
-        ((d, pks),) = by_delta.items()
-        FigureCount.objects.filter(pk__in=pks).update(value=F("value") + d)
-        return
-    FigureCount.objects.filter(pk__in=list(found.values())).update(
-        value=F("value") + Case(*(When(pk=found[k], then=Value(deltas[k])) for k in keys), default=Value(0))
-    )
+    table = connection.ops.quote_name(FigureCount._meta.db_table)
+    columns = "anchor_id, kind, key, part, name, value"
+    per_statement = max(1, (connection.features.max_query_params or 6000) // 6)
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), per_statement):
+            batch = rows[i : i + per_statement]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
+            sql = (
+                f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 (a quoted table name, placeholders)
+                "ON CONFLICT (anchor_id, kind, key, part, name) "
+                f"DO UPDATE SET value = {table}.value + excluded.value"
+            )
+            cursor.execute(
+                sql,
+                [x for (a, kind, key, part, name), v in batch for x in (a, kind, key, part, name, v)],
+            )
 
 
 # --- projecting subjects -------------------------------------------------------------------------------------------
 
 
 def _locked_contributions(label: str, ids: list[int]) -> dict[int, Contribution]:
-    def read():
-        return {
-            c.subject_id: c
-            for c in Contribution.objects.select_for_update()
-            .filter(subject=label, subject_id__in=ids)
-            .order_by("subject_id")
-        }
-
-    found = read()
-    missing = [i for i in ids if i not in found]
-    if missing:
-        Contribution.objects.bulk_create(
-            [Contribution(subject=label, subject_id=i) for i in missing], ignore_conflicts=True
-        )
-        found = read()
-    return found
+    """The subjects' contribution rows, created empty if missing, locked until the transaction ends: one statement
+    (`INSERT … ON CONFLICT DO UPDATE … RETURNING`: the no-op update takes the row lock a SELECT FOR UPDATE would,
+    and waits for a concurrent projection of the same subject to commit, then returns its committed row). Rows go
+    in id order, so two transactions lock in the same order."""
+    table = connection.ops.quote_name(Contribution._meta.db_table)
+    per_statement = max(1, (connection.features.max_query_params or 3000) // 2)
+    out = {}
+    with connection.cursor() as cursor:
+        for i in range(0, len(ids), per_statement):
+            batch = ids[i : i + per_statement]
+            values = ", ".join(["(%s, %s, 0, '{}')"] * len(batch))
+            sql = (
+                f"INSERT INTO {table} (subject, subject_id, part, figures) VALUES {values} "  # noqa: S608 (as in apply)
+                f"ON CONFLICT (subject, subject_id) DO UPDATE SET part = {table}.part "
+                "RETURNING id, subject_id, unit_id, anchor_id, part, figures"
+            )
+            cursor.execute(sql, [x for i in batch for x in (label, i)])
+            for pk, sid, unit_id, anchor_id, part, figures in cursor.fetchall():
+                out[sid] = Contribution(
+                    pk=pk,
+                    subject=label,
+                    subject_id=sid,
+                    unit_id=unit_id,
+                    anchor_id=anchor_id,
+                    part=part,
+                    figures=json.loads(figures) if isinstance(figures, str) else figures,
+                )
+    return out
 
 
 def project(subjects: dict[str, Iterable[int]]) -> None:
     """Bring the counters up to date with these subjects as they are now (a subject that no longer exists adds
-    nothing). Call inside the transaction that changed them."""
-    with transaction.atomic():
+    nothing). Call inside the transaction that changed them (no savepoint of its own: an error undoes the change)."""
+    with transaction.atomic(savepoint=False):
         deltas: Counter = Counter()
         changed: list[Contribution] = []
         gone: list[int] = []
@@ -308,22 +311,20 @@ def project(subjects: dict[str, Iterable[int]]) -> None:
             if not ids:
                 continue
             old = _locked_contributions(label, ids)
-            new = compute(label, ids)
-            where = placements({u for u, _f in new.values()})
+            new = compute_placed(label, ids)
             for sid in ids:
                 row = old[sid]
-                unit_id, figures = new.get(sid, (None, {}))
+                unit_id, anchor, part, figures = new.get(sid, (None, None, 0, {}))
                 figures = {k: dict(+c) for k, c in figures.items() if +c}
-                placed = where.get(unit_id, (None, 0))
-                if row.figures == figures and row.unit_id == unit_id and (row.anchor_id, row.part) == placed:
+                if row.figures == figures and row.unit_id == unit_id and (row.anchor_id, row.part) == (anchor, part):
                     continue
                 if row.unit_id is not None and row.anchor_id is not None:
                     add_placed(deltas, row.figures, row.unit_id, row.anchor_id, row.part, -1)
                 if unit_id is None:
                     gone.append(row.pk)
                     continue
-                add_placed(deltas, figures, unit_id, placed[0], placed[1], +1)
-                row.unit_id, row.anchor_id, row.part, row.figures = unit_id, placed[0], placed[1], figures
+                add_placed(deltas, figures, unit_id, anchor, part, +1)
+                row.unit_id, row.anchor_id, row.part, row.figures = unit_id, anchor, part, figures
                 changed.append(row)
         apply(deltas)
         if changed:

@@ -21,6 +21,7 @@ generate_province:
         && uv run python manage.py generate_province && uv run python manage.py bench_dashboard'
 """
 
+import os
 import statistics
 import time
 
@@ -101,8 +102,14 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=30, help="warm requests per page (bounded: at most 500)")
         parser.add_argument("--cold-runs", type=int, default=5, help="cold requests per page (at most 50)")
         parser.add_argument("--period", default="", help='e.g. "2025"; default: the current year')
+        parser.add_argument(
+            "--only",
+            choices=["pages", "writes", "background"],
+            default="",
+            help="run one part only: the pages, the added write cost, or the background work",
+        )
 
-    def handle(self, *args, runs, cold_runs, period, **options):
+    def handle(self, *args, runs, cold_runs, period, only, **options):
         runs, cold_runs = max(1, min(runs, 500)), max(1, min(cold_runs, 50))
         root = Unit.objects.filter(depth=1, name=PROVINCE_NAME).first() or Unit.objects.get_root_nodes().first()
         if root is None:
@@ -122,6 +129,14 @@ class Command(BaseCommand):
         )
         other = next((c for c in counties if c.pk != county.pk), None)
         changes = Changes(user, county, village, other)
+        if only in ("", "pages"):
+            self.pages(client, root, county, village, query, runs, cold_runs, changes, other)
+        if only in ("", "writes"):
+            self.write_cost(county, village, runs)
+        if only in ("", "background"):
+            self.background(county)
+
+    def pages(self, client, root, county, village, query, runs, cold_runs, changes, other):
         with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
             self.measure(client, "floor (trivial view)", "/bench/floor/", {}, runs, None)
             for label, unit in (("province root", root), ("county", county), ("village", village)):
@@ -140,15 +155,22 @@ class Command(BaseCommand):
                     cold_runs,
                     lambda every=every: FigureCell.objects.filter(anchor_id__in=every).delete(),
                 )
-        self.write_cost(county, village, runs)
-        self.background(county)
 
     def write_cost(self, county, village, runs):
         """What projecting a change adds to its transaction (measured inside a transaction that is rolled back)."""
         consultation = (
             Consultation.objects.filter(unit__path__startswith=county.path, status__in=HELD).order_by("-pk").first()
         )
-        topic_ms, consultation_ms = [], []
+        costs: dict[str, list[tuple[float, float, int]]] = {"a new topic": [], "a consultation": []}
+
+        def timed(label, subjects):
+            connection.queries_log.clear()
+            with CaptureQueriesContext(connection) as queries:
+                t0, c0 = time.perf_counter(), time.process_time()
+                counters.project(subjects)
+                wall, cpu = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
+            costs[label].append((wall, cpu, len(queries)))
+
         try:
             with transaction.atomic():
                 for i in range(runs):
@@ -159,25 +181,22 @@ class Command(BaseCommand):
                         description="基准",
                         tracking_code=f"WC{i:010d}",
                     )
-                    t0 = time.perf_counter()
-                    counters.project({counters.TOPIC: [t.pk]})
-                    topic_ms.append((time.perf_counter() - t0) * 1000)
+                    timed("a new topic", {counters.TOPIC: [t.pk]})
                     if consultation is not None:
                         Suggestion.objects.create(consultation=consultation, order=1000 + i, text="基准建议")
-                        t0 = time.perf_counter()
-                        counters.project(
-                            {
-                                counters.CONSULTATION: [consultation.pk],
-                                counters.TOPIC: list(consultation.topics.values_list("pk", flat=True)),
-                            }
-                        )
-                        consultation_ms.append((time.perf_counter() - t0) * 1000)
+                        topics = list(consultation.topics.values_list("pk", flat=True))
+                        timed("a consultation", {counters.CONSULTATION: [consultation.pk], counters.TOPIC: topics})
                 raise Rollback
         except Rollback:
             pass
-        for label, ms in (("write cost: a new topic", topic_ms), ("write cost: a consultation", consultation_ms)):
-            if ms:
-                self.stdout.write(f"{label:34s} p50={statistics.median(ms):6.2f} ms  p95={pct(ms, 0.95):6.2f} ms")
+        for label, rows in costs.items():
+            if rows:
+                wall, cpu, queries = ([r[i] for r in rows] for i in range(3))
+                self.stdout.write(
+                    f"write cost: {label:22s} p50={statistics.median(wall):6.2f} ms  p95={pct(wall, 0.95):6.2f} ms  "
+                    f"cpu p50={statistics.median(cpu):6.2f} ms  queries={min(queries)}–{max(queries)}  "
+                    f"(n={len(rows)}, load {os.getloadavg()[0]:.2f})"
+                )
 
     def background(self, county):
         """What the worker and the periodic command spend (DASHBOARDS_REFILL_ON_CHANGE, run_periodic)."""
@@ -197,7 +216,9 @@ class Command(BaseCommand):
                 t0 = time.perf_counter()
                 n = cells.refill(**kwargs)
                 took = (time.perf_counter() - t0) * 1000
-            self.stdout.write(f"{label:34s} {took:8.1f} ms  cells={n}  queries={len(queries)}")
+            self.stdout.write(
+                f"{label:34s} {took:8.1f} ms  cells={n}  queries={len(queries)}  (load {os.getloadavg()[0]:.2f})"
+            )
 
     def measure(self, client, label, url, query, runs, prepare):
         timings, counts = [], []
@@ -214,5 +235,6 @@ class Command(BaseCommand):
             counts.append(len(queries))
         self.stdout.write(
             f"{label:22s} p50={statistics.median(timings):8.1f} ms  p95={pct(timings, 0.95):8.1f} ms  "
-            f"max={max(timings):8.1f} ms  queries={min(counts)}–{max(counts)}  (n={runs})"
+            f"max={max(timings):8.1f} ms  queries={min(counts)}–{max(counts)}  "
+            f"(n={runs}, load {os.getloadavg()[0]:.2f})"
         )
