@@ -181,10 +181,28 @@ def fresh(user):
 # Test modules (or packages) that run on the loaded demo county: they share one load (DemoCounty), run one after the
 # other on one worker (pytest_xdist_make_scheduler) and come first in the run (pytest_collection_modifyitems).
 DEMO_COUNTY_GROUP = ("tests/demo/", "tests/test_sweep_access.py", "tests/test_sweep_input.py")
+# A module of the demo package that loads the county on its own (on a later day) and the determinism check with it: a
+# scope of its own, so that under xdist it runs on the other worker, beside the group, not after it.
+OWN_DEMO_LOAD = "tests/demo/test_anchored_to_the_day_of_loading.py"
+# The longest scopes after the group (measured: its own demo load and a subprocess's; each figure after every change;
+# a province; the permission matrix), handed out first so that no long one is left for the end of the run while the
+# other worker idles. The others follow, the largest first (xdist's own order).
+LONG_SCOPES = (
+    OWN_DEMO_LOAD,
+    "tests/dashboards/test_cache.py",
+    "tests/bench/test_province.py",
+    "tests/units/test_rules.py",
+    "tests/dashboards/test_counters.py",
+)
 
 
 def uses_the_demo_county(nodeid: str) -> bool:
-    return nodeid.startswith(DEMO_COUNTY_GROUP)
+    return nodeid.startswith(DEMO_COUNTY_GROUP) and not nodeid.startswith(OWN_DEMO_LOAD)
+
+
+def scope_of(nodeid: str) -> str:
+    """The xdist scope of a test: the demo county's group, or its module (or class)."""
+    return "demo-county" if uses_the_demo_county(nodeid) else nodeid.rsplit("::", 1)[0]
 
 
 class DemoCounty:
@@ -257,15 +275,32 @@ def pytest_runtest_teardown(item, nextitem):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """The demo county's group first (one load, and under xdist its long scope starts first instead of last)."""
-    items[:] = [i for i in items if uses_the_demo_county(i.nodeid)] + [
-        i for i in items if not uses_the_demo_county(i.nodeid)
-    ]
+    """The demo county's group first (one load, and under xdist its long scope starts first instead of last), then the
+    LONG_SCOPES, then the other scopes, the largest first; each scope's tests together, in their own order.
+
+    `make test-browser` and `make test-prod` collect only their folders: a test marked for them elsewhere is refused
+    here (the SQLite and PostgreSQL passes collect everything), rather than left out of every pass."""
+    for item in items:
+        for marker, folder in (("browser", "tests/browser/"), ("prod", "tests/ops/")):
+            if item.get_closest_marker(marker) and not item.nodeid.startswith(folder):
+                raise pytest.UsageError(f"{item.nodeid} is marked {marker}: move it to {folder} (Makefile)")
+    scopes: dict[str, list] = {}
+    for item in items:
+        scopes.setdefault(scope_of(item.nodeid), []).append(item)
+
+    def rank(scope: str) -> tuple:
+        if scope == "demo-county":
+            return (0, 0, 0)
+        long = [i for i, prefix in enumerate(LONG_SCOPES) if scope.startswith(prefix)]
+        return (1, long[0], 0) if long else (2, 0, -len(scopes[scope]))
+
+    items[:] = [item for scope in sorted(scopes, key=rank) for item in scopes[scope]]
 
 
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadscope`, with the demo county's group (DEMO_COUNTY_GROUP) as one scope: its modules share one loaded
-    demo county, so they run one after the other on one worker. (xdist's own `loadgroup` would do, but it ignores the
+    demo county, so they run one after the other on one worker. Scopes are handed out in the order of the collection
+    (pytest_collection_modifyitems), not xdist's largest-first. (xdist's own `loadgroup` would do, but it ignores the
     groups under pytest 9.)"""
     if config.getvalue("dist") != "loadscope":
         return None
@@ -273,8 +308,28 @@ def pytest_xdist_make_scheduler(config, log):
 
     class Scheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid):
-            if uses_the_demo_county(nodeid):
-                return "demo-county"
-            return super()._split_scope(nodeid)
+            return scope_of(nodeid)
 
+    config.option.loadscopereorder = False
     return Scheduling(config, log)
+
+
+# How busy each xdist worker was (the sum of its tests' setup, call and teardown times), printed after the run: a pass
+# is as long as its busiest worker, and the balance shows which scope to move (LONG_SCOPES, DEMO_COUNTY_GROUP).
+_busy: dict[str, list[float]] = {}
+
+
+def pytest_runtest_logreport(report):
+    node = getattr(report, "node", None)  # set by xdist on the controller's copy of a worker's report
+    if node is not None:
+        busy = _busy.setdefault(node.gateway.id, [0.0, 0])
+        busy[0] += report.duration
+        busy[1] += report.when == "call"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _busy:
+        terminalreporter.write_line(
+            "busy time per worker: "
+            + ", ".join(f"{gw} {busy:.0f} s ({tests} tests)" for gw, (busy, tests) in sorted(_busy.items()))
+        )

@@ -5,12 +5,18 @@ ten is behind its norm, and the latest public-opinion report, village case and v
 The later day is 2028-02-29: a leap day, in a year whose working-day calendar no maintained package knows yet (the
 deadlines counted into it are provisional). One load of its own (a minute of CPU), so the module runs in the
 PostgreSQL pass only (marker postgres_pass). It rolls back the shared demo county if that is loaded (the other
-modules load it again) and is named to run before them."""
+modules load it again); under xdist it is a scope of its own (tests/conftest.py), run beside the shared county's.
 
+The same load is the one the determinism check compares with a load in another process."""
+
+import os
+import subprocess
+import sys
 from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.test import TestCase
@@ -21,7 +27,7 @@ from shangliang.consultations.models import Consultation, ConsultationStatus
 from shangliang.core import clock
 from shangliang.core.models import Event
 from shangliang.demo import anchor, lived
-from shangliang.demo.loader import load_demo
+from shangliang.demo.loader import fingerprint, load_demo
 from shangliang.opinions.models import OpinionReport, ReportStatus
 from shangliang.topics.models import Topic, TopicSource, TopicStatus
 from shangliang.units.models import Unit, UnitKind
@@ -132,3 +138,38 @@ def test_the_latest_report_case_and_disclosure_are_recent(county):
     first = anchor.lived_start(today)
     assert first == date(2026, 8, 1)
     assert not in_county(Disclosure, county).filter(period_start__lt=first).exists()
+
+
+def test_a_fresh_database_in_another_process_gets_the_same_names(county, tmp_path):
+    """Determinism: another process, another hash seed, a new SQLite file: the same names, paths and phones as this
+    module's load on PostgreSQL, on the same day.
+
+    Compared with this module's load (not the shared county's), so that `make test` loads the demo three times, not
+    four, and this module runs apart from the shared county's. The fresh file's tables come straight from the models
+    (as pytest-django's --nomigrations): what is compared is the load, and both passes' own databases run the
+    migrations; migrating the file cost half a minute of CPU."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.apps import apps\n"
+        "from django.conf import settings\n"
+        "settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', run_syncdb=True, verbosity=0)\n"
+        "from shangliang.core import clock\n"
+        "from shangliang.demo.loader import load_demo, fingerprint\n"
+        f"with clock.frozen({LATER!r}):\n"
+        "    load_demo(); print(fingerprint())\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        "PYTHONHASHSEED": "4242",
+        "DEBUG": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    assert clock.today() == DAY
+    assert result.stdout.strip().splitlines()[-1] == fingerprint()
