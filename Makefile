@@ -38,8 +38,10 @@ prod: install
 prod-stop:
 	bash scripts/prod-stop.sh
 
-# The whole suite: SQLite, then PostgreSQL where its server binaries exist, then the browser tests. The few slow checks
-# marked postgres_pass (pyproject.toml) run in the PostgreSQL pass only, where they prove the most.
+# The whole suite: SQLite, then PostgreSQL where its server binaries exist, then the browser tests beside the production
+# smoke test. The few slow checks marked postgres_pass (pyproject.toml) run in the PostgreSQL pass only, where they
+# prove the most. The browser and prod passes collect only their folders (tests/browser, tests/ops): tests/conftest.py
+# refuses a test marked browser or prod anywhere else.
 test: install
 	bash scripts/ensure-system.sh
 	$(UV) run --frozen ruff check .
@@ -47,8 +49,11 @@ test: install
 	$(UV) run --frozen lint-imports --no-logo importlinter.toml
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
-	$(MAKE) --no-print-directory test-browser
-	$(MAKE) --no-print-directory test-prod
+	@# The browser pass and the production smoke test side by side: each mostly waits on a browser or on servers
+	@# starting (about a core between them), on ports of their own; the smoke test's output follows the browser pass's.
+	@log=$$(mktemp); $(MAKE) --no-print-directory test-prod > $$log 2>&1 & prod=$$!; \
+	status=0; $(MAKE) --no-print-directory test-browser || status=$$?; \
+	wait $$prod || status=$$?; cat $$log; rm -f $$log; exit $$status
 
 test-sqlite:
 	@echo "== SQLite =="
@@ -64,12 +69,12 @@ test-postgres:
 
 test-browser:
 	@echo "== Browser (Chromium) =="
-	$(UV) run --frozen pytest -m browser -q --durations=5
+	$(UV) run --frozen pytest tests/browser -m browser -q --durations=5
 
 # One smoke test of `make prod` on ports and a folder of its own (tests/ops/test_prod_stack.py).
 test-prod:
 	@echo "== Production stack (nginx, gunicorn, PostgreSQL, worker, periodic loop) =="
-	env -u DATABASE_URL $(UV) run --frozen pytest -m prod -q --durations=1
+	env -u DATABASE_URL $(UV) run --frozen pytest tests/ops -m prod -q --durations=1
 
 lint:
 	$(UV) run --frozen ruff check --fix .
