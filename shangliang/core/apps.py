@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("公共内核")
 
     def ready(self) -> None:
-        from shangliang.core import audit, backup
+        from shangliang.core import audit, backup, ratelimit
         from shangliang.core.calendars import reconcile_line
         from shangliang.core.db import purge_submissions
         from shangliang.core.events import outbox_line
@@ -35,3 +35,4 @@ class CoreConfig(AppConfig):
         # The nightly backup (BACKUP_NIGHTLY), keeping BACKUP_KEEP.
         register_periodic("backup", backup.nightly_line)
         register_periodic("submissions", purge_submissions)
+        register_periodic("rate_counters", ratelimit.purge_counters)

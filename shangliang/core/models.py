@@ -324,3 +324,21 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.content_type_id}:{self.object_id}"
+
+
+class RateCounter(models.Model):
+    """One fixed window of one rate limit for one actor or network (core.ratelimit), when the counters are shared
+    through the database (CACHE_BACKEND=database): counted in one upsert statement instead of the database cache's
+    get-then-set (5 to 9 queries and two savepoints per count). The key holds the window's number, so a new window is
+    a new row; run_periodic deletes the expired ones."""
+
+    key = models.CharField(max_length=120, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("频率计数")
+        verbose_name_plural = _("频率计数")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

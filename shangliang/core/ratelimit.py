@@ -7,22 +7,26 @@ RATE_<NAME>_NETWORK, "COUNT/WINDOW" such as "5/1h"; "0" turns one off):
   out by its sixth resident while one abuser still cannot flood a room. Callers leave the network out for a
   verified mobile or an account (the visitor does: `request.visitor.hit(name)`), which lifts that cap.
 
-With several app processes set CACHE_BACKEND=database so that they share counters. Refusals raise RateLimited,
-which the DomainErrorMiddleware renders as the one "too many" page (429 with Retry-After).
+With several app processes set CACHE_BACKEND=database so that they share counters: then each count is one upsert
+statement on a table of its own (core.RateCounter), not the database cache's get-then-set. Refusals raise
+RateLimited, which the DomainErrorMiddleware renders as the one "too many" page (429 with Retry-After).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shangliang.core.crypto import mac
 from shangliang.core.errors import DomainError
+from shangliang.core.models import RateCounter
 
 # What each named limit guards, for the "too many" page. A name in settings.RATE_LIMITS without a label here shows
 # the generic wording.
@@ -92,13 +96,39 @@ def _count(name: str, scope: str, who: str, rate: Rate) -> tuple[int, int]:
     window_no = int(now // rate.window)
     # Keyed hash: the cache (a database table with CACHE_BACKEND=database) never holds an address or a number.
     key = f"rl:{name}:{scope}:{mac(who.encode(), purpose='ratelimit')[:32]}:{window_no}"
+    retry = int((window_no + 1) * rate.window - now) + 1
+    if _counted_in_database():
+        return _count_in_database(key, expires=(window_no + 1) * rate.window), retry
     cache.add(key, 0, timeout=rate.window)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=rate.window)
         count = 1
-    return count, int((window_no + 1) * rate.window - now) + 1
+    return count, retry
+
+
+def _counted_in_database() -> bool:
+    return settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+
+
+def _count_in_database(key: str, *, expires: int) -> int:
+    """Add one to the window's row (created at 1) and return the new count: one statement, whose row lock (one actor's
+    or one network's window) is held until the caller's transaction ends, so concurrent counts never lose one."""
+    table = connection.ops.quote_name(RateCounter._meta.db_table)  # the model's own table name, quoted
+    sql = (
+        f'INSERT INTO {table} ("key", "count", "expires_at") VALUES (%s, 1, %s) '  # noqa: S608
+        f'ON CONFLICT ("key") DO UPDATE SET "count" = {table}."count" + 1 RETURNING "count"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, datetime.fromtimestamp(expires, tz=UTC)])
+        return cursor.fetchone()[0]
+
+
+def purge_counters(today) -> str:
+    """run_periodic's job: delete the counters of windows that have ended."""
+    deleted, _by_model = RateCounter.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
+    return f"core: {deleted} ended rate-limit windows deleted"
 
 
 def _refuse(name: str, rate: Rate, retry_after: int, *, network: bool) -> RateLimited:

@@ -113,3 +113,42 @@ def test_too_many_page(limits):
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
     text = response.content.decode()
     assert "操作过于频繁" in text and "提交议题过于频繁" in text
+
+
+@pytest.fixture
+def counted_in_database(settings, limits):
+    """As in production (CACHE_BACKEND=database): the counters are rows of core.RateCounter."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "unused"}}
+
+
+@pytest.mark.django_db
+def test_database_counters_cap_each_actor_and_network_in_one_statement_each(
+    counted_in_database, django_assert_num_queries
+):
+    for i in range(2):
+        with django_assert_num_queries(2):  # the actor's window and the network's window, one upsert each
+            ratelimit.hit("topic_submit", key="browser-a", network=f"10.0.1.{i}")
+    with pytest.raises(ratelimit.RateLimited) as refused:
+        ratelimit.hit("topic_submit", key="browser-a", network="10.0.1.9")
+    assert refused.value.retry_after > 0 and "提交议题过于频繁" in str(refused.value.message)
+    for i in range(4):  # 10.0.1.1 counted once above: these make five, its limit
+        ratelimit.hit("topic_submit", key=f"browser-{i}", network="10.0.1.1")
+    with pytest.raises(ratelimit.RateLimited) as refused:
+        ratelimit.hit("topic_submit", key="browser-z", network="10.0.1.1")
+    assert "手机号验证" in str(refused.value.message)
+    from shangliang.core.models import RateCounter
+
+    keys = list(RateCounter.objects.values_list("key", flat=True))
+    assert keys and not any("browser" in k or "10.0.1" in k for k in keys)  # keyed hashes only
+
+
+@pytest.mark.django_db
+def test_ended_windows_are_purged(counted_in_database):
+    from datetime import UTC, datetime, timedelta
+
+    from shangliang.core.models import RateCounter
+
+    ratelimit.hit("topic_submit", key="browser-a")
+    RateCounter.objects.create(key="rl:old", count=3, expires_at=datetime.now(tz=UTC) - timedelta(seconds=1))
+    assert "1 ended" in ratelimit.purge_counters(None)
+    assert RateCounter.objects.count() == 1
