@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from django.db.models import Count, Max, Q
+from django.db.models import BigIntegerField, Count, FilteredRelation, Max, Q, Value
 from django.utils.translation import gettext as _
 
 from shangliang.core import clock
@@ -103,8 +103,19 @@ def next_card(room: OnlineRoom, participant: OnlineParticipant | None) -> Card:
     has voted on (docs/consensus.md), so new statements are shown quickly. The draw is seeded by the participant and
     how many votes they have cast, so reloading the page shows the same statement.
     """
-    ids = list(visible_statements(room).order_by("pk").values_list("pk", flat=True))
-    voted = voted_ids(participant) & set(ids)
+    # The visible statements with this participant's vote on each, if any: one query (a left join on the one-vote-
+    # per-statement key), however many votes the room holds.
+    rows = visible_statements(room).order_by("pk")
+    if participant is not None:
+        mine = FilteredRelation("votes", condition=Q(votes__participant=participant))
+        rows = rows.annotate(mine=mine).values_list("pk", "mine__id")
+    else:
+        rows = rows.values_list("pk", Value(None, output_field=BigIntegerField()))
+    ids, voted = [], set()
+    for pk, vote_id in rows:
+        ids.append(pk)
+        if vote_id is not None:
+            voted.add(pk)
     run = latest_run(room, "priorities")
     stored = run.priorities if run is not None else {}
     weights = [float(stored.get(str(pk), NEW_STATEMENT_PRIORITY)) for pk in ids]
