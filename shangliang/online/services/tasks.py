@@ -7,7 +7,9 @@ How it is debounced (the choice, and why):
   enqueues one `recompute_room` task on commit; otherwise it only bumps the counter. A burst of votes therefore
   queues one task, not one per vote.
 - With a backend that can defer (django-tasks-db), the task runs ONLINE_RECOMPUTE_DELAY seconds (default 5) after
-  the first change, so that the votes of those seconds go into the same run.
+  the first change, so that the votes of those seconds go into the same run; a run that finds changes arrived while
+  it ran enqueues the next one for the delay after it read the votes (not after it finished), so that in a busy room
+  a vote waits at most the delay plus one run before results include it.
 - The task reads `change_seq`, and skips when the latest run already covers it. Otherwise it reads the votes,
   runs the engine warm-started from the latest run's AnalysisState, and stores an AnalysisRun with the sequence
   number it read. Then, with the room locked, it either clears the flag or (if changes arrived meanwhile) keeps it
@@ -37,13 +39,16 @@ logger = logging.getLogger(__name__)
 KEEP_RUNS = 10  # older runs of a room are deleted; the latest is what pages read
 
 
-def enqueue_recompute(room_id: int) -> None:
-    """Enqueue the room's recomputation (deferred by ONLINE_RECOMPUTE_DELAY where the backend can defer)."""
+def enqueue_recompute(room_id: int, *, since=None) -> None:
+    """Enqueue the room's recomputation, deferred by ONLINE_RECOMPUTE_DELAY where the backend can defer: counted
+    from now (the first change), or from `since` (a run that found changes arriving while it ran: counted from when it
+    read the votes, so that those changes, which have already waited for the run, wait at most the delay more)."""
     job = recompute_room
     delay = getattr(settings, "ONLINE_RECOMPUTE_DELAY", 5)
     try:
         if delay > 0 and job.get_backend().supports_defer:
-            job = job.using(run_after=clock.now() + timedelta(seconds=delay))
+            run_after = max(since or clock.now(), clock.now() - timedelta(seconds=delay)) + timedelta(seconds=delay)
+            job = job.using(run_after=run_after)
         job.enqueue(room_id)
     except Exception:  # the queue is down: let the next change try again rather than wait for the lease
         logger.exception("could not enqueue the recomputation of online room %s", room_id)
@@ -64,13 +69,14 @@ def recompute_room(room_id: int) -> int | None:
 
 def recompute(room_id: int, *, force: bool = False) -> AnalysisRun | None:
     """Run the analysis of a room now and store it (the task's body; the demo and commands call it directly)."""
+    read_at = clock.now()
     room = OnlineRoom.objects.filter(pk=room_id).first()
     if room is None:
         return None
     seq = room.change_seq
     latest = AnalysisRun.objects.filter(room=room).order_by("-id").values("covers_seq", "state").first()
     if latest is not None and latest["covers_seq"] >= seq and not force:
-        _finish(room_id, seq)
+        _finish(room_id, seq, read_at)
         return None
     started = time.perf_counter()
     visible = room.visible_statuses()
@@ -118,11 +124,11 @@ def recompute(room_id: int, *, force: bool = False) -> AnalysisRun | None:
         )
         keep = list(AnalysisRun.objects.filter(room=room).order_by("-id").values_list("pk", flat=True)[:KEEP_RUNS])
         AnalysisRun.objects.filter(room=room).exclude(pk__in=keep).delete()
-    _finish(room_id, seq)
+    _finish(room_id, seq, read_at)
     return run
 
 
-def _finish(room_id: int, seq: int) -> None:
+def _finish(room_id: int, seq: int, read_at) -> None:
     """Clear the queued flag, or, if changes arrived after `seq` was read, keep it and enqueue once more."""
     with transaction.atomic():
         room = OnlineRoom.objects.select_for_update().filter(pk=room_id).first()
@@ -130,6 +136,6 @@ def _finish(room_id: int, seq: int) -> None:
             return
         if room.change_seq > seq:
             OnlineRoom.objects.filter(pk=room_id).update(recompute_queued_at=clock.now())
-            transaction.on_commit(lambda: enqueue_recompute(room_id))
+            transaction.on_commit(lambda: enqueue_recompute(room_id, since=read_at))
         else:
             OnlineRoom.objects.filter(pk=room_id).update(recompute_queued_at=None)
