@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from shangliang.core import audit, clock
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.models import (
@@ -392,7 +393,7 @@ def provisional_resolve(*, actor, deadline: ProvisionalDeadline, move: bool) -> 
     """Keep the provisional day (confirm) or move the deadline to the official one."""
     require_perm(actor, CHANGE, deadline.county, _("只有本县政协机关工作人员可以核对本县的期限。"))
     with transaction.atomic():
-        row = ProvisionalDeadline.objects.select_for_update().get(pk=deadline.pk)
+        row = locked(deadline)
         if row.status != ProvisionalStatus.DIFFERS:
             raise NotPossible(_("这个期限已经处理过了。"))
         subject = row.subject

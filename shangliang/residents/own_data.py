@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from shangliang.core import clock
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -204,25 +205,25 @@ def data_request_answer(*, actor, request: DataRequest, decision: str, answer: s
         answer, label=_("答复"), field="answer", max_length=1000, required=decision == RequestStatus.REFUSED
     )
     with transaction.atomic():
-        locked = DataRequest.objects.select_for_update().get(pk=request.pk)
-        if locked.status != RequestStatus.OPEN:
+        row = locked(request)
+        if row.status != RequestStatus.OPEN:
             raise NotPossible(_("该申请已答复。"))
         erased = {}
-        if decision == RequestStatus.DONE and locked.kind == RequestKind.DELETE:
-            erased = erase_all(Person(user_id=locked.user_id, mobile_hash=locked.mobile_hash))
-            locked.mobile_hash, locked.user = unlinkable(), None
-        locked.status, locked.answer, locked.answered_at, locked.answered_by = decision, answer, clock.now(), actor
-        locked.save()
+        if decision == RequestStatus.DONE and row.kind == RequestKind.DELETE:
+            erased = erase_all(Person(user_id=row.user_id, mobile_hash=row.mobile_hash))
+            row.mobile_hash, row.user = unlinkable(), None
+        row.status, row.answer, row.answered_at, row.answered_by = decision, answer, clock.now(), actor
+        row.save()
         record_event(
-            locked,
+            row,
             actor=actor,
             action="data_request_answered",
             from_state=RequestStatus.OPEN,
             to_state=decision,
-            unit=locked.county,
+            unit=row.county,
             data={"erased": {k: v for k, v in erased.items() if v}},
         )
-    return locked
+    return row
 
 
 # ---- retention --------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shangliang.core import audit
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.people.models import Role
 from shangliang.security.models import AccountSecurity, AdminKind, AdminRole, Alert, SecurityPolicy, SmsDevice
@@ -79,13 +80,13 @@ def admin_role_end(*, actor, role: AdminRole) -> AdminRole:
     if role.ended_at is not None:
         raise NotPossible(_("该管理员角色已终止。"))
     with transaction.atomic():
-        locked = AdminRole.objects.select_for_update().get(pk=role.pk)
-        if locked.ended_at is not None:
+        row = locked(role)
+        if row.ended_at is not None:
             raise NotPossible(_("该管理员角色已终止。"))
-        locked.ended_at, locked.ended_by = audit.now(), actor
-        locked.save(update_fields=["ended_at", "ended_by"])
-        audit.record(audit.ADMIN_ROLE_CHANGED, actor=actor, subject=locked.user, detail={"ended": locked.kind})
-    return locked
+        row.ended_at, row.ended_by = audit.now(), actor
+        row.save(update_fields=["ended_at", "ended_by"])
+        audit.record(audit.ADMIN_ROLE_CHANGED, actor=actor, subject=row.user, detail={"ended": row.kind})
+    return row
 
 
 # --- policy ---------------------------------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def follow_up_record(
     checked = checked_documents(files, field="files", most=MAX_EVIDENCE_FILES)
     with transaction.atomic():
         t = locked(task)
-        c = FollowUpCheck.objects.select_for_update().get(pk=check.pk)
+        c = locked(check)
         if c.status != FollowUpStatus.PENDING:
             raise NotPossible(_("该回访已记录。"))
         FOLLOW_UP_WORKFLOW.move(c, action="lasted" if lasted else "not_lasted")

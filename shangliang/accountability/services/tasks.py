@@ -196,8 +196,8 @@ def task_assign(
     try:
         with transaction.atomic():
             # Lock the consultation: it cannot be reopened or cancelled while its results are being assigned.
-            status = Consultation.objects.select_for_update().filter(pk=consultation.pk).values_list("status").first()
-            if status is None or status[0] not in ASSIGNABLE:
+            gone = _("协商的状态已变更，不能交办。")
+            if locked(consultation, fields=["status"], missing=gone).status not in ASSIGNABLE:
                 raise NotPossible(_("协商的状态已变更，不能交办。"))
             task.save()
             if provisional:

@@ -150,7 +150,7 @@ def participant_respond(
     reason = clean_text(reason, label=_("婉拒原因"), field="reason", max_length=200, required=False)
     with transaction.atomic():
         c = locked(participant.consultation)
-        p = Participant.objects.select_for_update().get(pk=participant.pk)
+        p = locked(participant)
         if c.status not in INVITING or p.status == InvitationStatus.PENDING:
             if c.status in PREPARING:
                 raise NotPossible(_("邀请尚未发出，暂不能答复。"))
@@ -181,7 +181,7 @@ def _sign_in(c: Consultation, participant: Participant, *, actor, method: str) -
         if c.status in PREPARING:
             raise NotPossible(_("协商尚未开始，暂不能签到。"))
         raise NotPossible(_("协商已经结束，不能再签到。"))
-    p = Participant.objects.select_for_update().get(pk=participant.pk)
+    p = locked(participant)
     if p.signed_in_at is not None:
         return p, True
     p.signed_in_at = clock.now()

@@ -136,10 +136,8 @@ def room_create(
         closes_at = closes_at or consultation.online_closes_at
     opens_at, closes_at = _period(opens_at, closes_at, now)
     with transaction.atomic():
-        current = Consultation.objects.select_for_update().filter(pk=consultation.pk).values("status").first()
-        if current is None:
-            raise NotPossible(_("该协商不存在。"))
-        if current["status"] in (*CONSULTATION_CLOSED, ConsultationStatus.CANCELLED):
+        status = locked(consultation, fields=["status"], missing=_("该协商不存在。")).status
+        if status in (*CONSULTATION_CLOSED, ConsultationStatus.CANCELLED):
             raise NotPossible(_("协商已经结束或取消，不能再开设网上协商议事室。"))
         if OnlineRoom.objects.filter(consultation=consultation).exists():
             raise NotPossible(_("本次协商已有网上协商议事室。"))
@@ -375,9 +373,8 @@ def statement_pull(*, actor, statement: Statement) -> Suggestion:
     if statement.status not in room.visible_statuses():
         raise NotPossible(_("已隐藏、未通过或待审核的观点不能纳入建议清单。"))
     with transaction.atomic():
-        current = Statement.objects.select_for_update().filter(pk=statement.pk).values("suggestion_id").first()
-        if current and current["suggestion_id"]:
-            existing = Suggestion.objects.filter(pk=current["suggestion_id"], status="active").first()
+        if locked(statement, fields=["suggestion"]).suggestion_id:
+            existing = Suggestion.objects.filter(pk=statement.suggestion_id, status="active").first()
             if existing is not None:
                 return existing
         counts = Vote.objects.filter(statement=statement).aggregate(

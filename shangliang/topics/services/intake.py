@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from shangliang.core.crypto import mobile_hash
+from shangliang.core.db import locked
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -277,8 +278,8 @@ def topic_support(*, topic: Topic, actor, visitor: Visitor | None = None) -> Sup
     try:
         with transaction.atomic():
             # Lock the topic: the count moves with the row, and the state cannot change under us.
-            status = Topic.objects.select_for_update().filter(pk=topic.pk).values_list("status", flat=True).first()
-            if status not in PUBLIC_STATUSES:
+            gone = _("该议题的状态已变更，不能附议。")
+            if locked(topic, fields=["status"], missing=gone).status not in PUBLIC_STATUSES:
                 raise NotPossible(_("该议题的状态已变更，不能附议。"))
             support = Support.objects.create(topic=topic, **person)
             Topic.objects.filter(pk=topic.pk).update(supports_count=F("supports_count") + 1)
@@ -296,7 +297,8 @@ def topic_set_urgent(*, topic: Topic, actor, urgent: bool, note: str = "") -> To
     if topic.urgent == urgent:
         raise InvalidInput(_("议题已是该状态。"))
     with transaction.atomic():
-        Topic.objects.select_for_update().filter(pk=topic.pk).first()
+        if locked(topic, fields=["urgent"]).urgent == urgent:  # the same flag sent twice
+            raise InvalidInput(_("议题已是该状态。"))
         topic.urgent = urgent
         topic.save(update_fields=["urgent", "updated_at"])
         record_event(topic, actor=actor, action="set_urgent" if urgent else "unset_urgent", note=note)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shangliang.core import clock
-from shangliang.core.db import insert_once, sender_of
+from shangliang.core.db import insert_once, locked, sender_of
 from shangliang.core.errors import InvalidInput, NotAllowed, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.permissions import require_perm
@@ -218,7 +218,7 @@ def disclosure_update(
     """Change a draft. A published disclosure is refused: it is corrected by a new version (`disclosure_correct`)."""
     require_perm(actor, MANAGE, disclosure)
     with transaction.atomic():
-        current = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+        current = locked(disclosure)
         _require_draft(current)
         fields = _clean_fields(
             unit=current.unit,
@@ -245,7 +245,7 @@ def disclosure_update(
 def disclosure_attach(*, actor, disclosure: Disclosure, documents: Sequence) -> int:
     require_perm(actor, MANAGE, disclosure)
     with transaction.atomic():
-        current = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+        current = locked(disclosure)
         _require_draft(current)
         checked = _clean_documents(documents, already=current.documents.count())
         if not checked:
@@ -260,7 +260,7 @@ def disclosure_detach(*, actor, document: DisclosureDocument) -> None:
     disclosure = document.disclosure
     require_perm(actor, MANAGE, disclosure)
     with transaction.atomic():
-        _require_draft(Disclosure.objects.select_for_update().get(pk=disclosure.pk))
+        _require_draft(locked(disclosure))
         DisclosureDocument.objects.filter(pk=document.pk).delete()
         record_event(disclosure, actor=actor, action="detach", note=document.name)
 
@@ -272,7 +272,7 @@ def disclosure_publish(*, actor, disclosure: Disclosure) -> Disclosure:
         previous = None
         if disclosure.previous_id is not None:
             # Lock the corrected version first: two corrections published at once must not both supersede it.
-            previous = Disclosure.objects.select_for_update().get(pk=disclosure.previous_id)
+            previous = locked(disclosure.previous)
             if previous.status != DisclosureStatus.PUBLISHED:
                 raise NotPossible(_("被更正的公示已不是最新版本，不能再发布这份更正。"))
         disclosure.published_at = clock.now()
@@ -350,7 +350,7 @@ def disclosure_correct(
     try:
         with transaction.atomic():
             # Lock and re-read the original: the page it was corrected from may be out of date.
-            _require_correctable(Disclosure.objects.select_for_update().get(pk=original.pk))
+            _require_correctable(locked(original))
             correction.save()
             # The correction lists the original's documents too (the same stored files) unless told otherwise.
             DisclosureDocument.objects.bulk_create(
@@ -470,8 +470,7 @@ def _feedback_create(*, actor, disclosure, kind, text, visitor, name, contact_co
     )
     with transaction.atomic():
         # Lock the disclosure: a correction published at this moment must not leave an objection on the old one.
-        status = Disclosure.objects.select_for_update().filter(pk=disclosure.pk).values_list("status", flat=True)
-        if status.first() != DisclosureStatus.PUBLISHED:
+        if locked(disclosure, fields=["status"]).status != DisclosureStatus.PUBLISHED:
             raise NotPossible(_("该公示刚刚被更正，请对最新版本提出意见。"))
         feedback.save()
         if (mobile or name) and visitor is not None:

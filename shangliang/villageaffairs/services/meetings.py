@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from shangliang.consultations.models import Consultation, ConsultationForm, ConsultationStatus
 from shangliang.consultations.services import consultation_create
 from shangliang.core import audit, clock
-from shangliang.core.db import insert_once, sender_of
+from shangliang.core.db import insert_once, locked, sender_of
 from shangliang.core.errors import InvalidInput, NotPossible
 from shangliang.core.events import record_event
 from shangliang.core.months import add_months, month_end, month_start
@@ -371,7 +371,7 @@ def meeting_open_consultation(*, actor, meeting: MonthlyMeeting, topics, title: 
     that the actor is the village's convenor and that the topics are approved and free) and link it."""
     require_perm(actor, MANAGE, meeting)
     with transaction.atomic():
-        current = MonthlyMeeting.objects.select_for_update().get(pk=meeting.pk)
+        current = locked(meeting)
         _require_linkable(current)
         consultation = consultation_create(
             actor=actor,
@@ -397,7 +397,7 @@ def meeting_link_consultation(*, actor, meeting: MonthlyMeeting, consultation: C
     if consultation.status == ConsultationStatus.CANCELLED:
         raise InvalidInput(_("该协商活动已取消。"), field="consultation")
     with transaction.atomic():
-        current = MonthlyMeeting.objects.select_for_update().get(pk=meeting.pk)
+        current = locked(meeting)
         _require_linkable(current)
         if MonthlyMeeting.objects.filter(consultation=consultation).exists():
             raise InvalidInput(_("该协商活动已关联其他月例会。"), field="consultation")
