@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -173,6 +173,16 @@ class RoomDetail(ApiView):
         return Response(OnlineRoomOut(room_of(request, pk), context={"request": request}).data)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="online_statements_add",
+        tags=["online rooms"],
+        request=OnlineStatementIn,
+        parameters=[TOKEN_PARAMETER, IDEMPOTENCY_PARAMETER],
+        responses=writes(201, OnlineStatementOut),
+        description="The resident adds a statement: shown after review (pre-moderated room) or at once (post).",
+    ),
+)
 class Statements(WriteView, ListView):
     serializer_class = OnlineStatementOut
     input_serializer = OnlineStatementIn
@@ -194,17 +204,6 @@ class Statements(WriteView, ListView):
     def get(self, request, pk):
         room = room_of(request, pk)
         return self.page_of(selectors.visible_statements(room), OnlineStatementOut)
-
-    @extend_schema(
-        operation_id="online_statements_add",
-        tags=["online rooms"],
-        request=OnlineStatementIn,
-        parameters=[TOKEN_PARAMETER, IDEMPOTENCY_PARAMETER],
-        responses=writes(201, OnlineStatementOut),
-        description="The resident adds a statement: shown after review (pre-moderated room) or at once (post).",
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
 
     def create(self, request, pk):
         room = room_of(request, pk)
@@ -238,20 +237,19 @@ class Next(ApiView):
         )
 
 
-class Votes(WriteView):
-    required_scope = Scope.RESIDENTS
-    input_serializer = OnlineVoteIn
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="online_vote",
         tags=["online rooms"],
         request=OnlineVoteIn,
         parameters=[TOKEN_PARAMETER, IDEMPOTENCY_PARAMETER],
         responses=writes(201, OnlineVoteOut),
         description="The resident agrees (1), disagrees (-1) or passes (0) on a statement; a later vote replaces it.",
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    ),
+)
+class Votes(WriteView):
+    required_scope = Scope.RESIDENTS
+    input_serializer = OnlineVoteIn
 
     def create(self, request, pk):
         room = room_of(request, pk)

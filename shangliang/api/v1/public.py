@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -105,6 +105,19 @@ def topic_ratings(topics) -> dict:
     return rating_summary([t for tasks in tasks_by_topic(topics).values() for t in tasks])
 
 
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="topics_raise",
+        tags=["topics"],
+        request={"application/json": s.TopicIn, "multipart/form-data": s.TopicIn},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses=writes(201, s.TopicDetail),
+        description=(
+            "Raise a concern as the client's source: 群众出题 at the unit's room (a name or mobile only with "
+            "contact_consent), or 网格员收集 as the client's liaison account. Photos: multipart, up to 3."
+        ),
+    ),
+)
 class Topics(WriteView, ListView):
     serializer_class = s.TopicOut
     input_serializer = s.TopicIn
@@ -123,20 +136,6 @@ class Topics(WriteView, ListView):
     )
     def get(self, request):
         return self.page_of(with_progress(self.scoped(public_topics())), s.TopicOut, topic_context)
-
-    @extend_schema(
-        operation_id="topics_raise",
-        tags=["topics"],
-        request={"application/json": s.TopicIn, "multipart/form-data": s.TopicIn},
-        parameters=[IDEMPOTENCY_PARAMETER],
-        responses=writes(201, s.TopicDetail),
-        description=(
-            "Raise a concern as the client's source: 群众出题 at the unit's room (a name or mobile only with "
-            "contact_consent), or 网格员收集 as the client's liaison account. Photos: multipart, up to 3."
-        ),
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
 
     def create(self, request):
         client = client_of(request)

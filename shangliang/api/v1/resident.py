@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -66,20 +66,19 @@ def resident_required(request):
     return visitor
 
 
-class CodeSend(WriteView):
-    required_scope = Scope.RESIDENTS
-    input_serializer = MobileIn
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="resident_code",
         tags=["resident"],
         request=MobileIn,
         parameters=[IDEMPOTENCY_PARAMETER],
         responses=writes(202, SentOut),
         description="Send the resident an SMS code (the platform's one verification flow; its rate limits apply).",
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    ),
+)
+class CodeSend(WriteView):
+    required_scope = Scope.RESIDENTS
+    input_serializer = MobileIn
 
     def create(self, request):
         data = MobileIn(data=request.data)
@@ -88,19 +87,18 @@ class CodeSend(WriteView):
         return Response({"sent": True}, status=202)
 
 
-class TokenIssue(WriteView):
-    required_scope = Scope.RESIDENTS
-    input_serializer = TokenIn
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="resident_token",
         tags=["resident"],
         request=TokenIn,
         responses=writes(201, TokenOut),
         description="Exchange the mobile and its SMS code for a token acting for that resident (30 minutes).",
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    ),
+)
+class TokenIssue(WriteView):
+    required_scope = Scope.RESIDENTS
+    input_serializer = TokenIn
 
     def create(self, request):
         data = TokenIn(data=request.data)
@@ -115,19 +113,18 @@ class TokenIssue(WriteView):
         )
 
 
-class Support(WriteView):
-    required_scope = Scope.RESIDENTS
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="topics_support",
         tags=["resident"],
         request=None,
         parameters=[TOKEN_PARAMETER, IDEMPOTENCY_PARAMETER],
         responses=writes(201, SupportOut),
         description="The resident supports (附议) an open topic of the client's subtree, once per verified number.",
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    ),
+)
+class Support(WriteView):
+    required_scope = Scope.RESIDENTS
 
     def create(self, request, code):
         visitor = resident_required(request)
@@ -170,11 +167,8 @@ class RatingOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class Ratings(WriteView):
-    required_scope = Scope.RESIDENTS
-    input_serializer = RatingIn
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="ratings_add",
         tags=["resident"],
         request=RatingIn,
@@ -184,9 +178,11 @@ class Ratings(WriteView):
             "The resident rates (群众评价, 1–5) a finished task of a posted result, once per number and round; "
             "too many 1–2 scores reopen it (重办), as on the public page."
         ),
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    ),
+)
+class Ratings(WriteView):
+    required_scope = Scope.RESIDENTS
+    input_serializer = RatingIn
 
     def create(self, request):
         visitor = resident_required(request)

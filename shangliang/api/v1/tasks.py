@@ -5,7 +5,7 @@ named person, the responsible unit's convenors) and the same workflow table deci
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
@@ -87,55 +87,52 @@ def task_answer(task) -> dict:
     return s.TaskOut(task).data
 
 
-class Sign(TaskAction):
-    input_serializer = s.NoteIn
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="tasks_sign",
         tags=["tasks"],
         request=s.NoteIn,
         parameters=[IDEMPOTENCY_PARAMETER],
         responses=writes(200, s.TaskOut),
         description="签收: the body takes the task on (also a reopened one).",
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    ),
+)
+class Sign(TaskAction):
+    input_serializer = s.NoteIn
 
     def act(self, request, task, v):
         return task_answer(acc.task_sign(actor=request.user, task=task, note=v.get("note", "")))
 
 
-class HandBack(TaskAction):
-    input_serializer = s.ReasonIn
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="tasks_hand_back",
         tags=["tasks"],
         request=s.ReasonIn,
         parameters=[IDEMPOTENCY_PARAMETER],
         responses=writes(200, s.TaskOut),
         description="申请退回: the body says the task is not theirs, with the reason; the office decides.",
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    ),
+)
+class HandBack(TaskAction):
+    input_serializer = s.ReasonIn
 
     def act(self, request, task, v):
         return task_answer(acc.task_hand_back_request(actor=request.user, task=task, reason=v["reason"]))
 
 
-class Progress(TaskAction):
-    input_serializer = s.ProgressIn
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="tasks_progress",
         tags=["tasks"],
         request={"multipart/form-data": s.ProgressIn, "application/json": s.ProgressIn},
         parameters=[IDEMPOTENCY_PARAMETER],
         responses=writes(201, s.ReportOut),
         description="进展报告: text, percent (0–100), evidence files (photos, PDF, Word, Excel; multipart).",
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    ),
+)
+class Progress(TaskAction):
+    input_serializer = s.ProgressIn
 
     def create(self, request, pk):
         response = super().create(request, pk)
@@ -149,19 +146,18 @@ class Progress(TaskAction):
         return s.ReportOut(report).data
 
 
-class Completion(TaskAction):
-    input_serializer = s.CompletionIn
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="tasks_completion",
         tags=["tasks"],
         request={"multipart/form-data": s.CompletionIn},
         parameters=[IDEMPOTENCY_PARAMETER],
         responses=writes(201, s.ReportOut),
         description="报告办结: the result with at least one piece of evidence; the office then verifies.",
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    ),
+)
+class Completion(TaskAction):
+    input_serializer = s.CompletionIn
 
     def create(self, request, pk):
         response = super().create(request, pk)
