@@ -18,14 +18,17 @@ from django.db.models import Count, F, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.accountability.models import Supervision
 from shangliang.consultations.models import Participant, ParticipantKind, PreConsultationVisit, ResearchRecord
 from shangliang.core import clock
 from shangliang.dashboards import cells, counters, facts, snapshots
 from shangliang.dashboards.models import CountKind, ScoreSubject, ScoringRule
 from shangliang.dashboards.periods import Period, aware_start
+from shangliang.opinions.models import Adoption, OpinionReport
 from shangliang.people.models import Role, RoleAssignment, User
 from shangliang.topics.models import TopicSource
 from shangliang.units.models import ROOM_BEARING_KINDS, Unit, UnitKind, UnitLevel
+from shangliang.villageaffairs.models import Attendance, AttendeeCapacity, MeetingStatus
 
 
 @dataclass(frozen=True)
@@ -214,8 +217,6 @@ def member_measures(county: Unit, period: Period, member_ids: list[int]) -> dict
 
 def _supervisions(county: Unit, period: Period, member_ids: list[int]) -> dict[int, int]:
     """Tasks of the county's units a member was assigned to supervise (督办) in the period."""
-    from shangliang.accountability.models import Supervision
-
     source = _source("supervisions")
     qs = Supervision.objects.filter(source.in_subtree(county), source.in_range(period.start, period.end))
     return dict(
@@ -227,8 +228,6 @@ def _opinion_counts(county: Unit, period: Period, member_ids: list[int]) -> dict
     """Reports each member wrote and submitted to the county in the period, and adoptions in the period of reports
     credited to them (as author or as the author of a report merged in), as opinions.selectors.figures_by_person
     credits them."""
-    from shangliang.opinions.models import Adoption, OpinionReport
-
     submitted = dict(
         OpinionReport.objects.filter(
             county=county,
@@ -254,8 +253,6 @@ def _opinion_counts(county: Unit, period: Period, member_ids: list[int]) -> dict
 def _meeting_attendance(county: Unit, period: Period, member_ids: list[int]) -> dict[int, int]:
     """As villageaffairs.selectors.member_meeting_attendance, for many members at once, leaving out meetings held as
     consultations (their attendance already counts under "参加协商")."""
-    from shangliang.villageaffairs.models import Attendance, AttendeeCapacity, MeetingStatus
-
     rows = (
         Attendance.objects.filter(
             user_id__in=member_ids,

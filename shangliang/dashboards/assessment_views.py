@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -186,8 +188,6 @@ def _member_table(records, rules) -> Table:
 
 
 def _plain(value):
-    from decimal import Decimal
-
     return float(value) if isinstance(value, Decimal) else value
 
 

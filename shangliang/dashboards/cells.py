@@ -21,17 +21,21 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.consultations.models import Consultation
 from shangliang.core import clock
+from shangliang.core.events import register_event_handler
 from shangliang.dashboards import counters, facts, snapshots
 from shangliang.dashboards.counters import repair as repair_counters
 from shangliang.dashboards.db import jit_off
 from shangliang.dashboards.models import AnchorVersion, CellKind, FigureCell, FigureCount, Watermark
 from shangliang.dashboards.periods import FIRST_YEAR
+from shangliang.topics.models import Topic
 from shangliang.units.models import Assessment, Room, Unit
 
 logger = logging.getLogger(__name__)
@@ -265,8 +269,6 @@ def refill_after_change(anchor_ids: list[int | None] | None) -> None:
     """With a background worker (settings.DASHBOARDS_REFILL_ON_CHANGE), recompute the dropped cells now (None: every
     anchor's, after the whole cache was dropped), so the next reader finds them. Without one, the next read recomputes
     them (read-through)."""
-    from django.conf import settings
-
     if not settings.DASHBOARDS_REFILL_ON_CHANGE:
         return
     if anchor_ids is None:
@@ -278,8 +280,6 @@ def refill_after_change(anchor_ids: list[int | None] | None) -> None:
 
 
 def register_handlers() -> None:
-    from shangliang.core.events import register_event_handler
-
     for label in {*event_kinds(), "units.unit"}:
         register_event_handler(label, on_event)
 
@@ -353,11 +353,6 @@ def set_watermarks(values: dict[str, int]) -> None:
 
 def first_record_month(today: date) -> date:
     """The first month anything happened (the earliest room in use, topic or consultation), not before FIRST_YEAR."""
-    from django.db.models import Min
-
-    from shangliang.consultations.models import Consultation
-    from shangliang.topics.models import Topic
-
     years = [
         Room.objects.aggregate(y=Min("operational_since"))["y"],
         *(

@@ -9,12 +9,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from docx import Document
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from shangliang.core.spreadsheets import cell as safe_cell
 from shangliang.dashboards import metrics  # noqa: F401 (registers every figure)
 from shangliang.dashboards.metric_registry import METRICS, Table
 from shangliang.dashboards.periods import custom
 from shangliang.dashboards.scope import Scope
+from shangliang.villageaffairs import selectors as va
 
 
 @dataclass
@@ -34,9 +39,6 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 def workbook(heading: str, sheets: list[Sheet], cards: list[tuple[str, Any, str, str]] | None = None) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
@@ -102,11 +104,6 @@ def summary_docx(scope: Scope, *, since: int | None = None) -> bytes:
     """The county's (or any unit's) yearly summary: the figures the offices report (rooms and coverage, activities,
     topics by source and category, consensus, suggestions, members' participation, village affairs), for the year
     and, when `since` is given, cumulated from that year."""
-    from docx import Document
-    from docx.shared import Pt
-
-    from shangliang.villageaffairs import selectors as va
-
     m = METRICS
     unit, period = scope.unit, scope.period
     doc = Document()

@@ -39,6 +39,7 @@ from shangliang.consultations.models import (
 )
 from shangliang.core.months import month_of
 from shangliang.dashboards.periods import aware_start
+from shangliang.opinions.models import Adoption, Endorsement, OpinionReport
 from shangliang.topics.models import Topic, TopicStatus
 from shangliang.units.models import Unit
 
@@ -305,8 +306,6 @@ def _opinion_sources() -> list[Source]:
     """Public-opinion information (社情民意信息, opinions app): reports submitted, adoptions per level, endorsements,
     each on the day of that step (as opinions.selectors.unit_report_figures counts them for a year; adoptions are
     counted per report and level, which adds up over months and units)."""
-    from shangliang.opinions.models import Adoption, Endorsement, OpinionReport
-
     events = ("opinions.opinionreport",)
     return [
         Source(

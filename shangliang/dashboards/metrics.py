@@ -16,6 +16,7 @@ from shangliang.consultations.models import ConsultationForm, ParticipantKind
 from shangliang.dashboards import metrics_results  # noqa: F401 (implementation and evaluation register themselves)
 from shangliang.dashboards.metric_registry import METRICS, Table, metric, rate
 from shangliang.dashboards.scope import Scope
+from shangliang.opinions.models import AdoptionLevel
 from shangliang.topics.models import RejectionReason, TopicCategory, TopicSource, TopicStatus
 from shangliang.units.models import RoomStage, StandardItem
 
@@ -279,8 +280,6 @@ def opinion_reports(scope: Scope) -> int:
     chart="bar",
 )
 def opinions(scope: Scope) -> Table:
-    from shangliang.opinions.models import AdoptionLevel
-
     f = scope.flows
     rows = [[str(_("报送")), f.get("opinions.submitted", 0)]]
     rows += [

@@ -33,6 +33,7 @@ from shangliang.consultations.models import (
     SuggestionVote,
 )
 from shangliang.consultations.models import ConsultationStatus as S
+from shangliang.consultations.representation import composition, uncovered_warnings
 from shangliang.core import clock
 from shangliang.core.models import Event
 from shangliang.people.models import Position, Role, RoleAssignment, User
@@ -237,8 +238,6 @@ def _choose(c: Consultation, actor: User, cast: _Cast) -> None:
 
 
 def _needs_reason(c: Consultation) -> bool:
-    from shangliang.consultations.representation import composition, uncovered_warnings
-
     return bool(uncovered_warnings(c, composition(c)))
 
 

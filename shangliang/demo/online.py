@@ -22,6 +22,7 @@ from shangliang.online import services
 from shangliang.online.consensus import PolisExport, VoteLog
 from shangliang.online.consensus.polis_io import PolisStatement
 from shangliang.online.models import ModerationMode, OnlineRoom
+from shangliang.online.selectors import room_results
 from shangliang.online.services import polis, tasks
 from shangliang.people.models import User, mask_phone
 from shangliang.residents.services import mobile_hash
@@ -150,8 +151,6 @@ def build_online_room(ctx) -> bool:
     run = tasks.recompute(room.pk)
     # The convenor has already put the strongest common ground into the suggestion list.
     if run is not None:
-        from shangliang.online.selectors import room_results
-
         results = room_results(room)
         if results is not None and results.common_ground:
             services.statement_pull(actor=convenor, statement=results.common_ground[0].statement)
