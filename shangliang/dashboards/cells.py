@@ -331,10 +331,12 @@ def ensure_fresh() -> None:
             label, subject_lookup = counters.subject_of_table(model, lookup)
             new = model.objects.filter(pk__gt=stored.get(t, 0)).order_by().values_list(subject_lookup, flat=True)
             subjects.setdefault(label, set()).update(new.distinct())
-        for label, ids in subjects.items():
-            ids = sorted(ids)
+        # In the counters' own order of subjects, as a change's projection locks them; skipping what a change is
+        # projecting at this moment (it counts those subjects itself when it commits).
+        for label in sorted(subjects, key=counters.SUBJECT_ORDER.index):
+            ids = sorted(subjects[label])
             for i in range(0, len(ids), 5000):
-                counters.project({label: ids[i : i + 5000]})
+                counters.project({label: ids[i : i + 5000]}, skip_locked=True)
         invalidate(anchors)
         set_watermarks({t: current[t] for t in changed})
 

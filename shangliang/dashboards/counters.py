@@ -299,9 +299,22 @@ def _locked_contributions(label: str, ids: list[int]) -> dict[int, Contribution]
     return out
 
 
-def project(subjects: dict[str, Iterable[int]]) -> None:
+def _not_held_elsewhere(label: str, ids: list[int]) -> list[int]:
+    """Of these subjects, those no other transaction is projecting right now (their rows locked by this one, or not
+    yet there)."""
+    rows = Contribution.objects.filter(subject=label, subject_id__in=ids)
+    there = set(rows.values_list("subject_id", flat=True))
+    mine = set(rows.select_for_update(skip_locked=True).order_by("subject_id").values_list("subject_id", flat=True))
+    return [i for i in ids if i not in there or i in mine]
+
+
+def project(subjects: dict[str, Iterable[int]], *, skip_locked: bool = False) -> None:
     """Bring the counters up to date with these subjects as they are now (a subject that no longer exists adds
-    nothing). Call inside the transaction that changed them (no savepoint of its own: an error undoes the change)."""
+    nothing). Call inside the transaction that changed them (no savepoint of its own: an error undoes the change).
+    `skip_locked` (a background catch-up, never a change's own transaction): leave out the subjects another
+    transaction is projecting right now — it holds their rows and counts them as they are when it commits — instead
+    of waiting for it (waiting, the catch-up and a change projecting several subjects in turn could each hold what
+    the other wants: a deadlock, seen under load in bench_load's county mix)."""
     with transaction.atomic(savepoint=False):
         deltas: Counter = Counter()
         changed: list[Contribution] = []
@@ -310,6 +323,8 @@ def project(subjects: dict[str, Iterable[int]]) -> None:
             ids = sorted({int(i) for i in subjects[label] if i is not None})
             if not ids:
                 continue
+            if skip_locked:
+                ids = _not_held_elsewhere(label, ids)
             old = _locked_contributions(label, ids)
             new = compute_placed(label, ids)
             for sid in ids:

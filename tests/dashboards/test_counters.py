@@ -182,3 +182,38 @@ def test_two_transactions_adding_to_the_same_counters_both_count(world):
     )
     assert sum(total.values()) == per_thread * threads
     assert_flows_equal_live()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_catch_up_passes_over_what_a_change_is_projecting_instead_of_waiting(world):
+    """The catch-up (cells.ensure_fresh, in the worker) projects with skip_locked: a subject whose row a change holds
+    is left to that change, so the two never wait on each other (under load they deadlocked: bench_load's county mix
+    on the production stack, a department's progress report against the worker's refill)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (SQLite writes one at a time)")
+    topic = enter(fresh(world.users["staff"]), world.v1)
+    held, release = threading.Event(), threading.Event()
+
+    def change():
+        try:
+            with transaction.atomic():
+                Contribution.objects.select_for_update().get(subject=counters.TOPIC, subject_id=topic.pk)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=change)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        with transaction.atomic():
+            connection.cursor().execute("SET LOCAL lock_timeout = '3s'")  # a wait would fail here, not hang
+            counters.project({counters.TOPIC: [topic.pk]}, skip_locked=True)
+        with pytest.raises(Exception, match="lock timeout"), transaction.atomic():
+            connection.cursor().execute("SET LOCAL lock_timeout = '200ms'")
+            counters.project({counters.TOPIC: [topic.pk]})  # a change's own projection waits its turn
+    finally:
+        release.set()
+        holder.join()
+    assert_flows_equal_live()
