@@ -8,8 +8,17 @@ The mix, per simulated person (BENCH_LOAD_MIX=public: the residents' public page
   a submission (a new concern: a write), the tracking page of what they submitted; without cookies of their own, as a
   first visit is, so nginx's micro-cache serves the public pages (BENCH_LOAD_NO_CACHE: with a language cookie, so
   Django renders each of them);
+  residents also support (附议) a public topic and look at a unit's public figures; residents whose number was
+  verified by the SMS code (a session each, made by the preparation) rate a finished task;
 - convenors (weight 1): signed in once with password and authenticator code; their topic list, a topic, screening a
-  submitted topic (accept: a transition with its event), their town's dashboard.
+  submitted topic (accept: a transition with its event), their town's dashboard;
+- grid workers (weight 1): the entry form and a concern entered on a resident's behalf (a write);
+- the county CPPCC office's staff (weight 1): the topic list searched, the county's task list and its Excel export, the
+  county's dashboard;
+- a department's staff (weight 1): their task list, a task's page and a progress report on a task they signed for (a
+  write with its event).
+Each staff kind signs in with accounts of its own, one simulated person per account (an authenticator code is taken
+once); a kind with no account left for a simulated person leaves that person idle.
 """
 
 import hmac
@@ -25,7 +34,7 @@ from hashlib import sha1
 from locust import HttpUser, between, events, tag, task
 
 PLAN = json.loads(open(os.environ["BENCH_LOAD_PLAN"]).read())  # noqa: SIM115, PTH123
-SEEN = {"submitted": [], "screened": []}
+SEEN = {"submitted": [], "screened": [], "entered": [], "supported": [], "rated": [], "progress": []}
 HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"')
 TOPIC_LINK = re.compile(r'href="/topics/(\d+)/"')
 
@@ -40,6 +49,30 @@ def totp(key_hex: str, at: float) -> str:
 
 def hidden_fields(html: str) -> dict:
     return dict(HIDDEN.findall(html))
+
+
+def sign_in(user: HttpUser, account: dict, kind: str, landing: str) -> bool:
+    """Password, then the authenticator code when the site asks for it; True once signed in."""
+    form = user.client.get("/accounts/login/", name=f"{kind}: sign in")
+    user.client.post(
+        "/accounts/login/",
+        data={**hidden_fields(form.text), "username": account["username"], "password": account["password"]},
+        name=f"{kind}: sign in",
+    )
+    verify = user.client.get(f"/security/verify/?next={landing}", name=f"{kind}: second factor")
+    if "/security/verify/" not in verify.url:
+        return verify.ok
+    response = user.client.post(
+        f"/security/verify/?next={landing}",
+        data={**hidden_fields(verify.text), "method": "totp", "token": totp(account["totp"], time.time())},
+        name=f"{kind}: second factor",
+    )
+    return response.ok and "/security/verify/" not in response.url
+
+
+def token(user: HttpUser) -> str:
+    """The CSRF token just in time, as csrf.js fetches it on a page from the shared cache."""
+    return user.client.get("/csrf-token", name="resident: csrf token").json()["token"]
 
 
 class Resident(HttpUser):
@@ -92,6 +125,56 @@ class Resident(HttpUser):
             else:
                 response.failure(f"submit answered {response.status_code}")
 
+    @task(1)
+    def figures(self):
+        self.client.get(f"/public/units/{random.choice(PLAN['units'])}/figures/", name="public: figures")  # noqa: S311
+
+    @tag("write")
+    @task(1)
+    def support(self):
+        if not PLAN["public_topics"]:
+            return
+        topic = random.choice(PLAN["public_topics"])  # noqa: S311
+        with self.client.post(
+            f"/public/topics/{topic}/support/",
+            data={"csrfmiddlewaretoken": token(self)},
+            headers={"Referer": f"{self.host}/public/topics/{topic}/"},
+            name="resident: support",
+            catch_response=True,
+        ) as response:
+            if "附议成功" in response.text:
+                SEEN["supported"].append(topic)
+                response.success()
+            elif "每人只能附议一次" in response.text:  # this browser supported it before: a domain answer
+                response.success()
+            else:
+                response.failure(f"support answered {response.status_code} without its message")
+
+    @tag("write")
+    @task(1)
+    def rate(self):
+        if not (PLAN["tasks_done"] and PLAN["resident_sessions"]):
+            return
+        task_id = random.choice(PLAN["tasks_done"])  # noqa: S311
+        session = random.choice(PLAN["resident_sessions"])  # noqa: S311
+        page = self.client.get(f"/public/tasks/{task_id}/", name="public: task", cookies={"sessionid": session})
+        with self.client.post(
+            f"/public/tasks/{task_id}/rate/",
+            data={"csrfmiddlewaretoken": hidden_fields(page.text).get("csrfmiddlewaretoken", ""), "score": "5"},
+            cookies={"sessionid": session},
+            headers={"Referer": f"{self.host}/public/tasks/{task_id}/"},
+            name="resident: rate",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                SEEN["rated"].append([task_id, session])
+                response.success()
+            elif "每人只能评价一次" in response.text:  # this resident rated it before: a domain answer
+                response.success()
+            else:
+                response.failure(f"rate answered {response.status_code}")
+
     @tag("write")
     @task(1)
     def track(self):
@@ -109,19 +192,7 @@ class Convenor(HttpUser):
         if account is None:
             return
         self.unit = account["unit"]
-        form = self.client.get("/accounts/login/", name="convenor: sign in")
-        self.client.post(
-            "/accounts/login/",
-            data={**hidden_fields(form.text), "username": account["username"], "password": account["password"]},
-            name="convenor: sign in",
-        )
-        verify = self.client.get("/security/verify/?next=/topics/", name="convenor: second factor")
-        response = self.client.post(
-            "/security/verify/?next=/topics/",
-            data={**hidden_fields(verify.text), "method": "totp", "token": totp(account["totp"], time.time())},
-            name="convenor: second factor",
-        )
-        self.ready = response.ok and "/security/verify/" not in response.url
+        self.ready = sign_in(self, account, "convenor", "/topics/")
 
     @task(3)
     def topic_list(self):
@@ -160,9 +231,116 @@ class Convenor(HttpUser):
             self.client.get(f"/dashboards/units/{self.unit}/", name="convenor: dashboard")
 
 
+class Liaison(HttpUser):
+    """A grid worker entering the concerns collected on a round."""
+
+    weight = 1
+    wait_time = between(2, 5)
+
+    def on_start(self):
+        account = PLAN["liaisons"].pop() if PLAN["liaisons"] else None
+        self.villages = PLAN["villages_of"].get(str(account["unit"]), []) if account else []
+        self.ready = bool(self.villages) and sign_in(self, account, "grid worker", "/topics/new/grid/")
+
+    @tag("write")
+    @task
+    def enter(self):
+        if not self.ready:
+            return
+        form = self.client.get("/topics/new/grid/", name="grid worker: form")
+        key = uuid.uuid4().hex
+        data = {
+            "csrfmiddlewaretoken": hidden_fields(form.text).get("csrfmiddlewaretoken", ""),
+            "idempotency_key": key,
+            "unit": random.choice(self.villages),  # noqa: S311
+            "title": f"压测：网格员录入 {key[:6]}",
+            "description": "走访中居民反映村口排水沟堵塞。",
+            "name": "压测居民",
+        }
+        with self.client.post(
+            "/topics/new/grid/", data=data, name="grid worker: enter", allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code == 302 and re.search(r"/topics/\d+/$", response.headers.get("Location", "")):
+                SEEN["entered"].append(key)
+                response.success()
+            else:
+                response.failure(f"entry answered {response.status_code}")
+
+
+class Staff(HttpUser):
+    """The county CPPCC office: lists, search, an export, the county's dashboard."""
+
+    weight = 1
+    wait_time = between(2, 5)
+
+    def on_start(self):
+        account = PLAN["staff"].pop() if PLAN["staff"] else None
+        self.ready = account is not None and sign_in(self, account, "staff", "/topics/")
+
+    @task(3)
+    def search(self):
+        if self.ready:
+            self.client.get("/topics/?q=路灯", name="staff: topics searched")
+
+    @task(2)
+    def task_list(self):
+        if self.ready:
+            self.client.get(f"/accountability/units/{PLAN['county']}/", name="staff: tasks")
+
+    @task(1)
+    def export(self):
+        if self.ready:
+            self.client.get(f"/accountability/units/{PLAN['county']}/tasks.xlsx", name="staff: tasks.xlsx")
+
+    @task(1)
+    def dashboard(self):
+        if self.ready:
+            self.client.get(f"/dashboards/units/{PLAN['county']}/", name="staff: county dashboard")
+
+
+class Department(HttpUser):
+    """A department's staff reporting progress on the tasks it signed for."""
+
+    weight = 1
+    wait_time = between(2, 5)
+
+    def on_start(self):
+        account = PLAN["departments"].pop() if PLAN["departments"] else None
+        self.ready = account is not None and sign_in(self, account, "department", "/accountability/")
+
+    @task(2)
+    def listing(self):
+        if self.ready:
+            self.client.get("/accountability/", name="department: tasks")
+
+    @tag("write")
+    @task(1)
+    def progress(self):
+        if not (self.ready and PLAN["tasks_in_progress"]):
+            return
+        task_id = random.choice(PLAN["tasks_in_progress"])  # noqa: S311
+        page = self.client.get(f"/accountability/tasks/{task_id}/", name="department: task")
+        with self.client.post(
+            f"/accountability/tasks/{task_id}/progress/",
+            data={
+                "csrfmiddlewaretoken": hidden_fields(page.text).get("csrfmiddlewaretoken", ""),
+                "text": "压测：已完成部分路段",
+                "percent": str(random.randint(10, 90)),  # noqa: S311
+            },
+            name="department: progress",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                SEEN["progress"].append(task_id)
+                response.success()
+            else:
+                response.failure(f"progress answered {response.status_code}")
+
+
 if os.environ.get("BENCH_LOAD_MIX") == "public":
-    # Public pages alone (run with --exclude-tags write): residents reading, no convenors.
-    Convenor.abstract = True
+    # Public pages alone (run with --exclude-tags write): residents reading, no staff.
+    Convenor.abstract = Liaison.abstract = Staff.abstract = Department.abstract = True
 
 
 @events.test_stop.add_listener

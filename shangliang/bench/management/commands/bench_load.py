@@ -35,9 +35,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from shangliang.accountability.models import ProgressReport, Rating
+from shangliang.bench.load.county import at_work, forget_sessions
 from shangliang.core.models import Event
 from shangliang.people.models import Role, RoleAssignment, User
-from shangliang.topics.models import PUBLIC_STATUSES, Topic
+from shangliang.topics.models import PUBLIC_STATUSES, Support, Topic
 from shangliang.units.models import Room, RoomStage, RoomStageRecord, Unit, UnitKind
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "load" / "locustfile.py"
@@ -71,6 +73,10 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=60, help="每一步的秒数")
         parser.add_argument("--villages", type=int, default=20)
         parser.add_argument("--convenors", type=int, default=3, help="每一步的召集人数")
+        parser.add_argument(
+            "--staff", type=int, default=3, help="每一步每类工作人员（网格员、政协机关干部、部门干部）的人数"
+        )
+        parser.add_argument("--residents", type=int, default=200, help="已用短信验证码验证手机号的居民数（评价用）")
         parser.add_argument("--mix", choices=["county", "public"], default="county", help="public：只有公开页面")
         parser.add_argument(
             "--processes",
@@ -92,6 +98,22 @@ class Command(BaseCommand):
             # each process would sign the same convenors in with the same authenticator code (refused as reused)
             raise CommandError("--processes 只用于 --mix public")
         plan = self.prepare(villages=options["villages"], accounts=options["convenors"] * len(steps))
+        if options["mix"] == "county":
+            county, towns = Unit.objects.get(pk=plan["county"]), Unit.objects.filter(pk__in=plan["units"][1:])
+            plan.update(
+                at_work(
+                    county,
+                    list(towns.order_by("pk")),
+                    password=PASSWORD,
+                    people=options["staff"] * len(steps),
+                    residents=options["residents"],
+                )
+            )
+            # what the writes will be counted against
+            plan["public_topics"] = list(
+                Topic.objects.filter(unit__county=county, status__in=PUBLIC_STATUSES).values_list("pk", flat=True)[:200]
+            )
+        before_counts = self.counts(plan)
         before = Topic.objects.filter(unit__county_id=plan["county"]).count()
         workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
         seen_file = workdir / "seen.jsonl"
@@ -105,6 +127,14 @@ class Command(BaseCommand):
             step_plan = {
                 **plan,
                 "convenors": plan["accounts"][number * options["convenors"] : (number + 1) * options["convenors"]],
+                **{
+                    kind: plan.get(kind, [])[number * options["staff"] : (number + 1) * options["staff"]]
+                    for kind in ("liaisons", "staff", "departments")
+                },
+                **{
+                    kind: plan.get(kind, [])
+                    for kind in ("tasks_in_progress", "tasks_done", "villages_of", "resident_sessions")
+                },
             }
             (workdir / "plan.json").write_text(json.dumps(step_plan))
             prefix = workdir / f"step{number}"
@@ -130,7 +160,8 @@ class Command(BaseCommand):
             results.append((users, rows, os.getloadavg()[0]))
             self.print_step(users, rows, options["duration"])
         self.print_saturation(results)
-        self.reconcile(plan, seen_file, before)
+        self.reconcile(plan, seen_file, before, before_counts)
+        forget_sessions(plan.get("resident_sessions", []))
 
     # -- the county ----------------------------------------------------------------------------------------------
 
@@ -138,7 +169,7 @@ class Command(BaseCommand):
         county = Unit.objects.filter(name=COUNTY, kind=UnitKind.COUNTY).first()
         if county is None:
             county = make_unit(COUNTY, UnitKind.COUNTY)
-        towns = list(county.get_children().filter(kind=UnitKind.TOWN).order_by("pk"))
+        towns = list(Unit.objects.get_children(county).filter(kind=UnitKind.TOWN).order_by("pk"))
         while len(towns) < 2:
             towns.append(make_unit(f"压测{len(towns) + 1}镇", UnitKind.TOWN, county))
         have = Unit.objects.filter(kind=UnitKind.VILLAGE, county=county).count()
@@ -211,16 +242,34 @@ class Command(BaseCommand):
 
     # -- reconciliation ------------------------------------------------------------------------------------------
 
-    def reconcile(self, plan: dict, seen_file: Path, before: int) -> None:
-        submitted, screened = [], []
+    def counts(self, plan: dict) -> dict[str, int]:
+        """The rows the county mix's other writes add to, before and after the run."""
+        county = plan["county"]
+        return {
+            "supported": Support.objects.filter(topic__unit__county_id=county).count(),
+            "rated": Rating.objects.filter(task__unit__county_id=county).count(),
+            "progress": ProgressReport.objects.filter(task__unit__county_id=county).count(),
+        }
+
+    def reconcile(self, plan: dict, seen_file: Path, before: int, before_counts: dict[str, int]) -> None:
+        seen: dict[str, list] = {}
         if seen_file.exists():
             for line in seen_file.read_text().splitlines():
-                seen = json.loads(line)
-                submitted += seen["submitted"]
-                screened += seen["screened"]
-        rows = Counter(Topic.objects.filter(idempotency_key__in=submitted).values_list("idempotency_key", flat=True))
-        missing = [k for k in submitted if rows[k] == 0]
+                for kind, values in json.loads(line).items():
+                    seen.setdefault(kind, []).extend(values)
+        submitted, screened = seen.get("submitted", []), seen.get("screened", [])
+        entered = seen.get("entered", [])
+        keys = submitted + entered
+        rows = Counter(Topic.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+        missing = [k for k in keys if rows[k] == 0]
         doubled = [k for k, n in rows.items() if n > 1]
+        added = {kind: n - before_counts[kind] for kind, n in self.counts(plan).items()}
+        unequal = {kind: (len(seen.get(kind, [])), n) for kind, n in added.items() if len(seen.get(kind, [])) != n}
+        self.stdout.write(
+            f"\nreconciliation of the other writes: {len(entered)} concerns entered by grid workers (checked with "
+            f"the submissions below); "
+            + "; ".join(f"{kind}: {len(seen.get(kind, []))} accepted, {n} rows added" for kind, n in added.items())
+        )
         created = Topic.objects.filter(unit__county_id=plan["county"]).count() - before
         topic_type = ContentType.objects.get_for_model(Topic)
         with_event = set(
@@ -233,10 +282,10 @@ class Command(BaseCommand):
             time.sleep(1)
         waiting = Event.objects.filter(delivered_at__isnull=True).count()
         self.stdout.write(
-            f"\nreconciliation: {len(submitted)} submissions accepted by the clients, {len(missing)} missing, "
+            f"\nreconciliation: {len(keys)} submissions and entries accepted by the clients, {len(missing)} missing, "
             f"{len(doubled)} stored twice, {created} topics created in the county; {len(screened)} screenings "
             f"accepted, {len(set(screened) - with_event)} without their event; {waiting} events undelivered after "
             f"up to 60 s"
         )
-        if missing or doubled or set(screened) - with_event or waiting:
+        if missing or doubled or set(screened) - with_event or waiting or unequal:
             raise CommandError("reconciliation failed")
