@@ -93,8 +93,31 @@ def _read(kind: str, ids: list[int], keys: list[str]) -> dict[tuple[int, str], C
     return {(a, k): Counter(f) for a, k, f in rows}
 
 
-def _snapshot_cells(kind: str, anchor_ids: list[int], key: str, compute) -> dict[int, Counter]:
-    have = {a: c for (a, _k), c in _read(kind, anchor_ids, [key]).items()}
+Stored = dict[tuple[str, int, str], Counter]  # (kind, anchor, key) -> figures
+
+
+def read_cells(anchor_ids: list[int], wanted: list[tuple[str, str]]) -> Stored:
+    """The stored cells of these anchors for each (kind, key) wanted, in one query: what a page reads first, so
+    that each figure then only computes what is missing."""
+    q = Q()
+    for kind, key in wanted:
+        q |= Q(kind=kind, key=key)
+    if not anchor_ids or not wanted:
+        return {}
+    rows = FigureCell.objects.filter(q, anchor_id__in=anchor_ids).values_list("kind", "anchor_id", "key", "figures")
+    return {(kind, a, k): Counter(f) for kind, a, k, f in rows}
+
+
+def _have(kind: str, ids: list[int], keys: list[str], stored: Stored | None) -> dict[tuple[int, str], Counter]:
+    if stored is None:
+        return _read(kind, ids, keys)
+    return {(a, k): stored[(kind, a, k)] for a in ids for k in keys if (kind, a, k) in stored}
+
+
+def _snapshot_cells(
+    kind: str, anchor_ids: list[int], key: str, compute, stored: Stored | None = None
+) -> dict[int, Counter]:
+    have = {a: c for (a, _k), c in _have(kind, anchor_ids, [key], stored).items()}
     missing = [a for a in anchor_ids if a not in have]
     if missing:
         before = _versions(missing)
@@ -126,10 +149,12 @@ def unflatten(flat: Counter) -> dict[str, Counter]:
     return out
 
 
-def children_cells(county: Unit, kind: str, keys: list[str], compute) -> dict[str, Counter]:
+def children_cells(
+    county: Unit, kind: str, keys: list[str], compute, stored: Stored | None = None
+) -> dict[str, Counter]:
     """A county's cells of `kind` by child (flattened "child path|counter"), for each key; `compute(missing keys)`
     returns {key: {child path: Counter}} from the live tables."""
-    have = {k: c for (_a, k), c in _read(kind, [county.pk], keys).items()}
+    have = {k: c for (_a, k), c in _have(kind, [county.pk], keys, stored).items()}
     missing = [k for k in keys if k not in have]
     if missing:
         before = _versions([county.pk])
@@ -140,49 +165,53 @@ def children_cells(county: Unit, kind: str, keys: list[str], compute) -> dict[st
     return have
 
 
-def coverage_children(county: Unit, year: int | None) -> Counter:
+def coverage_children(county: Unit, year: int | None, stored: Stored | None = None) -> Counter:
     key = coverage_key(year)
     cells = children_cells(
         county,
         CellKind.COVERAGE_CHILDREN,
         [key],
         lambda missing: {key: snapshots.coverage_figures(county, year=year, group="child")},
+        stored,
     )
     return cells[key]
 
 
-def norm_children(county: Unit, today: date) -> Counter:
+def norm_children(county: Unit, today: date, stored: Stored | None = None) -> Counter:
     key = today.isoformat()
 
     def compute(missing):
         statuses = snapshots.norm_statuses(county, today=today)
         return {key: snapshots.norm_counts(statuses, unit=county, group="child")}
 
-    return children_cells(county, CellKind.NORMS_CHILDREN, [key], compute)[key]
+    return children_cells(county, CellKind.NORMS_CHILDREN, [key], compute, stored)[key]
 
 
 def coverage_key(year: int | None) -> str:
     return "now" if year is None else str(year)
 
 
-def coverage_cells(unit: Unit, anchor_ids: list[int], year: int | None) -> dict[int, Counter]:
+def coverage_cells(
+    unit: Unit, anchor_ids: list[int], year: int | None, stored: Stored | None = None
+) -> dict[int, Counter]:
     """Coverage, stages and standard items per anchor (`unit`: a unit whose subtree holds the anchors)."""
     return _snapshot_cells(
         CellKind.COVERAGE,
         anchor_ids,
         coverage_key(year),
         lambda missing: snapshots.coverage_figures(unit, year=year, group="anchor", anchors=missing),
+        stored,
     )
 
 
-def norm_cells(unit: Unit, anchor_ids: list[int], today: date) -> dict[int, Counter]:
+def norm_cells(unit: Unit, anchor_ids: list[int], today: date, stored: Stored | None = None) -> dict[int, Counter]:
     """Today's standing against the frequency norms per anchor (open and overdue tasks are counters)."""
 
     def compute(missing):
         statuses = snapshots.norm_statuses(unit, today=today, anchors=missing)
         return snapshots.norm_counts(statuses, group="anchor")
 
-    return _snapshot_cells(CellKind.NORMS, anchor_ids, today.isoformat(), compute)
+    return _snapshot_cells(CellKind.NORMS, anchor_ids, today.isoformat(), compute, stored)
 
 
 # --- invalidation --------------------------------------------------------------------------------------------------
@@ -306,13 +335,30 @@ def current_max_ids(tables: dict[str, tuple[type, str]]) -> dict[str, int]:
     return {t: v or 0 for t, v in zip(labels, row, strict=True)}
 
 
+def _max_ids_and_watermarks(tables: dict[str, tuple[type, str]]) -> tuple[dict[str, int], dict[str, int]]:
+    """Each table's highest id and its watermark, in one query (every cached read asks)."""
+    qn = connection.ops.quote_name
+    labels = sorted(tables)
+    marks = qn(Watermark._meta.db_table)
+    # Table and column names come from the models, quoted; the labels are parameters.
+    parts = [f"(SELECT MAX({qn(tables[t][0]._meta.pk.column)}) FROM {qn(tables[t][0]._meta.db_table)})" for t in labels]  # noqa: S608
+    parts += [f"(SELECT max_id FROM {marks} WHERE {qn('table')} = %s)"] * len(labels)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), labels)
+        row = cursor.fetchone()
+    n = len(labels)
+    return (
+        {t: v or 0 for t, v in zip(labels, row[:n], strict=True)},
+        {t: v for t, v in zip(labels, row[n:], strict=True) if v is not None},
+    )
+
+
 def ensure_fresh() -> None:
     """Account for rows written since the cache last looked (ids above the watermarks), e.g. by a bulk load that
     records no event: their subjects are projected into the counters, and new units, rooms and assessments drop
     their anchors' cells."""
     tables = watched_tables()
-    current = current_max_ids(tables)
-    stored = dict(Watermark.objects.values_list("table", "max_id"))
+    current, stored = _max_ids_and_watermarks(tables)
     changed = [t for t in tables if current[t] != stored.get(t, 0)]
     if not changed:
         return

@@ -31,7 +31,7 @@ from datetime import date
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Substr, TruncMonth
 
 from shangliang.accountability.models import (
@@ -435,51 +435,6 @@ def _counts(anchor_ids: list[int], kind: str, keys: list[str], *, part=None):
     return qs.order_by()
 
 
-def total(anchor_ids: list[int], months: list) -> Counter:
-    """The counters summed over these anchors and months."""
-    if not anchor_ids or not months:
-        return Counter()
-    rows = (
-        _counts(anchor_ids, CountKind.MONTH, [month_key(m) for m in months], part=0)
-        .values("name")
-        .annotate(v=Sum("value"))
-        .values_list("name", "v")
-    )
-    return Counter({name: v for name, v in rows if v})
-
-
-def by_month(anchor_ids: list[int], months: list) -> dict[str, Counter]:
-    out: dict[str, Counter] = {}
-    if not anchor_ids or not months:
-        return out
-    rows = (
-        _counts(anchor_ids, CountKind.MONTH, [month_key(m) for m in months], part=0)
-        .values("key", "name")
-        .annotate(v=Sum("value"))
-        .values_list("key", "name", "v")
-    )
-    for key, name, v in rows:
-        if v:
-            out.setdefault(key, Counter())[name] = v
-    return out
-
-
-def by_anchor(anchor_ids: list[int], months: list) -> dict[int, Counter]:
-    out: dict[int, Counter] = {}
-    if not anchor_ids or not months:
-        return out
-    rows = (
-        _counts(anchor_ids, CountKind.MONTH, [month_key(m) for m in months], part=0)
-        .values("anchor_id", "name")
-        .annotate(v=Sum("value"))
-        .values_list("anchor_id", "name", "v")
-    )
-    for a, name, v in rows:
-        if v:
-            out.setdefault(a, Counter())[name] = v
-    return out
-
-
 def by_part(county_id: int, months: list, *, kind: str = CountKind.MONTH_CHILDREN) -> dict[int, Counter]:
     """A county's counters by child (or, with MONTH_UNITS, by unit): {unit id: Counter}."""
     out: dict[int, Counter] = {}
@@ -497,37 +452,81 @@ def by_part(county_id: int, months: list, *, kind: str = CountKind.MONTH_CHILDRE
     return out
 
 
-def _standing_rows(qs, today, group: str):
-    """Open tasks (by deadline: overdue before today) and the "now" failures, summed per `group` ("" for none)."""
-    out: dict = {}
-    key = [group] if group else []
-    rows = qs.values(*key, "key", "name").annotate(v=Sum("value")).values_list(*key, "key", "name", "v")
-    for row in rows:
-        g, k, name, v = (None, *row) if not group else row
+# --- a page's reads: flows and standing in one query each ------------------------------------------------------------
+
+
+def _add_standing(c: Counter, key: str, name: str, v: int, today) -> None:
+    c[name] += v
+    if name == "tasks.open" and key < today.isoformat():
+        c["tasks.overdue"] += v
+
+
+def totals(anchor_ids: list[int], months: list, today) -> tuple[dict[str, Counter], Counter]:
+    """Summed over these anchors: the counters of each month asked for ({month key: Counter}) and today's standing
+    (as `standing`), in one query."""
+    by_month: dict[str, Counter] = {}
+    now: Counter = Counter()
+    if not anchor_ids:
+        return by_month, now
+    keys = [month_key(m) for m in months]
+    rows = (
+        FigureCount.objects.filter(anchor_id__in=anchor_ids, part=0)
+        .filter(Q(kind=CountKind.MONTH, key__in=keys) | Q(kind=CountKind.STANDING))
+        .order_by()
+        .values("kind", "key", "name")
+        .annotate(v=Sum("value"))
+        .values_list("kind", "key", "name", "v")
+    )
+    for kind, key, name, v in rows:
         if not v:
             continue
-        c = out.setdefault(g, Counter())
-        c[name] += v
-        if name == "tasks.open" and k < today.isoformat():
-            c["tasks.overdue"] += v
-    return out
+        if kind == CountKind.MONTH:
+            by_month.setdefault(key, Counter())[name] = v
+        else:
+            _add_standing(now, key, name, v, today)
+    return by_month, now
 
 
-def standing(anchor_ids: list[int], today) -> Counter:
+def _split(rows, today) -> tuple[dict[int, Counter], dict[int, Counter]]:
+    flows: dict[int, Counter] = {}
+    now: dict[int, Counter] = {}
+    for kind, group, key, name, v in rows:
+        if not v:
+            continue
+        if kind in (CountKind.MONTH, CountKind.MONTH_CHILDREN):
+            flows.setdefault(group, Counter())[name] += v
+        else:
+            _add_standing(now.setdefault(group, Counter()), key, name, v, today)
+    return flows, now
+
+
+def _flows_and_standing(qs, group: str, flow_kind: str, standing_kind: str, months: list, today):
+    keys = [month_key(m) for m in months]
+    rows = (
+        qs.filter(Q(kind=flow_kind, key__in=keys) | Q(kind=standing_kind))
+        .annotate(_k=Case(When(kind=standing_kind, then=F("key")), default=Value("")))
+        .order_by()
+        .values("kind", group, "_k", "name")
+        .annotate(v=Sum("value"))
+        .values_list("kind", group, "_k", "name", "v")
+    )
+    return _split(rows, today)
+
+
+def per_anchor(anchor_ids: list[int], months: list, today) -> tuple[dict[int, Counter], dict[int, Counter]]:
+    """({anchor: flows over the months}, {anchor: today's standing}): `by_anchor` and `standing_by_anchor` in one
+    query."""
     if not anchor_ids:
-        return Counter()
-    qs = FigureCount.objects.filter(anchor_id__in=anchor_ids, kind=CountKind.STANDING, part=0).order_by()
-    return _standing_rows(qs, today, "").get(None, Counter())
+        return {}, {}
+    qs = FigureCount.objects.filter(anchor_id__in=anchor_ids, part=0)
+    return _flows_and_standing(qs, "anchor_id", CountKind.MONTH, CountKind.STANDING, months, today)
 
 
-def standing_by_anchor(anchor_ids: list[int], today) -> dict[int, Counter]:
-    qs = FigureCount.objects.filter(anchor_id__in=anchor_ids, kind=CountKind.STANDING, part=0).order_by()
-    return _standing_rows(qs, today, "anchor_id")
-
-
-def standing_by_part(county_id: int, today) -> dict[int, Counter]:
-    qs = FigureCount.objects.filter(anchor_id=county_id, kind=CountKind.STANDING_CHILDREN).order_by()
-    return _standing_rows(qs, today, "part")
+def per_part(county_id: int, months: list, today) -> tuple[dict[int, Counter], dict[int, Counter]]:
+    """A county's ({child: flows over the months}, {child: today's standing}): `by_part` and `standing_by_part` in
+    one query."""
+    qs = FigureCount.objects.filter(anchor_id=county_id)
+    return _flows_and_standing(qs, "part", CountKind.MONTH_CHILDREN, CountKind.STANDING_CHILDREN, months, today)
 
 
 # --- recomputing everything (repair) --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from functools import cached_property
 from shangliang.core import clock
 from shangliang.core.months import month_end, month_key
 from shangliang.dashboards import accountability_facts, cells, counters, facts, snapshots
+from shangliang.dashboards.models import CellKind
 from shangliang.dashboards.periods import Period
 from shangliang.units import selectors as unit_selectors
 from shangliang.units.models import Room, Unit
@@ -79,6 +80,22 @@ class Scope:
         return {m: live.get(m, Counter()) for m in months}
 
     @cached_property
+    def _totals(self) -> tuple[dict[str, Counter], Counter]:
+        """The anchors' counters for the period's whole months and the trend's, and today's standing: one query."""
+        months = sorted(set(self.period.whole_months()) | set(self.period.trend_months()))
+        return counters.totals(self._anchor_ids, months, self.today)
+
+    @cached_property
+    def _per_part(self) -> tuple[dict[int, Counter], dict[int, Counter]]:
+        """A county's flows over the period's whole months and today's standing, by child: one query."""
+        return counters.per_part(self.unit.pk, self.period.whole_months(), self.today)
+
+    @cached_property
+    def _per_anchor(self) -> tuple[dict[int, Counter], dict[int, Counter]]:
+        """Above county level: each anchor's flows over the period's whole months and today's standing: one query."""
+        return counters.per_anchor(self._anchor_ids, self.period.whole_months(), self.today)
+
+    @cached_property
     def flows(self) -> Counter:
         p = self.period
         if not self.cached:
@@ -86,7 +103,8 @@ class Scope:
             for a, b in p.edges():
                 total.update(facts.tally(self.unit, a, b))
             return total
-        total = counters.total(self._anchor_ids, p.whole_months())
+        by_month = self._totals[0]
+        total = _sum(by_month.get(month_key(m), Counter()) for m in p.whole_months())
         for a, b in p.edges():
             total.update(facts.tally(self.unit, a, b))
         return total
@@ -97,16 +115,14 @@ class Scope:
         if self._county_children:
             paths = {c.pk: c.path for c in self.children}
             paths[self.unit.pk] = self.unit.path  # the county's own records
-            out = {
-                paths[part]: c for part, c in counters.by_part(self.unit.pk, p.whole_months()).items() if part in paths
-            }
+            out = {paths[part]: Counter(c) for part, c in self._per_part[0].items() if part in paths}
             for a, b in p.edges():
                 for key, c in facts.tally_by_child(self.unit, a, b).items():
                     out.setdefault(key, Counter()).update(c)
             return out
         if not self._children_are_anchored:
             return facts.tally_by_child(self.unit, p.start, p.end)
-        out = self._by_child(counters.by_anchor(self._anchor_ids, p.whole_months()))
+        out = self._by_child(self._per_anchor[0])
         for a, b in p.edges():
             for key, c in facts.tally_by_child(self.unit, a, b).items():
                 out.setdefault(key, Counter()).update(c)
@@ -117,10 +133,25 @@ class Scope:
         months = self.period.trend_months()
         if not self.cached:
             return {m: self._live_months[m] for m in months}
-        rows = counters.by_month(self._anchor_ids, months)
+        rows = self._totals[0]
         return {m: rows.get(month_key(m), Counter()) for m in months}
 
     # --- rooms and coverage -------------------------------------------------------------------------------------------
+
+    @cached_property
+    def _stored_cells(self) -> cells.Stored:
+        """Every stored cell the page's figures read (the anchors' coverage and norms, a county's by child), read in
+        one query; each figure then computes only what is missing."""
+        today = self.today.isoformat()
+        wanted = [(CellKind.COVERAGE, cells.coverage_key(self.coverage_year)), (CellKind.NORMS, today)]
+        ids = list(self._anchor_ids)
+        if self._county_children:
+            wanted += [
+                (CellKind.COVERAGE_CHILDREN, cells.coverage_key(self.coverage_year)),
+                (CellKind.NORMS_CHILDREN, today),
+            ]
+            ids = sorted({*ids, self.unit.pk})
+        return cells.read_cells(ids, wanted)
 
     @property
     def coverage_year(self) -> int | None:
@@ -128,7 +159,7 @@ class Scope:
 
     @cached_property
     def _coverage_cells(self) -> dict[int, Counter]:
-        return cells.coverage_cells(self.unit, self._anchor_ids, self.coverage_year)
+        return cells.coverage_cells(self.unit, self._anchor_ids, self.coverage_year, self._stored_cells)
 
     @cached_property
     def coverage(self) -> Counter:
@@ -139,7 +170,7 @@ class Scope:
     @cached_property
     def coverage_by_child(self) -> dict[str, Counter]:
         if self._county_children:
-            return cells.unflatten(cells.coverage_children(self.unit, self.coverage_year))
+            return cells.unflatten(cells.coverage_children(self.unit, self.coverage_year, self._stored_cells))
         if not self._children_are_anchored:
             return snapshots.coverage_figures(self.unit, year=self.coverage_year, group="child")
         return self._by_child(self._coverage_cells)
@@ -174,7 +205,7 @@ class Scope:
 
     @cached_property
     def _norm_cells(self) -> dict[int, Counter]:
-        return cells.norm_cells(self.unit, self._anchor_ids, self.today)
+        return cells.norm_cells(self.unit, self._anchor_ids, self.today, self._stored_cells)
 
     @cached_property
     def norms(self) -> Counter:
@@ -184,16 +215,16 @@ class Scope:
             out.update(accountability_facts.standing(self.unit, today=self.today)[None])
             return out
         out = _sum(self._norm_cells.values())
-        out.update(counters.standing(self._anchor_ids, self.today))
+        out.update(self._totals[1])
         return out
 
     @cached_property
     def norms_by_child(self) -> dict[str, Counter]:
         if self._county_children:
-            out = cells.unflatten(cells.norm_children(self.unit, self.today))
+            out = cells.unflatten(cells.norm_children(self.unit, self.today, self._stored_cells))
             paths = {c.pk: c.path for c in self.children}
             paths[self.unit.pk] = self.unit.path  # the county's own records
-            for part, c in counters.standing_by_part(self.unit.pk, self.today).items():
+            for part, c in self._per_part[1].items():
                 if part in paths:
                     out.setdefault(paths[part], Counter()).update(c)
             return out
@@ -203,6 +234,6 @@ class Scope:
                 out.setdefault(child, Counter()).update(c)
             return out
         per_anchor = {a: Counter(c) for a, c in self._norm_cells.items()}
-        for a, c in counters.standing_by_anchor(self._anchor_ids, self.today).items():
+        for a, c in self._per_anchor[1].items():
             per_anchor.setdefault(a, Counter()).update(c)
         return self._by_child(per_anchor)
