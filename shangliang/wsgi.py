@@ -9,3 +9,8 @@ application = get_wsgi_application()
 # --preload (scripts/prod.sh) the master does it once and each worker starts ready; on a busy 2-core machine eight
 # workers importing at once on their first requests outlived the 30 s worker timeout and were killed in a loop.
 get_resolver().url_patterns  # noqa: B018
+# jieba's dictionary too (0.7 s of a core at idle, seconds under load): otherwise each worker loads it on its first
+# submission or search, which put seconds into the p95 of those pages in bench_load's county mix.
+from shangliang.topics.text import tokens  # noqa: E402 (after the application is set up)
+
+tokens("村口路灯不亮")
