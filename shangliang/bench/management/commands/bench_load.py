@@ -13,8 +13,9 @@ Anonymous residents carry no cookie of their own until they write, so nginx's mi
 For each number of simulated people (a step) it prints requests per second, and per kind of page the requests,
 failures and p50/p95/p99 (ms), from locust's own statistics, counted from the moment every simulated person has
 started (the staff's sign-ins — a password hash each, as people do once in the morning — fall in the ramp, 5 s);
-the step where throughput stops growing or p95 passes 300 ms is the saturation point. Then: every submission a client saw accepted is in the database exactly once, every
-screening a client saw accepted has its event, and every event is delivered (the outbox is empty within a minute).
+the step where throughput stops growing or p95 passes 300 ms is the saturation point. Then: every submission a client
+saw accepted is in the database exactly once, every screening a client saw accepted has its event, and every event
+is delivered (the outbox is empty within a minute).
 The load generator runs on the same machine as the stack: its CPU is part of the load (say so with the figures).
 """
 
