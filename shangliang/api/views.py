@@ -14,7 +14,7 @@ from shangliang.api import selectors, services
 from shangliang.api.forms import ClientForm, RevokeForm, WebhookForm
 from shangliang.api.models import ApiClient, WebhookDelivery, WebhookSubscription
 from shangliang.core.access import check_perm
-from shangliang.core.forms import run_service
+from shangliang.core.forms import flash_errors, run_service
 from shangliang.core.pagination import paginate
 from shangliang.core.picker import Option, picker, picker_response
 
@@ -159,9 +159,7 @@ def webhook_add(request, pk):
             )
             response["Cache-Control"] = "no-store"
             return response
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+    flash_errors(request, form)
     return redirect("api:client_detail", pk=client.pk)
 
 

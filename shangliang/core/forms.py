@@ -1,4 +1,5 @@
-"""Form helpers shared by every app: calling a service from a form, and the date and number fields.
+"""Form helpers shared by every app: calling a service from a form (and the small POST action on a bigger page), and
+the date and number fields.
 
 Every date and number a form accepts goes through core.validation.InRange (the range every reader assumes), so that a
 value which would take a page down later is refused here with a clear message; tests/core/test_ranges.py checks that
@@ -9,6 +10,7 @@ import re
 from uuid import uuid4
 
 from django import forms
+from django.contrib import messages
 
 from shangliang.core.errors import InvalidInput
 from shangliang.core.validation import DATES, INTEGER_RANGES, InRange
@@ -22,6 +24,33 @@ def run_service(form, call):
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, exc.message)
         return None
+
+
+def flash_errors(request, form) -> None:
+    """Each of the form's errors as an error message: a small form on a bigger page has no place of its own to show
+    them, the page it sends the browser back to shows the messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def form_action(request, form, fn, success: str | None = None):
+    """The small POST action on a bigger page (a note, a decision, a line added), one shape for every app: a valid
+    form's cleaned data goes to `fn` (the service call); the form's errors, or the InvalidInput the service raises,
+    become error messages, else `success` becomes the success message. The view then redirects back to its page.
+    Returns `fn`'s result, or None when the input was refused. A refusal for the actor or the state (NotAllowed,
+    NotPossible) is not caught: core.middleware answers it as everywhere else."""
+    if not form.is_valid():
+        flash_errors(request, form)
+        return None
+    try:
+        result = fn(form.cleaned_data)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+        return None
+    if success:
+        messages.success(request, success)
+    return result
 
 
 _ID = re.compile(r"[0-9]{1,10}")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shangliang.core import clock
 from shangliang.core.access import LoginRequired, get_for, get_for_action
 from shangliang.core.events import timeline
-from shangliang.core.forms import id_from, run_service
+from shangliang.core.forms import form_action, id_from, run_service
 from shangliang.core.pagination import paginate
 from shangliang.core.picker import Option, picker, picker_response
 from shangliang.opinions import selectors, services
@@ -37,12 +37,6 @@ from shangliang.units.selectors import ancestors
 
 def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
-
-
-def _flash_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 def _year(request) -> int | None:
@@ -228,26 +222,14 @@ def act(request, pk, action):
     if action not in NOTE_ACTIONS:
         raise Http404
     report = _load_for(request, pk, action)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        note = form.cleaned_data["note"]
+
+    def step(d):
         if action in ("submit", "resubmit"):
-            done = run_service(form, lambda: services.report_submit(actor=request.user, report=report, note=note))
-        else:
-            done = run_service(
-                form,
-                lambda: services.report_transition(actor=request.user, report=report, action=action, note=note),
-            )
-        if done:
-            messages.success(request, _("已%(action)s。") % {"action": REPORT_WORKFLOW.action_labels[action]})
-    _flash_errors(request, form)
-    return redirect("opinions:detail", report.pk)
+            return services.report_submit(actor=request.user, report=report, note=d["note"])
+        return services.report_transition(actor=request.user, report=report, action=action, note=d["note"])
 
-
-def _posted(request, report, form, call, success):
-    if form.is_valid() and run_service(form, call):
-        messages.success(request, success)
-    _flash_errors(request, form)
+    success = _("已%(action)s。") % {"action": REPORT_WORKFLOW.action_labels[action]}
+    form_action(request, NoteForm(request.POST), step, success)
     return redirect("opinions:detail", report.pk)
 
 
@@ -255,76 +237,70 @@ def _posted(request, report, form, call, success):
 def adopt(request, pk):
     report = _load_for(request, pk, "adopt")
     form = AdoptForm(request.POST)
-    return _posted(
-        request,
-        report,
-        form,
-        lambda: services.report_adopt(actor=request.user, report=report, **form.cleaned_data),
-        _("已记录采用。"),
+    form_action(
+        request, form, lambda d: services.report_adopt(actor=request.user, report=report, **d), _("已记录采用。")
     )
+    return redirect("opinions:detail", report.pk)
 
 
 @require_POST
 def endorse(request, pk):
     report = _load(request, pk, OFFICE)
     form = EndorseForm(request.POST)
-    return _posted(
-        request,
-        report,
-        form,
-        lambda: services.report_endorse(actor=request.user, report=report, **form.cleaned_data),
-        _("已记录领导批示。"),
+    form_action(
+        request, form, lambda d: services.report_endorse(actor=request.user, report=report, **d), _("已记录领导批示。")
     )
+    return redirect("opinions:detail", report.pk)
 
 
 @require_POST
 def hand(request, pk):
     report = _load_for(request, pk, "hand")
     form = HandForm(request.POST, departments=_departments(report))
-    return _posted(
+    form_action(
         request,
-        report,
         form,
-        lambda: services.report_hand(
+        lambda d: services.report_hand(
             actor=request.user,
             report=report,
-            department=form.departments.get(form.cleaned_data["department"]),
-            answer_due=form.cleaned_data["answer_due"],
-            note=form.cleaned_data["note"],
+            department=form.departments.get(d["department"]),
+            answer_due=d["answer_due"],
+            note=d["note"],
         ),
         _("已交办。"),
     )
+    return redirect("opinions:detail", report.pk)
 
 
 @require_POST
 def answer(request, pk):
     report = _load_for(request, pk, "answer")
     form = AnswerForm(request.POST)
-    return _posted(
+    form_action(
         request,
-        report,
         form,
-        lambda: services.report_answer(actor=request.user, report=report, **form.cleaned_data),
+        lambda d: services.report_answer(actor=request.user, report=report, **d),
         _("已答复，等待政协机关审核。"),
     )
+    return redirect("opinions:detail", report.pk)
 
 
 @require_POST
 def merge(request, pk):
     report = _load_for(request, pk, "merge")
     form = MergeForm(request.POST, candidates=list(selectors.merge_candidates(report)))
-    return _posted(
+    form_action(
         request,
-        report,
         form,
-        lambda: services.report_merge(
+        lambda d: services.report_merge(
             actor=request.user,
             target=report,
-            sources=[form.candidates[pk] for pk in form.cleaned_data["sources"]],
-            note=form.cleaned_data["note"],
+            sources=[form.candidates[pk] for pk in d["sources"]],
+            note=d["note"],
         ),
         _("已合并。"),
     )
+    return redirect("opinions:detail", report.pk)
 
 
 def figures(request, pk):

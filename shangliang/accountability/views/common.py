@@ -3,7 +3,6 @@ forms."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -131,27 +130,6 @@ def body_search(request, unit: Unit, search_url: str):
     else:
         found = body_picker(unit, search_url, query=request.GET.get("body_q", ""))
     return picker_response(request, found)
-
-
-def form_errors_to_messages(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
-def call(request, form, fn, success: str | None = None):
-    """Run a service for a small POST form on the task page: errors become messages, the caller redirects back."""
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return None
-    try:
-        result = fn(form.cleaned_data)
-    except InvalidInput as exc:
-        messages.error(request, exc.message)
-        return None
-    if success:
-        messages.success(request, success)
-    return result
 
 
 def back(task, anchor: str = ""):

@@ -34,7 +34,6 @@ from shangliang.accountability.views.common import (
     body_pickers,
     body_search,
     body_value,
-    call,
     load_task,
     owner_of,
     status_of,
@@ -42,7 +41,7 @@ from shangliang.accountability.views.common import (
 from shangliang.accountability.workflow import TASK_WORKFLOW
 from shangliang.core import clock
 from shangliang.core.access import LoginRequired, check_perm, get_for, get_for_action
-from shangliang.core.forms import run_service
+from shangliang.core.forms import form_action, run_service
 from shangliang.core.pagination import paginate
 from shangliang.core.picker import Option, picker, picker_response
 from shangliang.people.selectors import top_units_for
@@ -183,7 +182,7 @@ def step(request, pk, action):
         raise Http404
     t = get_for_action(request, selectors.TASKS, TASK_WORKFLOW, action, pk=pk)
     fn, success = STEPS[action]
-    call(request, NoteForm(request.POST), lambda d: fn(request.user, t, d), success)
+    form_action(request, NoteForm(request.POST), lambda d: fn(request.user, t, d), success)
     return back(t)
 
 
@@ -191,7 +190,7 @@ def step(request, pk, action):
 def progress(request, pk):
     t = load_task(request, pk, "accountability.act_on_task")
     form = ProgressForm(request.POST, request.FILES)
-    call(
+    form_action(
         request,
         form,
         lambda d: services.progress_report(
@@ -206,7 +205,7 @@ def progress(request, pk):
 def complete(request, pk):
     t = get_for_action(request, selectors.TASKS, TASK_WORKFLOW, "report_completion", pk=pk)
     form = CompletionForm(request.POST, request.FILES)
-    call(
+    form_action(
         request,
         form,
         lambda d: services.completion_report(actor=request.user, task=t, text=d["text"], files=d["files"]),
@@ -218,7 +217,7 @@ def complete(request, pk):
 @require_POST
 def extension(request, pk):
     t = get_for_action(request, selectors.TASKS, TASK_WORKFLOW, "request_extension", pk=pk)
-    call(
+    form_action(
         request,
         ExtensionForm(request.POST),
         lambda d: services.extension_request(
@@ -233,7 +232,7 @@ def extension(request, pk):
 def extension_decide(request, pk):
     t = get_for_action(request, selectors.TASKS, TASK_WORKFLOW, ("approve_extension", "refuse_extension"), pk=pk)
     form = DecideForm(request.POST)
-    call(
+    form_action(
         request,
         form,
         lambda d: services.extension_decide(
@@ -293,7 +292,7 @@ def reassign_search(request, pk):
 @require_POST
 def reopen(request, pk):
     t = get_for_action(request, selectors.TASKS, TASK_WORKFLOW, "reopen", pk=pk)
-    call(
+    form_action(
         request,
         ReopenForm(request.POST),
         lambda d: services.task_reopen(actor=request.user, task=t, note=d["note"], deadline=d["deadline"]),
@@ -305,7 +304,7 @@ def reopen(request, pk):
 @require_POST
 def remind(request, pk):
     t = load_task(request, pk, "accountability.remind_task")
-    call(
+    form_action(
         request,
         NoteForm(request.POST),
         lambda d: services.task_remind(actor=request.user, task=t, note=d["note"]),
@@ -317,7 +316,7 @@ def remind(request, pk):
 @require_POST
 def notice(request, pk):
     t = load_task(request, pk, "accountability.manage_task")
-    call(
+    form_action(
         request,
         NoticeForm(request.POST),
         lambda d: services.task_notice(actor=request.user, task=t, text=d["text"]),
@@ -329,7 +328,7 @@ def notice(request, pk):
 @require_POST
 def supervisor(request, pk):
     t = load_task(request, pk, "accountability.manage_task")
-    call(
+    form_action(
         request,
         SupervisorForm(request.POST),
         lambda d: services.supervisor_add(
@@ -363,7 +362,7 @@ def supervisor_search(request, pk):
 @require_POST
 def comment(request, pk):
     t = load_task(request, pk, "accountability.supervise_task")
-    call(
+    form_action(
         request,
         CommentForm(request.POST),
         lambda d: services.supervision_comment(
@@ -379,7 +378,7 @@ def follow_up(request, pk, check_pk):
     t = load_task(request, pk, "accountability.record_follow_up")
     check = get_object_or_404(FollowUpCheck.objects.select_related("task"), pk=check_pk, task=t)
     form = FollowUpForm(request.POST, request.FILES)
-    call(
+    form_action(
         request,
         form,
         lambda d: services.follow_up_record(

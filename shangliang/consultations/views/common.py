@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.shortcuts import redirect
 
 from shangliang.consultations.models import Consultation, Participant
 from shangliang.core.access import get_for
-from shangliang.core.errors import InvalidInput
 
 DETAIL = Consultation.objects.select_related("unit", "unit__county", "room", "reconvened_from")
 
@@ -18,27 +16,6 @@ def load(request, pk, perm: str = "consultations.view_consultation") -> Consulta
 
 def status_of(*forms) -> int:
     return 400 if any(f.is_bound and f.errors for f in forms) else 200
-
-
-def form_errors_to_messages(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
-def call(request, form, fn, success: str | None = None):
-    """Run a service for a small POST form on a bigger page: errors become messages, the caller redirects back."""
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return None
-    try:
-        result = fn(form.cleaned_data)
-    except InvalidInput as exc:
-        messages.error(request, exc.message)
-        return None
-    if success:
-        messages.success(request, success)
-    return result
 
 
 def remember_token(request, participant: Participant) -> None:

@@ -12,11 +12,11 @@ from shangliang.consultations import selectors, services
 from shangliang.consultations.forms import EditForm, FilterForm, NoteForm
 from shangliang.consultations.models import ConsultationStatus, InvitationStatus
 from shangliang.consultations.representation import composition
-from shangliang.consultations.views.common import call, load, status_of
+from shangliang.consultations.views.common import load, status_of
 from shangliang.consultations.workflow import CONSULTATION_WORKFLOW
 from shangliang.core.access import LoginRequired, get_for
 from shangliang.core.events import timeline
-from shangliang.core.forms import id_from, ids_from, run_service
+from shangliang.core.forms import form_action, id_from, ids_from, run_service
 from shangliang.core.pagination import paginate
 from shangliang.topics.models import Topic
 from shangliang.units.models import Room, Unit
@@ -190,7 +190,9 @@ def open_session(request, pk):
 def cancel(request, pk):
     c = load(request, pk, "consultations.run_consultation")
     form = NoteForm(request.POST)
-    if call(request, form, lambda d: services.consultation_cancel(actor=request.user, consultation=c, note=d["note"])):
+    if form_action(
+        request, form, lambda d: services.consultation_cancel(actor=request.user, consultation=c, note=d["note"])
+    ):
         messages.success(request, _("协商已取消。"))
     return redirect("consultations:detail", c.pk)
 

@@ -25,9 +25,9 @@ from shangliang.consultations.forms import (
     VoteForm,
 )
 from shangliang.consultations.models import ConsultationStatus, InvitationStatus
-from shangliang.consultations.views.common import DETAIL, acting_participant, back, call, load, status_of
+from shangliang.consultations.views.common import DETAIL, acting_participant, back, load, status_of
 from shangliang.core.access import check_perm
-from shangliang.core.forms import run_service
+from shangliang.core.forms import form_action, run_service
 from shangliang.core.links import absolute_url
 from shangliang.units.models import Room
 from shangliang.units.selectors import ancestors
@@ -156,7 +156,7 @@ def tick(request, pk, participant_pk):
 def segment_add(request, pk):
     c = load(request, pk, "consultations.run_consultation")
     form = SegmentForm(request.POST, participants=list(selectors.participants_of(c)))
-    call(
+    form_action(
         request,
         form,
         lambda d: services.segment_add(
@@ -182,7 +182,7 @@ def segment_start(request, pk, segment_pk):
 @require_POST
 def segment_notes(request, pk, segment_pk):
     c = load(request, pk, "consultations.run_consultation")
-    call(
+    form_action(
         request,
         NotesForm(request.POST),
         lambda d: services.segment_notes(actor=request.user, consultation=c, segment_id=segment_pk, notes=d["notes"]),
@@ -194,7 +194,7 @@ def segment_notes(request, pk, segment_pk):
 @require_POST
 def minutes(request, pk):
     c = load(request, pk, "consultations.run_consultation")
-    call(
+    form_action(
         request,
         MinutesForm(request.POST),
         lambda d: services.minutes_save(actor=request.user, consultation=c, text=d["text"]),
@@ -207,7 +207,7 @@ def minutes(request, pk):
 def opinion(request, pk):
     c = load(request, pk, "consultations.run_consultation")
     form = OpinionForm(request.POST, participants=list(selectors.participants_of(c)))
-    call(
+    form_action(
         request,
         form,
         lambda d: services.opinion_record(
@@ -221,7 +221,7 @@ def opinion(request, pk):
 @require_POST
 def suggestion_add(request, pk):
     c = load(request, pk, "consultations.run_consultation")
-    call(
+    form_action(
         request,
         SuggestionForm(request.POST),
         lambda d: services.suggestion_add(actor=request.user, consultation=c, text=d["text"]),
@@ -244,7 +244,7 @@ def vote_for(request, pk, suggestion_pk):
     c = load(request, pk, "consultations.run_consultation")
     form = VoteForm(request.POST)
     participant_id = request.POST.get("participant")
-    call(
+    form_action(
         request,
         form,
         lambda d: services.suggestion_vote(

@@ -12,8 +12,8 @@ from shangliang.consultations import selectors, services
 from shangliang.consultations.forms import ChooseForm, NamedPersonForm, PersonPickForm, TalentPickForm
 from shangliang.consultations.models import ConsultationStatus
 from shangliang.consultations.representation import composition, uncovered_warnings
-from shangliang.consultations.views.common import call, load, status_of
-from shangliang.core.forms import id_from, run_service
+from shangliang.consultations.views.common import load, status_of
+from shangliang.core.forms import form_action, id_from, run_service
 from shangliang.people.models import Talent, User
 from shangliang.units.selectors import ancestors
 
@@ -95,7 +95,7 @@ def choose(request, pk):
     form = ChooseForm(request.POST, prefix="choose")
     reason = request.POST.get("choose-override_reason", "")
     if c.status == S.DRAFT:
-        done = call(
+        done = form_action(
             request,
             form,
             lambda d: services.participants_choose(
@@ -106,7 +106,7 @@ def choose(request, pk):
         if done:
             return redirect("consultations:research", c.pk)
     else:
-        call(
+        form_action(
             request,
             form,
             lambda d: services.representativeness_explain(actor=request.user, consultation=c, reason=reason),

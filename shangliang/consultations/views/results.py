@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shangliang.consultations import exports, services
 from shangliang.consultations.forms import CloseForm, NoteForm, SubmitForm
 from shangliang.consultations.models import SubmissionLevel
-from shangliang.consultations.views.common import call, load, status_of
-from shangliang.core.forms import run_service
+from shangliang.consultations.views.common import load, status_of
+from shangliang.core.forms import form_action, run_service
 from shangliang.units.models import Unit
 from shangliang.units.selectors import ancestors
 
@@ -25,7 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def close(request, pk):
     c = load(request, pk, "consultations.run_consultation")
     form = CloseForm(request.POST)
-    done = call(
+    done = form_action(
         request,
         form,
         lambda d: services.consultation_close(
@@ -73,7 +73,7 @@ def submit(request, pk):
 @require_POST
 def acknowledge(request, pk):
     c = load(request, pk, "consultations.acknowledge_results")
-    if call(
+    if form_action(
         request,
         NoteForm(request.POST),
         lambda d: services.results_acknowledge(actor=request.user, consultation=c, note=d["note"]),

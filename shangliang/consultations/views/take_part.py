@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shangliang.consultations import selectors, services
 from shangliang.consultations.forms import OwnOpinionForm, RespondForm, VoteForm
 from shangliang.consultations.models import Consultation, ConsultationStatus, Opinion, Participant
-from shangliang.consultations.views.common import DETAIL, acting_participant, call, remember_token
+from shangliang.consultations.views.common import DETAIL, acting_participant, remember_token
 from shangliang.core import clock
+from shangliang.core.forms import form_action
 
 S = ConsultationStatus
 
@@ -68,7 +69,7 @@ def respond(request, pk):
     if participant is None:
         return c
     accept = request.POST.get("answer") == "confirm"
-    if call(
+    if form_action(
         request,
         RespondForm(request.POST),
         lambda d: services.participant_respond(
@@ -84,7 +85,7 @@ def own_opinion(request, pk):
     c, participant, token = _participant_or_403(request, pk)
     if participant is None:
         return c
-    call(
+    form_action(
         request,
         OwnOpinionForm(request.POST),
         lambda d: services.opinion_record(
@@ -100,7 +101,7 @@ def own_vote(request, pk, suggestion_pk):
     c, participant, token = _participant_or_403(request, pk)
     if participant is None:
         return c
-    call(
+    form_action(
         request,
         VoteForm(request.POST),
         lambda d: services.suggestion_vote(

@@ -20,7 +20,7 @@ from shangliang.consultations.models import Consultation
 from shangliang.core import clock, eventtypes
 from shangliang.core.access import check_action, get_for, get_for_action
 from shangliang.core.errors import DomainError
-from shangliang.core.forms import run_service
+from shangliang.core.forms import flash_errors, run_service
 from shangliang.online import selectors, services
 from shangliang.online.forms import ImportForm, ModerateForm, RoomForm, SeedForm
 from shangliang.online.models import OnlineRoom, RoomStatus, Statement, StatementStatus
@@ -52,12 +52,6 @@ def _attempt(request, fn, success: str | None = None) -> bool:
     if success:
         messages.success(request, success)
     return True
-
-
-def _form_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 def _room_fields(data: dict) -> dict:
@@ -183,7 +177,7 @@ def seed(request, pk):
     room = get_for(request, ROOM, "online.run_room", pk=pk)
     form = SeedForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        flash_errors(request, form)
     else:
         _attempt(
             request,

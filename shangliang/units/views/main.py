@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from shangliang.core.access import LoginRequired, check_perm, get_for
 from shangliang.core.events import timeline
-from shangliang.core.forms import id_from, run_service
+from shangliang.core.forms import flash_errors, form_action, id_from, run_service
 from shangliang.core.pagination import paginate
 from shangliang.people import selectors as people_selectors
 from shangliang.units import selectors, services
@@ -251,14 +251,7 @@ def room_assess(request, pk):
 def subsidy_add(request, pk):
     room = get_for(request, Room.objects.select_related("unit"), "units.add_subsidy", pk=pk)
     form = SubsidyForm(request.POST)
-    if form.is_valid() and run_service(
-        form, lambda: services.subsidy_record(actor=request.user, room=room, **form.cleaned_data)
-    ):
-        messages.success(request, _("已记录补贴。"))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    form_action(request, form, lambda d: services.subsidy_record(actor=request.user, room=room, **d), _("已记录补贴。"))
     return redirect("units:room", room.pk)
 
 
@@ -304,9 +297,7 @@ def standard(request, pk):
             ):
                 messages.success(request, _("已保存条目。"))
                 return redirect("units:standard", county.pk)
-            for errors in edit_form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            flash_errors(request, edit_form)
         elif action == "new_standard":
             new_form = NewStandardForm(request.POST, prefix="new")
             if new_form.is_valid() and run_service(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.core.access import check_action, check_perm, get_for
-from shangliang.core.forms import run_service
+from shangliang.core.forms import form_action, run_service
 from shangliang.core.pagination import paginate
 from shangliang.units.selectors import ancestors
 from shangliang.villageaffairs import selectors
@@ -71,23 +71,14 @@ def petitions(request, pk):
     return _cases_page(request, pk, kind="petitions")
 
 
-def _flash_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 @require_POST
 def dispute_decide(request, pk):
     dispute = get_object_or_404(Dispute.objects.select_related("unit"), pk=pk)
     check_action(request, dispute, DISPUTE_WORKFLOW, ("resolve", "fail", "refer"))
     form = DisputeDecideForm(request.POST)
-    if form.is_valid() and run_service(
-        form, lambda: cases.dispute_decide(actor=request.user, dispute=dispute, **form.cleaned_data)
-    ):
-        messages.success(request, _("已记录化解结果。"))
-    else:
-        _flash_errors(request, form)
+    form_action(
+        request, form, lambda d: cases.dispute_decide(actor=request.user, dispute=dispute, **d), _("已记录化解结果。")
+    )
     return redirect("villageaffairs:disputes", dispute.unit_id)
 
 
@@ -96,10 +87,10 @@ def petition_decide(request, pk):
     petition = get_object_or_404(Petition.objects.select_related("unit"), pk=pk)
     check_action(request, petition, PETITION_WORKFLOW, ("conclude", "refer"))
     form = PetitionDecideForm(request.POST)
-    if form.is_valid() and run_service(
-        form, lambda: cases.petition_decide(actor=request.user, petition=petition, **form.cleaned_data)
-    ):
-        messages.success(request, _("已记录办理结果。"))
-    else:
-        _flash_errors(request, form)
+    form_action(
+        request,
+        form,
+        lambda d: cases.petition_decide(actor=request.user, petition=petition, **d),
+        _("已记录办理结果。"),
+    )
     return redirect("villageaffairs:petitions", petition.unit_id)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.core.access import check_perm, get_for, get_for_action
 from shangliang.core.events import timeline
-from shangliang.core.forms import run_service
+from shangliang.core.forms import flash_errors, form_action, run_service
 from shangliang.core.pagination import paginate
 from shangliang.residents.unmasking import record_unmasking
 from shangliang.units.selectors import ancestors
@@ -34,12 +34,6 @@ from shangliang.villageaffairs.workflow import DISCLOSURE_WORKFLOW
 
 DISCLOSURES = Disclosure.objects.select_related("unit", "unit__county", "power_item", "created_by", "published_by")
 FIELDS = ("power_item", "kind", "title", "content", "amount", "decided_on", "period_start", "period_end")
-
-
-def _flash_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 def disclosure_list(request, pk):
@@ -215,12 +209,12 @@ def disclosure_publish(request, pk):
 def disclosure_discard(request, pk):
     disclosure = get_for_action(request, DISCLOSURES, DISCLOSURE_WORKFLOW, "discard", pk=pk)
     form = NoteForm(request.POST)
-    if form.is_valid() and run_service(
-        form, lambda: services.disclosure_discard(actor=request.user, disclosure=disclosure, **form.cleaned_data)
-    ):
-        messages.success(request, _("已作废该草稿。"))
-    else:
-        _flash_errors(request, form)
+    form_action(
+        request,
+        form,
+        lambda d: services.disclosure_discard(actor=request.user, disclosure=disclosure, **d),
+        _("已作废该草稿。"),
+    )
     return redirect("villageaffairs:disclosure", disclosure.pk)
 
 
@@ -237,7 +231,7 @@ def documents_add(request, pk):
         )
         if count:
             messages.success(request, _("已上传 %(n)d 个附件。") % {"n": count})
-    _flash_errors(request, form)
+    flash_errors(request, form)
     return redirect("villageaffairs:disclosure", disclosure.pk)
 
 
@@ -271,10 +265,7 @@ def feedback_reply(request, pk):
     feedback = get_object_or_404(Feedback.objects.select_related("disclosure__unit"), pk=pk)
     check_perm(request, "villageaffairs.manage_village", feedback.disclosure)
     form = ReplyForm(request.POST)
-    if form.is_valid() and run_service(
-        form, lambda: services.feedback_reply(actor=request.user, feedback=feedback, **form.cleaned_data)
-    ):
-        messages.success(request, _("已答复。"))
-    else:
-        _flash_errors(request, form)
+    form_action(
+        request, form, lambda d: services.feedback_reply(actor=request.user, feedback=feedback, **d), _("已答复。")
+    )
     return redirect("villageaffairs:disclosure", feedback.disclosure_id)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shangliang.core import clock
 from shangliang.core.access import check_action, get_for, get_for_action
 from shangliang.core.events import timeline
-from shangliang.core.forms import run_service
+from shangliang.core.forms import flash_errors, form_action, run_service
 from shangliang.core.pagination import paginate
 from shangliang.units.selectors import ancestors
 from shangliang.villageaffairs import selectors
@@ -30,12 +30,6 @@ from shangliang.villageaffairs.views.main import UNITS, chosen_year, form_status
 from shangliang.villageaffairs.workflow import AGENDA_WORKFLOW, MEETING_WORKFLOW
 
 MEETINGS = MonthlyMeeting.objects.select_related("unit", "unit__county", "consultation")
-
-
-def _flash_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 def meeting_list(request, pk):
@@ -67,7 +61,7 @@ def meeting_plan(request, pk):
         if meeting:
             messages.success(request, _("已登记 %(month)s 的月例会并组成议程。") % {"month": f"{meeting.month:%Y-%m}"})
             return redirect("villageaffairs:meeting", meeting.pk)
-    _flash_errors(request, form)
+    flash_errors(request, form)
     return redirect("villageaffairs:meetings", unit.pk)
 
 
@@ -124,7 +118,7 @@ def consultation_open(request, pk):
         if consultation:
             messages.success(request, _("已发起月例会协商，下一步：挑选参加人员。"))
             return redirect("consultations:participants", consultation.pk)
-    _flash_errors(request, form)
+    flash_errors(request, form)
     return redirect("villageaffairs:meeting", meeting.pk)
 
 
@@ -139,7 +133,7 @@ def consultation_link(request, pk):
             lambda: meetings.meeting_link_consultation(actor=request.user, meeting=meeting, consultation=consultation),
         ):
             messages.success(request, _("已关联协商活动。"))
-    _flash_errors(request, form)
+    flash_errors(request, form)
     return redirect("villageaffairs:meeting", meeting.pk)
 
 
@@ -147,12 +141,9 @@ def consultation_link(request, pk):
 def meeting_edit(request, pk):
     meeting = get_for(request, MEETINGS, "villageaffairs.manage_village", pk=pk)
     form = MeetingEditForm(request.POST)
-    if form.is_valid() and run_service(
-        form, lambda: meetings.meeting_update(actor=request.user, meeting=meeting, **form.cleaned_data)
-    ):
-        messages.success(request, _("已保存。"))
-    else:
-        _flash_errors(request, form)
+    form_action(
+        request, form, lambda d: meetings.meeting_update(actor=request.user, meeting=meeting, **d), _("已保存。")
+    )
     return redirect("villageaffairs:meeting", meeting.pk)
 
 
@@ -172,12 +163,9 @@ def meeting_compose(request, pk):
 def agenda_add(request, pk):
     meeting = get_for(request, MEETINGS, "villageaffairs.manage_village", pk=pk)
     form = AgendaItemForm(request.POST)
-    if form.is_valid() and run_service(
-        form, lambda: meetings.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-    ):
-        messages.success(request, _("已加入议程。"))
-    else:
-        _flash_errors(request, form)
+    form_action(
+        request, form, lambda d: meetings.agenda_item_add(actor=request.user, meeting=meeting, **d), _("已加入议程。")
+    )
     return redirect("villageaffairs:meeting", meeting.pk)
 
 
@@ -186,12 +174,9 @@ def agenda_resolve(request, pk):
     item = get_object_or_404(AgendaItem.objects.select_related("meeting__unit"), pk=pk)
     check_action(request, item, AGENDA_WORKFLOW, ("resolve", "carry"))
     form = ResolveForm(request.POST)
-    if form.is_valid() and run_service(
-        form, lambda: meetings.agenda_item_resolve(actor=request.user, item=item, **form.cleaned_data)
-    ):
-        messages.success(request, _("已记录议定结果。"))
-    else:
-        _flash_errors(request, form)
+    form_action(
+        request, form, lambda d: meetings.agenda_item_resolve(actor=request.user, item=item, **d), _("已记录议定结果。")
+    )
     return redirect("villageaffairs:meeting", item.meeting_id)
 
 
@@ -199,12 +184,9 @@ def agenda_resolve(request, pk):
 def attendee_add(request, pk):
     meeting = get_for(request, MEETINGS, "villageaffairs.manage_village", pk=pk)
     form = AttendeeForm(request.POST)
-    if form.is_valid() and run_service(
-        form, lambda: meetings.attendee_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-    ):
-        messages.success(request, _("已加入出席名单。"))
-    else:
-        _flash_errors(request, form)
+    form_action(
+        request, form, lambda d: meetings.attendee_add(actor=request.user, meeting=meeting, **d), _("已加入出席名单。")
+    )
     return redirect("villageaffairs:meeting", meeting.pk)
 
 
@@ -247,10 +229,10 @@ def meeting_hold(request, pk):
 def meeting_cancel(request, pk):
     meeting = get_for_action(request, MEETINGS, MEETING_WORKFLOW, "cancel", pk=pk)
     form = NoteForm(request.POST)
-    if form.is_valid() and run_service(
-        form, lambda: meetings.meeting_cancel(actor=request.user, meeting=meeting, **form.cleaned_data)
-    ):
-        messages.success(request, _("已记录本月未召开；议程已转入下次例会。"))
-    else:
-        _flash_errors(request, form)
+    form_action(
+        request,
+        form,
+        lambda d: meetings.meeting_cancel(actor=request.user, meeting=meeting, **d),
+        _("已记录本月未召开；议程已转入下次例会。"),
+    )
     return redirect("villageaffairs:meeting", meeting.pk)
