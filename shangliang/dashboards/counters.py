@@ -299,13 +299,17 @@ def _locked_contributions(label: str, ids: list[int]) -> dict[int, Contribution]
     return out
 
 
-def _not_held_elsewhere(label: str, ids: list[int]) -> list[int]:
-    """Of these subjects, those no other transaction is projecting right now (their rows locked by this one, or not
-    yet there)."""
+def _not_held_elsewhere(label: str, ids: list[int]) -> dict[int, Contribution]:
+    """Of these subjects, those no other transaction is projecting right now: their rows locked by a plain SELECT …
+    FOR UPDATE SKIP LOCKED (no write: a catch-up that finds nothing to change writes nothing, so a page that runs it
+    stays a read), and the missing ones created and locked."""
     rows = Contribution.objects.filter(subject=label, subject_id__in=ids)
     there = set(rows.values_list("subject_id", flat=True))
-    mine = set(rows.select_for_update(skip_locked=True).order_by("subject_id").values_list("subject_id", flat=True))
-    return [i for i in ids if i not in there or i in mine]
+    mine = {c.subject_id: c for c in rows.select_for_update(skip_locked=True).order_by("subject_id")}
+    missing = [i for i in ids if i not in there]
+    if missing:
+        mine.update(_locked_contributions(label, missing))
+    return mine
 
 
 def project(subjects: dict[str, Iterable[int]], *, skip_locked: bool = False) -> None:
@@ -324,8 +328,10 @@ def project(subjects: dict[str, Iterable[int]], *, skip_locked: bool = False) ->
             if not ids:
                 continue
             if skip_locked:
-                ids = _not_held_elsewhere(label, ids)
-            old = _locked_contributions(label, ids)
+                old = _not_held_elsewhere(label, ids)
+                ids = [i for i in ids if i in old]
+            else:
+                old = _locked_contributions(label, ids)
             new = compute_placed(label, ids)
             for sid in ids:
                 row = old[sid]
