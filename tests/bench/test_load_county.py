@@ -5,8 +5,9 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from shangliang.accountability.models import ProgressReport, ResponsibilityTask, TaskStatus
-from shangliang.bench.load.county import TITLE, at_work, forget_sessions
+from shangliang.bench.load.county import TITLE, at_work
 from shangliang.bench.management.commands.bench_load import PASSWORD, Command
+from shangliang.bench.sessions import forget_sessions
 from shangliang.consultations.models import Consultation
 from shangliang.core.models import Event
 from shangliang.units.models import Unit

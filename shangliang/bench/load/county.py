@@ -14,10 +14,7 @@ from __future__ import annotations
 import io
 import secrets
 from datetime import date, timedelta
-from importlib import import_module
 
-from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -25,11 +22,10 @@ from PIL import Image
 
 from shangliang.accountability import services as acc
 from shangliang.accountability.models import ResponsibilityTask, TaskStatus
+from shangliang.bench.sessions import resident_sessions
 from shangliang.consultations import services as cons
 from shangliang.consultations.models import Consultation, ParticipantKind, Suggestion
-from shangliang.core.crypto import mobile_hash
 from shangliang.people.models import Department, Role, RoleAssignment, User
-from shangliang.residents.visitor import SESSION_MOBILE
 from shangliang.topics import services as topics
 from shangliang.topics.models import TopicSource
 from shangliang.units.models import Room, Unit, UnitKind
@@ -195,21 +191,3 @@ def at_work(county: Unit, towns: list[Unit], *, password: str, people: int, resi
         },
         "resident_sessions": resident_sessions(residents),
     }
-
-
-def resident_sessions(n: int) -> list[str]:
-    """`n` residents whose numbers were verified by the SMS code: a session each in the session store."""
-    engine = import_module(settings.SESSION_ENGINE)
-    keys = []
-    for _ in range(n):
-        number = f"137{secrets.randbelow(10**8):08d}"
-        store = engine.SessionStore()
-        store[SESSION_MOBILE] = {"hash": mobile_hash(number), "masked": f"137****{number[-4:]}"}
-        store.create()
-        keys.append(store.session_key)
-    return keys
-
-
-def forget_sessions(keys: list[str]) -> None:
-    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
-        Session.objects.filter(session_key__in=keys).delete()

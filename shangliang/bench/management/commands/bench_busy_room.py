@@ -40,9 +40,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 from django.utils import timezone
 
+from shangliang.bench.sessions import forget_sessions, verified
 from shangliang.consultations.models import Consultation
 from shangliang.core import clock
-from shangliang.core.crypto import mobile_hash
 from shangliang.online.consensus import PolisExport
 from shangliang.online.consensus.polis_io import PolisStatement
 from shangliang.online.consensus.synthetic import planted_conversation
@@ -65,6 +65,14 @@ class Tally:
     def error(self, what: str) -> None:
         with self.lock:
             self.errors[what] = self.errors.get(what, 0) + 1
+
+
+def drop(room: OnlineRoom, sessions: list[tuple[str, int]]) -> None:
+    """Remove a benchmark's room, its consultation and its residents' sessions."""
+    forget_sessions([key for key, _ in sessions])
+    consultation = room.consultation
+    room.delete()
+    consultation.delete()
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -101,12 +109,7 @@ class Command(BaseCommand):
             self._load(o, target, room, sessions, statement_ids)
         finally:
             if not o["keep"]:
-                keys = [key for key, _ in sessions]
-                for start in range(0, len(keys), 2000):
-                    Session.objects.filter(session_key__in=keys[start : start + 2000]).delete()
-                consultation = room.consultation
-                room.delete()
-                consultation.delete()
+                drop(room, sessions)
 
     # --- the room ------------------------------------------------------------------------------------------------
 
@@ -142,13 +145,9 @@ class Command(BaseCommand):
         engine = import_module(settings.SESSION_ENGINE)
         sessions, models = [], []
         for p in rows:
-            number = f"139{p.polis_id:08d}"
-            p.kind, p.mobile_hash, p.mobile_masked = (
-                ParticipantKind.MOBILE,
-                mobile_hash(number),
-                f"139****{number[-4:]}",
-            )
-            data = {SESSION_MOBILE: {"hash": p.mobile_hash, "masked": p.mobile_masked}}
+            data = verified(f"139{p.polis_id:08d}")
+            mobile = data[SESSION_MOBILE]
+            p.kind, p.mobile_hash, p.mobile_masked = ParticipantKind.MOBILE, mobile["hash"], mobile["masked"]
             if in_database:  # ten thousand sessions in one bulk insert
                 key = secrets.token_hex(16)
                 models.append(Session(session_key=key, session_data=SessionStore().encode(data), expire_date=expire))

@@ -38,7 +38,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shangliang.accountability.models import ProgressReport, Rating
-from shangliang.bench.load.county import at_work, forget_sessions
+from shangliang.bench.load.county import at_work
+from shangliang.bench.sessions import forget_sessions
 from shangliang.core.models import Event
 from shangliang.people.models import Role, RoleAssignment, User
 from shangliang.topics.models import PUBLIC_STATUSES, Support, Topic

@@ -23,14 +23,13 @@ from collections import Counter
 
 import numpy as np
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from shangliang.bench.management.commands.bench_busy_room import CSRF
+from shangliang.bench.management.commands.bench_busy_room import CSRF, drop
 from shangliang.bench.management.commands.bench_busy_room import Command as BusyRoom
 
 
@@ -57,12 +56,7 @@ class Command(BaseCommand):
         try:
             self._measure(o, room, sessions, statement_ids)
         finally:
-            keys = [key for key, _ in sessions]
-            for start in range(0, len(keys), 2000):
-                Session.objects.filter(session_key__in=keys[start : start + 2000]).delete()
-            consultation = room.consultation
-            room.delete()
-            consultation.delete()
+            drop(room, sessions)
 
     def _measure(self, o, room, sessions, statement_ids) -> None:
         path = reverse("online:vote", args=[room.pk])
