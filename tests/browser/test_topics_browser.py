@@ -119,3 +119,24 @@ def test_room_poster_prints_the_qr(page, live_server, world, settings):
     assert submission_url(room) in page.locator(".poster .url").inner_text()
     page.emulate_media(media="print")
     assert not page.locator("header.site").is_visible()
+
+
+def test_a_title_without_spaces_does_not_widen_the_residents_pages(phone, live_server, world):
+    """A pasted link in a title (no place to break a line) wraps on 我的议题, the desk and the tracking page at phone
+    width instead of giving the page a sideways scroll (found walking demo_resident's 我的议题 at 360 px)."""
+    from shangliang.topics import services
+    from tests.conftest import fresh
+
+    title = '=HYPERLINK("https://example.cn/' + "a" * 50 + '")'
+    topic = services.topic_submit(
+        actor=fresh(world.users["resident"]),
+        room=world.rooms["一镇"],
+        title=title,
+        description="<script>alert(1)</script>" + "x" * 300,
+        anonymous=True,
+    )
+    login(phone, live_server, "resident")
+    for path in ("/", "/topics/mine/", f"/public/track/{topic.tracking_code}/"):
+        phone.goto(f"{live_server.url}{path}")
+        assert title in phone.inner_text("body")  # shown as text
+        assert_fits(phone)
